@@ -1,0 +1,65 @@
+/**
+ * The thin per-protocol adapter seam. An adapter turns one request into one
+ * HTTP call and maps that protocol's SSE events onto a sink. It never retries:
+ * only the router (electron/engine/router) retries, backs off and fails over.
+ */
+import type { ChatMessage, ErrorKind, GenerationParams, ProviderType } from '../../../shared/domain';
+
+export interface AdapterRequest {
+  baseUrl: string;
+  apiKey: string | null;
+  /** Upstream model name as the provider knows it. */
+  model: string;
+  system?: string | undefined;
+  messages: ChatMessage[];
+  params: GenerationParams;
+  /** Aborting reaches the socket (fetch's signal). */
+  signal: AbortSignal;
+}
+
+/** Called on the hot path: keep implementations cheap, no validation per chunk. */
+export interface StreamSink {
+  /** HTTP response headers arrived with a 2xx status. */
+  onOpen?(): void;
+  /** Answer text. Never called with an empty string. */
+  onText(delta: string): void;
+  /** Reasoning/thinking text, a separate channel from the answer. Never empty. */
+  onReasoning(delta: string): void;
+  /** Any bytes of the body arrived (used for idle timeouts). */
+  onChunk?(): void;
+}
+
+export interface ReportedUsage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  reasoningTokens: number | null;
+  cachedInputTokens: number | null;
+  /** Provider-reported cost in USD (OpenRouter `usage.cost`). */
+  costUsd: number | null;
+}
+
+export interface AdapterError {
+  kind: ErrorKind;
+  /** One line, for people: "401 from openai: invalid API key". */
+  message: string;
+  httpStatus: number | null;
+  retryAfterMs: number | null;
+  /** Provider's own message, unmodified. */
+  providerMessage: string | null;
+}
+
+export interface AdapterOutcome {
+  /** ok: terminal signal seen. incomplete: stream ended without it. error: HTTP or in-band error. */
+  status: 'ok' | 'incomplete' | 'error' | 'cancelled';
+  finishReason: string | null;
+  usage: ReportedUsage;
+  httpStatus: number | null;
+  error: AdapterError | null;
+}
+
+export interface ProviderAdapter {
+  readonly type: ProviderType;
+  stream(req: AdapterRequest, sink: StreamSink): Promise<AdapterOutcome>;
+  /** Lists upstream model names (for `providers test` and the model picker). */
+  listModels(req: { baseUrl: string; apiKey: string | null; signal: AbortSignal }): Promise<string[]>;
+}

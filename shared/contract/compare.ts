@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { CompareEvent, CompareRequest } from '../domain';
+import { defineCall } from './define';
+
+export const Estimate = z.object({
+  columns: z.array(
+    z.object({
+      target: z.string(),
+      endpointId: z.string().nullable(),
+      provider: z.string().nullable(),
+      inputTokens: z.number().int(),
+      inputCostUsd: z.number().nullable(),
+      maxOutputTokens: z.number().int(),
+      maxOutputCostUsd: z.number().nullable(),
+      jurisdiction: z.string().nullable(),
+      retainsPrompts: z.boolean().nullable(),
+      trainsOnData: z.boolean().nullable(),
+      zdrAvailable: z.boolean().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+  totalMinUsd: z.number(),
+  totalMaxUsd: z.number(),
+  /** Budgets that would be exceeded (hard) or crossed (soft) by the worst case. */
+  budgetWarnings: z.array(z.string()).default([]),
+  blockedBy: z.string().nullable().default(null),
+});
+export type Estimate = z.infer<typeof Estimate>;
+
+const RunRef = z.object({ runId: z.string().min(1) });
+const ColumnRef = z.object({ runId: z.string().min(1), columnId: z.string().min(1) });
+const Ok = z.object({ ok: z.boolean() });
+
+export const compareContract = {
+  startRun: defineCall(
+    'compare:start-run',
+    CompareRequest,
+    z.object({ runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })) }),
+  ),
+  cancelRun: defineCall('compare:cancel-run', RunRef, Ok),
+  cancelColumn: defineCall('compare:cancel-column', ColumnRef, Ok),
+  /** Re-runs one column of a finished run in place (a new set of attempts). */
+  retryColumn: defineCall('compare:retry-column', ColumnRef, Ok),
+  estimateRun: defineCall('compare:estimate-run', CompareRequest, Estimate),
+} as const;
+
+/** Subscription channel: every CompareEvent of every run, in order. */
+export const COMPARE_EVENT_CHANNEL = 'compare:event' as const;
+export { CompareEvent };

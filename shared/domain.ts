@@ -1,0 +1,287 @@
+/**
+ * Domain types shared by the engine, the store, the CLI and the renderer.
+ * Pure TypeScript + zod: no node, electron or DOM imports (lint enforces it).
+ */
+import { z } from 'zod';
+
+export const ProviderType = z.enum(['openai', 'anthropic', 'gemini']);
+export type ProviderType = z.infer<typeof ProviderType>;
+
+/** Identifier of a provider the user configured, e.g. `openai`, `groq`, `my-vllm`. */
+export const ProviderId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'provider id must be lowercase letters, digits, ".", "_" or "-" (e.g. "openai")');
+
+/**
+ * Where an API key comes from. Keys themselves are never stored in plaintext:
+ * `env` names an environment variable (CLI), `secret` points at a value the
+ * desktop app encrypted with the OS keychain (safeStorage).
+ */
+export const KeyRef = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('env'), name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name') }),
+  z.object({ kind: z.literal('secret'), id: z.string().min(1), last4: z.string().max(4) }),
+]);
+export type KeyRef = z.infer<typeof KeyRef>;
+
+/** A model the provider serves under a canonical id: `--serve openai/gpt-4o-mini=gpt-4o-mini`. */
+export const ServeMapping = z.object({ modelId: z.string().min(1), upstreamModel: z.string().min(1) });
+export type ServeMapping = z.infer<typeof ServeMapping>;
+
+export const ProviderConfig = z.object({
+  id: ProviderId,
+  type: ProviderType,
+  baseUrl: z.url({ message: 'base URL must be an http(s) URL' }),
+  keys: z.array(KeyRef).default([]),
+  serves: z.array(ServeMapping).default([]),
+  /** Catalog provider this one stands for (defaults to `id`), so catalog endpoints route to it. */
+  catalogProvider: z.string().nullable().default(null),
+  createdAt: z.number().int().optional(),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfig>;
+
+/** USD per million tokens. Tiers apply when the prompt is larger than `aboveInputTokens`. */
+export const Price = z.object({
+  inputPerM: z.number().nonnegative(),
+  outputPerM: z.number().nonnegative(),
+  cacheReadPerM: z.number().nonnegative().nullable().default(null),
+  cacheWritePerM: z.number().nonnegative().nullable().default(null),
+  reasoningPerM: z.number().nonnegative().nullable().default(null),
+  tiers: z
+    .array(
+      z.object({
+        aboveInputTokens: z.number().int().positive(),
+        inputPerM: z.number().nonnegative(),
+        outputPerM: z.number().nonnegative(),
+        cacheReadPerM: z.number().nonnegative().nullable().default(null),
+      }),
+    )
+    .default([]),
+});
+export type Price = z.infer<typeof Price>;
+
+export const Capabilities = z.object({
+  tools: z.boolean().nullable(),
+  vision: z.boolean().nullable(),
+  json: z.boolean().nullable(),
+  reasoning: z.boolean().nullable(),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
+export const CapabilityName = z.enum(['tools', 'vision', 'json', 'reasoning']);
+export type CapabilityName = z.infer<typeof CapabilityName>;
+
+/** `null` everywhere means "unknown"; an unknown fact never satisfies a constraint that asks for it. */
+export const DataPolicy = z.object({
+  retainsPrompts: z.boolean().nullable(),
+  retentionDays: z.number().nullable(),
+  trainsOnData: z.boolean().nullable(),
+  zdrAvailable: z.boolean().nullable(),
+  /** ISO country/bloc codes, e.g. "US", "EU". */
+  jurisdiction: z.string().nullable(),
+  regions: z.array(z.string()).default([]),
+  sourceUrl: z.string().nullable().default(null),
+  asOf: z.string().nullable().default(null),
+});
+export type DataPolicy = z.infer<typeof DataPolicy>;
+
+export const UNKNOWN_POLICY: DataPolicy = {
+  retainsPrompts: null,
+  retentionDays: null,
+  trainsOnData: null,
+  zdrAvailable: null,
+  jurisdiction: null,
+  regions: [],
+  sourceUrl: null,
+  asOf: null,
+};
+
+/** One way to serve a model: provider x upstream model, with its price, limits and policy. */
+export const Endpoint = z.object({
+  /** `provider:upstream-model` */
+  id: z.string(),
+  providerId: z.string(),
+  upstreamModel: z.string(),
+  /** Canonical model id, `lab/model`, or the upstream name when the catalog knows none. */
+  modelId: z.string(),
+  price: Price.nullable(),
+  contextWindow: z.number().int().nullable(),
+  maxOutput: z.number().int().nullable(),
+  capabilities: Capabilities,
+  policy: DataPolicy,
+  source: z.enum(['catalog', 'user', 'direct']),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
+export const RouteStrategy = z.enum(['order', 'price', 'latency', 'throughput', 'balanced']);
+export type RouteStrategy = z.infer<typeof RouteStrategy>;
+
+/** OpenRouter-style provider preferences, applied to every target of a request. */
+export const RoutingOptions = z.object({
+  strategy: RouteStrategy.default('balanced'),
+  order: z.array(z.string()).default([]),
+  only: z.array(z.string()).default([]),
+  ignore: z.array(z.string()).default([]),
+  zdr: z.boolean().default(false),
+  noTraining: z.boolean().default(false),
+  jurisdictions: z.array(z.string()).default([]),
+  maxPrice: z.object({ inputPerM: z.number().nonnegative(), outputPerM: z.number().nonnegative() }).nullable().default(null),
+  requireCapabilities: z.array(CapabilityName).default([]),
+  /** Pin each column to its first-choice endpoint: no fallback at all. */
+  noFallback: z.boolean().default(false),
+  /** On a mid-stream failure, restart on another endpoint (recorded as a second attempt, never spliced). */
+  continueElsewhere: z.boolean().default(false),
+});
+export type RoutingOptions = z.infer<typeof RoutingOptions>;
+export type RoutingOptionsInput = z.input<typeof RoutingOptions>;
+
+export const Timeouts = z.object({
+  connectMs: z.number().int().positive().default(10_000),
+  firstTokenMs: z.number().int().positive().default(60_000),
+  idleMs: z.number().int().positive().default(30_000),
+  totalMs: z.number().int().positive().default(600_000),
+});
+export type Timeouts = z.infer<typeof Timeouts>;
+
+export const ChatMessage = z.object({ role: z.enum(['user', 'assistant']), content: z.string() });
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const GenerationParams = z.object({
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().positive().optional(),
+  topP: z.number().min(0).max(1).optional(),
+  seed: z.number().int().optional(),
+  stop: z.array(z.string()).max(4).optional(),
+});
+export type GenerationParams = z.infer<typeof GenerationParams>;
+
+/**
+ * One prompt to N targets.
+ * @example { system: 'Be brief', messages: [{ role: 'user', content: 'Hi' }], params: {}, targets: ['openai:gpt-4o-mini', 'anthropic/claude-3-5-haiku'] }
+ */
+export const CompareRequest = z.object({
+  system: z.string().optional(),
+  messages: z.array(ChatMessage).min(1, 'a prompt needs at least one message'),
+  params: GenerationParams.default({}),
+  targets: z.array(z.string().min(1)).min(1, 'pick at least one model').max(64),
+  routing: RoutingOptions.default(RoutingOptions.parse({})),
+  timeouts: Timeouts.partial().default({}),
+  /** Refuse to send when the worst-case estimate exceeds a hard budget (always on; here for tests). */
+  dryRun: z.boolean().default(false),
+});
+export type CompareRequest = z.infer<typeof CompareRequest>;
+export type CompareRequestInput = z.input<typeof CompareRequest>;
+
+export const ColumnStatus = z.enum(['queued', 'running', 'ok', 'error', 'incomplete', 'cancelled', 'interrupted']);
+export type ColumnStatus = z.infer<typeof ColumnStatus>;
+export const AttemptStatus = z.enum(['running', 'ok', 'error', 'incomplete', 'cancelled', 'interrupted', 'skipped']);
+export type AttemptStatus = z.infer<typeof AttemptStatus>;
+
+/** Normalised error classes; the router decides what each one means. */
+export const ErrorKind = z.enum([
+  'rate_limit', // 429
+  'server', // 5xx
+  'auth', // 401/403
+  'not_found', // 404
+  'bad_request', // 400/422
+  'network', // connect refused, reset, DNS
+  'timeout_connect',
+  'timeout_first_token',
+  'timeout_idle',
+  'timeout_total',
+  'stream_error', // error event after HTTP 200
+  'malformed', // unparseable event
+  'truncated', // stream ended without terminal signal
+  'cancelled',
+  'budget', // stopped by a hard budget
+  'policy', // refused by routing constraints
+  'config', // missing key, unknown provider
+]);
+export type ErrorKind = z.infer<typeof ErrorKind>;
+
+export const AttemptRecord = z.object({
+  provider: z.string(),
+  model: z.string(),
+  status: AttemptStatus,
+  httpStatus: z.number().int().nullable(),
+  error: z.string().nullable(),
+  errorKind: ErrorKind.nullable().default(null),
+  startedAt: z.number(),
+  ttftMs: z.number().nullable(),
+  totalMs: z.number().nullable(),
+  /** Which key of the provider was used (index, never the key). */
+  keyIndex: z.number().int().nullable().default(null),
+  retryAfterMs: z.number().nullable().default(null),
+  outputTokens: z.number().int().nullable().default(null),
+});
+export type AttemptRecord = z.infer<typeof AttemptRecord>;
+
+export const Usage = z.object({
+  inputTokens: z.number().int().nullable(),
+  outputTokens: z.number().int().nullable(),
+  reasoningTokens: z.number().int().nullable().default(null),
+  cachedInputTokens: z.number().int().nullable().default(null),
+  /** True when counted locally with a tokenizer rather than reported by the provider. */
+  estimated: z.boolean(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const ColumnMetrics = z.object({
+  queuedAt: z.number().nullable().default(null),
+  sentAt: z.number().nullable().default(null),
+  ttftMs: z.number().nullable(),
+  totalMs: z.number().nullable(),
+  tokensPerSecond: z.number().nullable(),
+});
+export type ColumnMetrics = z.infer<typeof ColumnMetrics>;
+
+/** The per-column JSON contract of `switchyard compare --json` (scripts rely on it). */
+export const ColumnResult = z.object({
+  columnId: z.string(),
+  index: z.number().int(),
+  target: z.string(),
+  status: ColumnStatus,
+  servedBy: z.object({ provider: z.string(), model: z.string() }).nullable(),
+  fellBack: z.boolean(),
+  text: z.string(),
+  reasoning: z.string().default(''),
+  finishReason: z.string().nullable().default(null),
+  error: z.string().nullable(),
+  attempts: z.array(AttemptRecord),
+  usage: Usage,
+  metrics: ColumnMetrics,
+  costUsd: z.number().nullable(),
+  providerCostUsd: z.number().nullable().default(null),
+  /** (computed - reported) / reported, when both exist. Over 5% is flagged. */
+  costDrift: z.number().nullable().default(null),
+});
+export type ColumnResult = z.infer<typeof ColumnResult>;
+
+export const RunResult = z.object({
+  runId: z.string(),
+  createdAt: z.number().optional(),
+  status: z.enum(['running', 'done', 'interrupted']).optional(),
+  request: CompareRequest.optional(),
+  columns: z.array(ColumnResult),
+});
+export type RunResult = z.infer<typeof RunResult>;
+
+export const RunSummary = z.object({
+  runId: z.string(),
+  createdAt: z.number(),
+  status: z.enum(['running', 'done', 'interrupted']),
+  promptPreview: z.string(),
+  targets: z.array(z.string()),
+  costUsd: z.number().nullable(),
+  columnStatuses: z.array(ColumnStatus),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+/** Streaming events of a compare run, in the order they happen. */
+export const CompareEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run-started'), runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })) }),
+  z.object({ type: z.literal('attempt-started'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
+  z.object({ type: z.literal('delta'), runId: z.string(), columnId: z.string(), text: z.string(), reasoning: z.string() }),
+  z.object({ type: z.literal('attempt-finished'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
+  z.object({ type: z.literal('column-finished'), runId: z.string(), column: ColumnResult }),
+  z.object({ type: z.literal('run-finished'), runId: z.string(), result: RunResult }),
+]);
+export type CompareEvent = z.infer<typeof CompareEvent>;
