@@ -1,0 +1,48 @@
+/**
+ * The one SQLite connection of a process. WAL so the CLI, the headless host
+ * and the desktop app can share one history file; migrations run in
+ * transactions that bump `user_version`, and versions only go up.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrations } from './migrations';
+
+export type DB = Database.Database;
+
+export interface OpenOptions {
+  /** Skip crash recovery (tests of migrations). */
+  readonly: boolean;
+}
+
+export function openDatabase(file: string): DB {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode is durable across process crashes (kill -9); only an OS crash can lose the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function schemaVersion(db: DB): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every migration above the current `user_version`, each in its own transaction. */
+export function migrate(db: DB, upTo = migrations.length): number {
+  const current = schemaVersion(db);
+  if (current > migrations.length) {
+    throw new Error(`database schema v${current} is newer than this build knows (v${migrations.length}); update Switchyard`);
+  }
+  for (let v = current; v < upTo; v++) {
+    const m = migrations[v]!;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+  return schemaVersion(db);
+}

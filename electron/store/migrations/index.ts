@@ -1,0 +1,7 @@
+import { m0001 } from './0001-core';
+import { m0002 } from './0002-routing';
+import type { Migration } from './types';
+
+/** Ordered; index i migrates user_version i -> i+1. Only ever append. */
+export const migrations: Migration[] = [m0001, m0002];
+export type { Migration };

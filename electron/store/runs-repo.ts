@@ -1,0 +1,196 @@
+/**
+ * Runs, their columns and every attempt, persisted as they happen so that a
+ * crash leaves a readable record: the next start marks what was in flight
+ * `interrupted`, keeping whatever text had arrived.
+ */
+import type { AttemptRecord, ColumnResult, ColumnStatus, CompareRequest, RunResult, RunSummary } from '../../shared/domain';
+import type { DB } from './db';
+
+interface ColumnRow {
+  id: string; run_id: string; idx: number; target: string; status: ColumnStatus;
+  served_provider: string | null; served_model: string | null; endpoint_id: string | null; fell_back: number;
+  text: string; reasoning: string; finish_reason: string | null; error: string | null;
+  input_tokens: number | null; output_tokens: number | null; reasoning_tokens: number | null; cached_tokens: number | null;
+  usage_estimated: number; queued_at: number | null; sent_at: number | null;
+  ttft_ms: number | null; total_ms: number | null; tps: number | null;
+  cost_usd: number | null; provider_cost_usd: number | null; cost_drift: number | null;
+}
+interface AttemptRow {
+  id: number; column_id: string; seq: number; endpoint_id: string; provider: string; model: string; key_index: number | null;
+  status: AttemptRecord['status']; http_status: number | null; error: string | null; error_kind: AttemptRecord['errorKind'];
+  started_at: number; ttft_ms: number | null; total_ms: number | null; retry_after_ms: number | null; output_tokens: number | null;
+}
+interface RunRow { id: string; created_at: number; status: RunResult['status'] & string; request_json: string; prompt_preview: string; pid: number | null }
+
+export interface NewAttempt extends AttemptRecord { endpointId: string; seq: number }
+
+function attemptFromRow(r: AttemptRow): AttemptRecord {
+  return {
+    provider: r.provider, model: r.model, status: r.status, httpStatus: r.http_status, error: r.error, errorKind: r.error_kind ?? null,
+    startedAt: r.started_at, ttftMs: r.ttft_ms, totalMs: r.total_ms, keyIndex: r.key_index, retryAfterMs: r.retry_after_ms,
+    outputTokens: r.output_tokens,
+  };
+}
+
+function columnFromRow(c: ColumnRow, attempts: AttemptRecord[]): ColumnResult {
+  return {
+    columnId: c.id, index: c.idx, target: c.target, status: c.status,
+    servedBy: c.served_provider && c.served_model ? { provider: c.served_provider, model: c.served_model } : null,
+    fellBack: c.fell_back === 1, text: c.text, reasoning: c.reasoning, finishReason: c.finish_reason, error: c.error, attempts,
+    usage: { inputTokens: c.input_tokens, outputTokens: c.output_tokens, reasoningTokens: c.reasoning_tokens, cachedInputTokens: c.cached_tokens, estimated: c.usage_estimated === 1 },
+    metrics: { queuedAt: c.queued_at, sentAt: c.sent_at, ttftMs: c.ttft_ms, totalMs: c.total_ms, tokensPerSecond: c.tps },
+    costUsd: c.cost_usd, providerCostUsd: c.provider_cost_usd, costDrift: c.cost_drift,
+  };
+}
+
+function preview(req: CompareRequest): string {
+  const last = req.messages[req.messages.length - 1]?.content ?? '';
+  return last.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+export function createRunsRepo(db: DB) {
+  const s = {
+    insertRun: db.prepare('INSERT INTO runs (id, created_at, status, request_json, prompt_preview, pid) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`),
+    insertFts: db.prepare('INSERT INTO runs_fts (run_id, prompt, answers, targets) VALUES (?, ?, ?, ?)'),
+    columnRunning: db.prepare(`UPDATE columns SET status = 'running', sent_at = COALESCE(sent_at, ?), updated_at = ? WHERE id = ?`),
+    columnText: db.prepare('UPDATE columns SET text = ?, reasoning = ?, updated_at = ? WHERE id = ?'),
+    insertAttempt: db.prepare(`INSERT INTO attempts (column_id, seq, endpoint_id, provider, model, key_index, status, started_at)
+      VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`),
+    finishAttempt: db.prepare(`UPDATE attempts SET status = ?, http_status = ?, error = ?, error_kind = ?, ttft_ms = ?, total_ms = ?,
+      retry_after_ms = ?, output_tokens = ?, tps = ?, finished_at = ? WHERE id = ?`),
+    finishColumn: db.prepare(`UPDATE columns SET status = @status, served_provider = @servedProvider, served_model = @servedModel,
+      endpoint_id = @endpointId, fell_back = @fellBack, text = @text, reasoning = @reasoning, finish_reason = @finishReason, error = @error,
+      input_tokens = @inputTokens, output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cached_tokens = @cachedTokens,
+      usage_estimated = @estimated, sent_at = @sentAt, ttft_ms = @ttftMs, total_ms = @totalMs, tps = @tps, cost_usd = @costUsd,
+      provider_cost_usd = @providerCostUsd, cost_drift = @costDrift, price_json = @priceJson, updated_at = @now WHERE id = @id`),
+    resetColumn: db.prepare(`UPDATE columns SET status = 'queued', served_provider = NULL, served_model = NULL, endpoint_id = NULL, fell_back = 0,
+      text = '', reasoning = '', finish_reason = NULL, error = NULL, input_tokens = NULL, output_tokens = NULL, reasoning_tokens = NULL,
+      cached_tokens = NULL, usage_estimated = 0, queued_at = ?, sent_at = NULL, ttft_ms = NULL, total_ms = NULL, tps = NULL, cost_usd = NULL,
+      provider_cost_usd = NULL, cost_drift = NULL, price_json = NULL, updated_at = ? WHERE id = ?`),
+    deleteAttempts: db.prepare('DELETE FROM attempts WHERE column_id = ?'),
+    runStatus: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
+    ftsAnswers: db.prepare('UPDATE runs_fts SET answers = ? WHERE run_id = ?'),
+    getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
+    columnsOf: db.prepare('SELECT * FROM columns WHERE run_id = ? ORDER BY idx'),
+    attemptsOfRun: db.prepare('SELECT a.* FROM attempts a JOIN columns c ON c.id = a.column_id WHERE c.run_id = ? ORDER BY a.seq, a.id'),
+    listRuns: db.prepare(`SELECT r.id, r.created_at, r.status, r.prompt_preview,
+        (SELECT json_group_array(target) FROM (SELECT target FROM columns WHERE run_id = r.id ORDER BY idx)) AS targets,
+        (SELECT json_group_array(status) FROM (SELECT status FROM columns WHERE run_id = r.id ORDER BY idx)) AS statuses,
+        (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
+      FROM runs r ORDER BY r.created_at DESC, r.rowid DESC LIMIT ? OFFSET ?`),
+    searchRuns: db.prepare(`SELECT r.id, r.created_at, r.status, r.prompt_preview,
+        (SELECT json_group_array(target) FROM (SELECT target FROM columns WHERE run_id = r.id ORDER BY idx)) AS targets,
+        (SELECT json_group_array(status) FROM (SELECT status FROM columns WHERE run_id = r.id ORDER BY idx)) AS statuses,
+        (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
+      FROM runs_fts f JOIN runs r ON r.id = f.run_id WHERE runs_fts MATCH ? ORDER BY r.created_at DESC LIMIT ? OFFSET ?`),
+    deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
+    deleteFts: db.prepare('DELETE FROM runs_fts WHERE run_id = ?'),
+    staleRuns: db.prepare(`SELECT id, pid FROM runs WHERE status = 'running'`),
+    interruptColumns: db.prepare(`UPDATE columns SET status = 'interrupted', error = COALESCE(error, 'interrupted: the process running this column stopped'), updated_at = ?
+      WHERE run_id = ? AND status IN ('queued','running')`),
+    interruptAttempts: db.prepare(`UPDATE attempts SET status = 'interrupted', error = COALESCE(error, 'interrupted'), finished_at = ?
+      WHERE status = 'running' AND column_id IN (SELECT id FROM columns WHERE run_id = ?)`),
+  };
+
+  function toSummary(r: { id: string; created_at: number; status: RunSummary['status']; prompt_preview: string; targets: string; statuses: string; cost: number | null }): RunSummary {
+    return {
+      runId: r.id, createdAt: r.created_at, status: r.status, promptPreview: r.prompt_preview,
+      targets: JSON.parse(r.targets) as string[], columnStatuses: JSON.parse(r.statuses) as ColumnStatus[], costUsd: r.cost,
+    };
+  }
+
+  return {
+    createRun(run: { runId: string; createdAt: number; request: CompareRequest; columns: Array<{ columnId: string; index: number; target: string }>; pid: number }) {
+      db.transaction(() => {
+        s.insertRun.run(run.runId, run.createdAt, 'running', JSON.stringify(run.request), preview(run.request), run.pid);
+        for (const c of run.columns) s.insertColumn.run(c.columnId, run.runId, c.index, c.target, run.createdAt, run.createdAt);
+        const prompt = [run.request.system ?? '', ...run.request.messages.map((m) => m.content)].join('\n');
+        s.insertFts.run(run.runId, prompt, '', run.columns.map((c) => c.target).join(' '));
+      })();
+    },
+    columnRunning(columnId: string, at: number) {
+      s.columnRunning.run(at, at, columnId);
+    },
+    saveText(columnId: string, text: string, reasoning: string, at: number) {
+      s.columnText.run(text, reasoning, at, columnId);
+    },
+    startAttempt(columnId: string, a: NewAttempt): number {
+      return Number(s.insertAttempt.run(columnId, a.seq, a.endpointId, a.provider, a.model, a.keyIndex, a.startedAt).lastInsertRowid);
+    },
+    finishAttempt(attemptId: number, a: AttemptRecord & { tps?: number | null }, at: number) {
+      s.finishAttempt.run(a.status, a.httpStatus, a.error, a.errorKind, a.ttftMs, a.totalMs, a.retryAfterMs, a.outputTokens, a.tps ?? null, at, attemptId);
+    },
+    /** Writes the column's final state; `extra` runs in the same transaction (e.g. the spend ledger entry). */
+    finishColumn(c: ColumnResult, meta: { endpointId: string | null; priceJson: string | null }, at: number, extra?: () => void) {
+      db.transaction(() => {
+        s.finishColumn.run({
+          id: c.columnId, status: c.status, servedProvider: c.servedBy?.provider ?? null, servedModel: c.servedBy?.model ?? null,
+          endpointId: meta.endpointId, fellBack: c.fellBack ? 1 : 0, text: c.text, reasoning: c.reasoning, finishReason: c.finishReason,
+          error: c.error, inputTokens: c.usage.inputTokens, outputTokens: c.usage.outputTokens, reasoningTokens: c.usage.reasoningTokens,
+          cachedTokens: c.usage.cachedInputTokens, estimated: c.usage.estimated ? 1 : 0, sentAt: c.metrics.sentAt, ttftMs: c.metrics.ttftMs,
+          totalMs: c.metrics.totalMs, tps: c.metrics.tokensPerSecond, costUsd: c.costUsd, providerCostUsd: c.providerCostUsd,
+          costDrift: c.costDrift, priceJson: meta.priceJson, now: at,
+        });
+        extra?.();
+      })();
+    },
+    /** Clears a column for an in-place retry; its earlier attempts are dropped with it. */
+    resetColumn(columnId: string, runId: string, at: number) {
+      db.transaction(() => {
+        s.deleteAttempts.run(columnId);
+        s.resetColumn.run(at, at, columnId);
+        s.runStatus.run('running', null, runId);
+      })();
+    },
+    finishRun(runId: string, at: number) {
+      db.transaction(() => {
+        s.runStatus.run('done', at, runId);
+        const answers = (s.columnsOf.all(runId) as ColumnRow[]).map((c) => c.text).join('\n');
+        s.ftsAnswers.run(answers, runId);
+      })();
+    },
+    getRun(runId: string): RunResult | null {
+      const r = s.getRun.get(runId) as RunRow | undefined;
+      if (!r) return null;
+      const attempts = s.attemptsOfRun.all(runId) as AttemptRow[];
+      const byColumn = new Map<string, AttemptRecord[]>();
+      for (const a of attempts) {
+        const list = byColumn.get(a.column_id) ?? [];
+        list.push(attemptFromRow(a));
+        byColumn.set(a.column_id, list);
+      }
+      const columns = (s.columnsOf.all(runId) as ColumnRow[]).map((c) => columnFromRow(c, byColumn.get(c.id) ?? []));
+      return { runId: r.id, createdAt: r.created_at, status: r.status, request: JSON.parse(r.request_json) as CompareRequest, columns };
+    },
+    listRuns(opts: { limit: number; offset: number; query?: string | undefined }): RunSummary[] {
+      const q = opts.query?.trim();
+      if (!q) return (s.listRuns.all(opts.limit, opts.offset) as Parameters<typeof toSummary>[0][]).map(toSummary);
+      // Each word becomes a quoted prefix term so user input can never be FTS syntax.
+      const match = q.split(/\s+/).map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
+      return (s.searchRuns.all(match, opts.limit, opts.offset) as Parameters<typeof toSummary>[0][]).map(toSummary);
+    },
+    deleteRun(runId: string): boolean {
+      return db.transaction(() => {
+        s.deleteFts.run(runId);
+        return s.deleteRun.run(runId).changes > 0;
+      })();
+    },
+    /**
+     * Marks runs left `running` by a process that no longer exists as `interrupted`.
+     * A run whose process is alive (another CLI or the app) is left alone.
+     */
+    recoverInterrupted(isAlive: (pid: number) => boolean, at: number): string[] {
+      const stale = (s.staleRuns.all() as Array<{ id: string; pid: number | null }>).filter((r) => r.pid === null || !isAlive(r.pid));
+      db.transaction(() => {
+        for (const r of stale) {
+          s.interruptAttempts.run(at, r.id);
+          s.interruptColumns.run(at, r.id);
+          s.runStatus.run('interrupted', at, r.id);
+        }
+      })();
+      return stale.map((r) => r.id);
+    },
+  };
+}
+export type RunsRepo = ReturnType<typeof createRunsRepo>;
