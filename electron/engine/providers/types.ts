@@ -13,8 +13,14 @@ export interface AdapterRequest {
   system?: string | undefined;
   messages: ChatMessage[];
   params: GenerationParams;
-  /** Aborting reaches the socket (fetch's signal). */
+  /**
+   * Aborting reaches the socket (fetch's signal). Abort with `{ kind, message }`
+   * (e.g. `{ kind: 'timeout_idle', message: 'no bytes for 30 s' }`) to have the
+   * outcome carry that error kind instead of `cancelled`.
+   */
   signal: AbortSignal;
+  /** Names the provider in error messages ("401 from groq: ..."); defaults to the protocol. */
+  providerId?: string | undefined;
 }
 
 /** Called on the hot path: keep implementations cheap, no validation per chunk. */
@@ -29,6 +35,11 @@ export interface StreamSink {
   onChunk?(): void;
 }
 
+/**
+ * Normalised across protocols: `inputTokens` includes `cachedInputTokens`
+ * (Anthropic's separate cache counts are added back), and `outputTokens`
+ * includes `reasoningTokens` (Gemini's thoughts are added back).
+ */
 export interface ReportedUsage {
   inputTokens: number | null;
   outputTokens: number | null;
@@ -60,6 +71,10 @@ export interface AdapterOutcome {
 export interface ProviderAdapter {
   readonly type: ProviderType;
   stream(req: AdapterRequest, sink: StreamSink): Promise<AdapterOutcome>;
-  /** Lists upstream model names (for `providers test` and the model picker). */
-  listModels(req: { baseUrl: string; apiKey: string | null; signal: AbortSignal }): Promise<string[]>;
+  /**
+   * Lists upstream model names (for `providers test` and the model picker).
+   * Rejects with a `ProviderRequestError` whose `message` is one line and whose
+   * `info` is the normalised AdapterError.
+   */
+  listModels(req: { baseUrl: string; apiKey: string | null; signal: AbortSignal; providerId?: string | undefined }): Promise<string[]>;
 }
