@@ -1,0 +1,79 @@
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { Banner } from './components/Banner';
+import { installShortcuts, isMac } from './shortcuts';
+import { useApp, useAppStore } from './store';
+import type { View } from './store/uiSlice';
+import type { TransportKind } from './transport';
+import { CompareView } from './views/CompareView';
+import { HistoryView } from './views/HistoryView';
+import { ProvidersView } from './views/ProvidersView';
+
+const TABS: Array<{ view: View; label: string; key: string }> = [
+  { view: 'compare', label: 'Compare', key: '1' },
+  { view: 'history', label: 'History', key: '2' },
+  { view: 'providers', label: 'Providers', key: '3' },
+];
+
+export function App({ transport, problem }: { transport: TransportKind; problem: string | null }) {
+  const store = useAppStore();
+  const { view, notice, version, settingsError } = useApp(
+    useShallow((s) => ({ view: s.view, notice: s.notice, version: s.settings?.version ?? null, settingsError: s.settingsError })),
+  );
+  const setView = useApp((s) => s.setView);
+  const setNotice = useApp((s) => s.setNotice);
+
+  useEffect(() => {
+    const s = store.getState();
+    const disconnect = s.connectEvents();
+    void s.loadSettings();
+    void s.loadProviders();
+    void s.searchModels('');
+    const uninstall = installShortcuts(store);
+    return () => {
+      disconnect();
+      uninstall();
+    };
+  }, [store]);
+
+  const mod = isMac() ? '⌘' : 'Ctrl+';
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Switchyard</span>
+        <nav className="tabs" role="tablist" aria-label="Views">
+          {TABS.map((t) => (
+            <button
+              key={t.view}
+              type="button"
+              role="tab"
+              aria-selected={view === t.view}
+              className={`tab${view === t.view ? ' active' : ''}`}
+              data-testid={`nav-${t.view}`}
+              title={`${t.label} (${mod}${t.key})`}
+              onClick={() => setView(t.view)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </nav>
+        <span className="topbar-info muted" data-testid="transport">
+          {transport === 'ipc' ? 'desktop' : 'browser'}
+          {version ? ` · v${version}` : ''}
+        </span>
+      </header>
+      {problem && <Banner kind="error">{problem}</Banner>}
+      {!problem && settingsError && <Banner kind="error">Cannot reach the engine: {settingsError}</Banner>}
+      {notice && (
+        <Banner kind="error" testId="notice" onDismiss={() => setNotice(null)}>
+          {notice}
+        </Banner>
+      )}
+      <div className="view" role="tabpanel">
+        {view === 'compare' && <CompareView />}
+        {view === 'history' && <HistoryView />}
+        {view === 'providers' && <ProvidersView />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import type { ColumnHeaderView } from '../lib/format';
+
+export interface ColumnActions {
+  onStop?: () => void;
+  onRetry?: () => void;
+  onCopy?: () => void;
+}
+
+const ACTIVE = new Set(['queued', 'running']);
+
+export function ColumnHeader({ index, target, view, actions }: { index: number; target: string; view: ColumnHeaderView; actions: ColumnActions }) {
+  const active = ACTIVE.has(view.status);
+  return (
+    <header className="col-head">
+      <div className="col-head-row">
+        <span className="col-index" aria-hidden="true">
+          {index + 1}
+        </span>
+        <span
+          className={`col-served mono${view.servedByPending ? ' pending' : ''}`}
+          data-testid="column-served-by"
+          title={view.servedBy === target ? target : `${view.servedBy}\nrequested: ${target}`}
+        >
+          {view.servedBy}
+        </span>
+        {view.fellBack && (
+          <span className="badge badge-warn" data-testid="column-fellback" title={`requested ${target}; a fallback endpoint served it`}>
+            fell back
+          </span>
+        )}
+        <span className={`status status-${view.status}`} data-testid="column-status">
+          {view.statusLabel}
+        </span>
+        <span className="col-actions">
+          {actions.onStop && active && (
+            <button type="button" className="btn-icon" data-testid="column-stop" onClick={actions.onStop} aria-label={`stop column ${index + 1}`} title="Stop this column">
+              ■
+            </button>
+          )}
+          {actions.onRetry && !active && (
+            <button type="button" className="btn-icon" data-testid="column-retry" onClick={actions.onRetry} aria-label={`retry column ${index + 1}`} title="Retry this column">
+              ↻
+            </button>
+          )}
+          {actions.onCopy && (
+            <button type="button" className="btn-icon" data-testid="column-copy" onClick={actions.onCopy} aria-label={`copy column ${index + 1}`} title="Copy the answer">
+              ⧉
+            </button>
+          )}
+        </span>
+      </div>
+      <dl className="col-metrics">
+        <Metric label="TTFT" value={view.ttft} testId="column-ttft" />
+        <Metric label="total" value={view.total} testId="column-total" />
+        <Metric label="speed" value={view.tps} testId="column-tps" />
+        <Metric label="in" value={view.tokensIn} testId="column-tokens-in" />
+        <Metric label="out" value={view.tokensOut} testId="column-tokens-out" />
+        <Metric label="cost" value={view.cost} testId="column-cost" title={view.costNote ?? undefined} flag={!!view.costNote} />
+      </dl>
+    </header>
+  );
+}
+
+function Metric({ label, value, testId, title, flag }: { label: string; value: string; testId: string; title?: string | undefined; flag?: boolean }) {
+  return (
+    <div className="metric" title={title}>
+      <dt>{label}</dt>
+      <dd className={flag ? 'flagged' : undefined} data-testid={testId}>
+        {value}
+      </dd>
+    </div>
+  );
+}

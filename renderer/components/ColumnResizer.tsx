@@ -1,0 +1,60 @@
+import { useRef, type RefObject } from 'react';
+import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from '../store/uiSlice';
+
+const STEP = 24;
+const clamp = (w: number): number => Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, w));
+
+/**
+ * Drag handle on a column's right edge. While dragging it sets the width on the
+ * element directly and commits once on release, so a drag does not re-render
+ * every column per pointer move. Arrow keys resize too; double-click resets.
+ */
+export function ColumnResizer({ target, index, onResize }: { target: RefObject<HTMLElement | null>; index: number; onResize: (w: number | null) => void }) {
+  const drag = useRef<{ x: number; w: number } | null>(null);
+  const current = (): number => target.current?.getBoundingClientRect().width ?? MIN_COLUMN_WIDTH;
+  const apply = (w: number): void => {
+    const el = target.current;
+    if (el) {
+      el.style.flex = `0 0 ${w}px`;
+      el.style.width = `${w}px`;
+    }
+  };
+  return (
+    <div
+      className="col-resizer"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`resize column ${index + 1}`}
+      aria-valuenow={Math.round(current())}
+      aria-valuemin={MIN_COLUMN_WIDTH}
+      aria-valuemax={MAX_COLUMN_WIDTH}
+      tabIndex={0}
+      data-testid="column-resize"
+      onPointerDown={(e) => {
+        e.currentTarget.setPointerCapture(e.pointerId);
+        drag.current = { x: e.clientX, w: current() };
+      }}
+      onPointerMove={(e) => {
+        if (drag.current) apply(clamp(drag.current.w + e.clientX - drag.current.x));
+      }}
+      onPointerUp={(e) => {
+        if (!drag.current) return;
+        const w = clamp(drag.current.w + e.clientX - drag.current.x);
+        drag.current = null;
+        onResize(w);
+      }}
+      onDoubleClick={() => {
+        // React only diffs its own style props, so undo what the drag wrote by hand.
+        target.current?.style.removeProperty('flex');
+        target.current?.style.removeProperty('width');
+        onResize(null);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+          e.preventDefault();
+          onResize(clamp(current() + (e.key === 'ArrowRight' ? STEP : -STEP)));
+        }
+      }}
+    />
+  );
+}

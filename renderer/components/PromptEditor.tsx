@@ -1,0 +1,84 @@
+import type { Draft } from '../store/draft';
+
+export interface PromptEditorProps {
+  draft: Draft;
+  systemOpen: boolean;
+  sending: boolean;
+  running: boolean;
+  sendError: string | null;
+  shortcut: string;
+  onChange(patch: Partial<Draft>): void;
+  onToggleSystem(open: boolean): void;
+  onSend(): void;
+  onStopAll(): void;
+}
+
+const PARAMS: Array<{ key: 'temperature' | 'maxTokens' | 'topP' | 'seed'; label: string; testId: string; placeholder: string; step: string }> = [
+  { key: 'temperature', label: 'temperature', testId: 'param-temperature', placeholder: 'default', step: '0.1' },
+  { key: 'maxTokens', label: 'max tokens', testId: 'param-max-tokens', placeholder: 'default', step: '1' },
+  { key: 'topP', label: 'top_p', testId: 'param-top-p', placeholder: 'default', step: '0.05' },
+  { key: 'seed', label: 'seed', testId: 'param-seed', placeholder: 'none', step: '1' },
+];
+
+export function PromptEditor(p: PromptEditorProps) {
+  return (
+    <div className="prompt-editor">
+      <details className="system" open={p.systemOpen} onToggle={(e) => p.onToggleSystem(e.currentTarget.open)}>
+        <summary>
+          System prompt{!p.systemOpen && p.draft.system.trim() ? <span className="muted"> · set</span> : null}
+        </summary>
+        <textarea
+          className="input"
+          data-testid="prompt-system"
+          aria-label="System prompt"
+          rows={3}
+          value={p.draft.system}
+          placeholder="Optional instructions sent to every model"
+          onChange={(e) => p.onChange({ system: e.target.value })}
+        />
+      </details>
+      <label className="field">
+        <span className="field-label">Prompt</span>
+        <textarea
+          className="input prompt"
+          data-testid="prompt-user"
+          rows={8}
+          value={p.draft.prompt}
+          placeholder={`Ask all selected models at once (${p.shortcut} to send)`}
+          onChange={(e) => p.onChange({ prompt: e.target.value })}
+        />
+      </label>
+      <fieldset className="params">
+        <legend className="field-label">Parameters</legend>
+        {PARAMS.map((f) => (
+          <label key={f.key} className="param">
+            <span>{f.label}</span>
+            <input
+              className="input mono"
+              type="number"
+              inputMode="decimal"
+              step={f.step}
+              data-testid={f.testId}
+              placeholder={f.placeholder}
+              value={p.draft[f.key]}
+              onChange={(e) => p.onChange({ [f.key]: e.target.value })}
+            />
+          </label>
+        ))}
+      </fieldset>
+      {p.sendError && (
+        <p className="field-error" role="alert" data-testid="send-error">
+          {p.sendError}
+        </p>
+      )}
+      <div className="send-row">
+        <button type="button" className="btn btn-primary" data-testid="send-button" disabled={p.sending} onClick={p.onSend} title={`Send to all models (${p.shortcut})`}>
+          {p.sending ? 'Sending…' : 'Send'} <kbd>{p.shortcut}</kbd>
+        </button>
+        <button type="button" className="btn" data-testid="stop-all" disabled={!p.running} onClick={p.onStopAll} title="Stop every column (Esc)">
+          Stop all <kbd>Esc</kbd>
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import type { RunSummary } from '../../shared/domain';
+import { formatCost, formatDate } from '../lib/format';
+
+const ROW_HEIGHT = 62;
+
+export interface RunListProps {
+  runs: RunSummary[];
+  selectedId: string | null;
+  hasMore: boolean;
+  loading: boolean;
+  onOpen(runId: string): void;
+  onEndReached(): void;
+}
+
+function statusCounts(s: RunSummary): { ok: number; failed: number } {
+  let ok = 0;
+  let failed = 0;
+  for (const c of s.columnStatuses) {
+    if (c === 'ok') ok++;
+    else if (c === 'error' || c === 'incomplete' || c === 'interrupted') failed++;
+  }
+  return { ok, failed };
+}
+
+/** Virtualised: history grows without bound, the DOM should not. */
+export function RunList({ runs, selectedId, hasMore, loading, onOpen, onEndReached }: RunListProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: runs.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const last = items[items.length - 1];
+
+  useEffect(() => {
+    if (last && last.index >= runs.length - 5 && hasMore && !loading) onEndReached();
+  }, [last, runs.length, hasMore, loading, onEndReached]);
+
+  const move = (delta: number): void => {
+    const at = runs.findIndex((r) => r.runId === selectedId);
+    const next = runs[Math.min(runs.length - 1, Math.max(0, at + delta))];
+    if (next) {
+      onOpen(next.runId);
+      virtualizer.scrollToIndex(runs.indexOf(next));
+    }
+  };
+
+  return (
+    <div
+      ref={scrollRef}
+      className="run-list"
+      data-testid="history-list"
+      role="listbox"
+      aria-label="Past runs"
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault();
+          move(e.key === 'ArrowDown' ? 1 : -1);
+        }
+      }}
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((item) => {
+          const run = runs[item.index]!;
+          const { ok, failed } = statusCounts(run);
+          return (
+            <div
+              key={run.runId}
+              role="option"
+              aria-selected={run.runId === selectedId}
+              className={`run-row${run.runId === selectedId ? ' selected' : ''}`}
+              data-testid="history-row"
+              data-run-id={run.runId}
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+              onClick={() => onOpen(run.runId)}
+            >
+              <div className="run-prompt" title={run.promptPreview}>
+                {run.promptPreview || <span className="muted">(empty prompt)</span>}
+              </div>
+              <div className="run-meta">
+                <span>{formatDate(run.createdAt)}</span>
+                <span className="run-models mono" title={run.targets.join('\n')}>
+                  {run.targets.join(', ')}
+                </span>
+                <span className="mono">{formatCost(run.costUsd)}</span>
+                {run.status !== 'done' && <span className={`status status-${run.status === 'running' ? 'running' : 'interrupted'}`}>{run.status}</span>}
+                <span className="run-counts">
+                  {ok > 0 && <span className="count-ok">{ok} ok</span>}
+                  {failed > 0 && <span className="count-failed">{failed} failed</span>}
+                </span>
+              </div>
+            </div>
+          );
+        })}
+      </div>
+      {runs.length === 0 && !loading && <p className="empty">No runs yet.</p>}
+    </div>
+  );
+}

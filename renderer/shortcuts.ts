@@ -1,0 +1,46 @@
+/**
+ * Window-level shortcuts. Handlers that consume a key (a dropdown closing on
+ * Escape) call preventDefault, and those keys are left alone here.
+ */
+import type { AppStore } from './store';
+import type { View } from './store/uiSlice';
+
+const VIEWS: Record<string, View> = { '1': 'compare', '2': 'history', '3': 'providers' };
+
+export function isMac(): boolean {
+  return typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+}
+
+export function sendShortcutLabel(): string {
+  return isMac() ? '⌘↵' : 'Ctrl+↵';
+}
+
+export function handleShortcut(e: KeyboardEvent, store: AppStore): boolean {
+  if (e.defaultPrevented) return false;
+  const mod = e.ctrlKey || e.metaKey;
+  const s = store.getState();
+  if (mod && e.key === 'Enter') {
+    if (s.view !== 'compare') return false;
+    void s.send();
+    return true;
+  }
+  if (mod && !e.shiftKey && !e.altKey && VIEWS[e.key]) {
+    s.setView(VIEWS[e.key]!);
+    return true;
+  }
+  if (e.key === 'Escape' && !mod) {
+    const run = s.activeRunId ? s.live[s.activeRunId] : undefined;
+    if (run?.status !== 'running') return false;
+    void s.stopAll();
+    return true;
+  }
+  return false;
+}
+
+export function installShortcuts(store: AppStore): () => void {
+  const onKey = (e: KeyboardEvent): void => {
+    if (handleShortcut(e, store)) e.preventDefault();
+  };
+  window.addEventListener('keydown', onKey);
+  return () => window.removeEventListener('keydown', onKey);
+}

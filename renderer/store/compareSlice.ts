@@ -1,0 +1,116 @@
+import type { CompareEvent, CompareRequest, CompareRequestInput } from '../../shared/domain';
+import { errorMessage } from '../transport/build';
+import { draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
+import { FrameBatcher } from './frames';
+import { failColumn, pruneRuns, reduceEvents, resetColumn, runFromSeeds, type LiveRuns } from './reduce';
+import type { SliceCreator, StoreDeps } from './types';
+
+export interface CompareSlice {
+  draft: Draft;
+  live: LiveRuns;
+  /** The run the compare view shows (the last one this window started). */
+  activeRunId: string | null;
+  sending: boolean;
+  sendError: string | null;
+  setDraft(patch: Partial<Draft>): void;
+  addTarget(target: string): void;
+  removeTarget(target: string): void;
+  loadRequest(request: CompareRequest | CompareRequestInput): void;
+  send(): Promise<void>;
+  stopAll(): Promise<void>;
+  stopColumn(columnId: string): Promise<void>;
+  retryColumn(columnId: string): Promise<void>;
+  /** Buffers one streamed event; the batch is reduced into `live` on the next frame. */
+  receiveEvent(event: CompareEvent): void;
+  /** Subscribes to the engine's event stream; returns the unsubscribe. */
+  connectEvents(): () => void;
+}
+
+export const createCompareSlice =
+  (deps: StoreDeps): SliceCreator<CompareSlice> =>
+  (set, get) => {
+    const batcher = new FrameBatcher<CompareEvent>((events) => {
+      set((s) => {
+        const keep = new Set(s.activeRunId ? [s.activeRunId] : []);
+        return { live: pruneRuns(reduceEvents(s.live, events), keep) };
+      });
+    }, deps.frames);
+
+    return {
+      draft: emptyDraft,
+      live: {},
+      activeRunId: null,
+      sending: false,
+      sendError: null,
+
+      setDraft: (patch) => set((s) => ({ draft: { ...s.draft, ...patch }, sendError: null })),
+      addTarget: (target) =>
+        set((s) => (s.draft.targets.includes(target) ? s : { draft: { ...s.draft, targets: [...s.draft.targets, target] }, sendError: null })),
+      removeTarget: (target) => set((s) => ({ draft: { ...s.draft, targets: s.draft.targets.filter((t) => t !== target) } })),
+      loadRequest: (request) => set({ draft: requestToDraft(request), sendError: null }),
+
+      send: async () => {
+        if (get().sending) return;
+        const converted = draftToRequest(get().draft);
+        if (!converted.ok) {
+          set({ sendError: converted.error });
+          return;
+        }
+        set({ sending: true, sendError: null });
+        try {
+          const started = await deps.client.compare.startRun(converted.request);
+          batcher.flush();
+          set((s) => ({
+            sending: false,
+            activeRunId: started.runId,
+            // The run-started event may not have arrived yet (it travels on another channel).
+            live: s.live[started.runId] ? s.live : { ...s.live, [started.runId]: runFromSeeds(started.runId, started.columns) },
+          }));
+        } catch (err) {
+          set({ sending: false, sendError: errorMessage(err) });
+        }
+      },
+
+      stopAll: async () => {
+        const runId = get().activeRunId;
+        if (!runId || get().live[runId]?.status !== 'running') return;
+        try {
+          await deps.client.compare.cancelRun({ runId });
+        } catch (err) {
+          get().setNotice(`stop failed: ${errorMessage(err)}`);
+        }
+      },
+
+      stopColumn: async (columnId) => {
+        const runId = get().activeRunId;
+        if (!runId) return;
+        try {
+          await deps.client.compare.cancelColumn({ runId, columnId });
+        } catch (err) {
+          get().setNotice(`stop failed: ${errorMessage(err)}`);
+        }
+      },
+
+      retryColumn: async (columnId) => {
+        const runId = get().activeRunId;
+        if (!runId) return;
+        batcher.flush();
+        set((s) => ({ live: resetColumn(s.live, runId, columnId) }));
+        try {
+          await deps.client.compare.retryColumn({ runId, columnId });
+        } catch (err) {
+          set((s) => ({ live: failColumn(s.live, runId, columnId, `retry failed: ${errorMessage(err)}`) }));
+        }
+      },
+
+      receiveEvent: (event) => batcher.push(event),
+
+      connectEvents: () => {
+        const unsubscribe = deps.client.onCompareEvent((e) => get().receiveEvent(e));
+        return () => {
+          unsubscribe();
+          batcher.flush();
+        };
+      },
+    };
+  };

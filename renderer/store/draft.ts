@@ -1,0 +1,66 @@
+/**
+ * The compare form as typed (strings, so a half-typed "0." stays editable) and
+ * its conversion to a CompareRequest.
+ */
+import type { CompareRequest, CompareRequestInput, GenerationParams } from '../../shared/domain';
+
+export interface Draft {
+  system: string;
+  prompt: string;
+  temperature: string;
+  maxTokens: string;
+  topP: string;
+  seed: string;
+  targets: string[];
+}
+
+export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', targets: [] };
+
+type Converted = { ok: true; request: CompareRequestInput } | { ok: false; error: string };
+
+function num(raw: string, name: string, check: (n: number) => boolean, rule: string): number | undefined | string {
+  const s = raw.trim();
+  if (!s) return undefined;
+  const n = Number(s);
+  if (!Number.isFinite(n) || !check(n)) return `${name} must be ${rule}`;
+  return n;
+}
+
+export function draftToRequest(d: Draft): Converted {
+  if (!d.prompt.trim()) return { ok: false, error: 'write a prompt first' };
+  if (d.targets.length === 0) return { ok: false, error: 'pick at least one model' };
+  const params: GenerationParams = {};
+  const fields = [
+    ['temperature', num(d.temperature, 'temperature', (n) => n >= 0 && n <= 2, 'a number from 0 to 2')],
+    ['maxTokens', num(d.maxTokens, 'max tokens', (n) => Number.isInteger(n) && n > 0, 'a whole number above 0')],
+    ['topP', num(d.topP, 'top_p', (n) => n >= 0 && n <= 1, 'a number from 0 to 1')],
+    ['seed', num(d.seed, 'seed', Number.isInteger, 'a whole number')],
+  ] as const;
+  for (const [key, value] of fields) {
+    if (typeof value === 'string') return { ok: false, error: value };
+    if (value !== undefined) params[key] = value;
+  }
+  const request: CompareRequestInput = {
+    messages: [{ role: 'user', content: d.prompt }],
+    params,
+    targets: [...d.targets],
+  };
+  if (d.system.trim()) request.system = d.system;
+  return { ok: true, request };
+}
+
+/** Loads a past request back into the form (rerun from history). */
+export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
+  const lastUser = [...r.messages].reverse().find((m) => m.role === 'user');
+  const p = r.params ?? {};
+  const str = (n: number | undefined): string => (n === undefined ? '' : String(n));
+  return {
+    system: r.system ?? '',
+    prompt: lastUser?.content ?? '',
+    temperature: str(p.temperature),
+    maxTokens: str(p.maxTokens),
+    topP: str(p.topP),
+    seed: str(p.seed),
+    targets: [...r.targets],
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Pure reduction of compare events into live runs. Events arrive in batches
+ * (one per animation frame); each run and column touched by a batch is copied
+ * once, so a frame with 16 columns x 6 deltas costs 16 copies, not 96.
+ */
+import type { AttemptRecord, ColumnResult, CompareEvent, RunResult } from '../../shared/domain';
+
+export interface LiveRun {
+  runId: string;
+  /** Column ids in display order. */
+  order: string[];
+  columns: Record<string, ColumnResult>;
+  status: 'running' | 'done';
+}
+
+export type LiveRuns = Record<string, LiveRun>;
+
+export interface ColumnSeed {
+  columnId: string;
+  index: number;
+  target: string;
+}
+
+export function emptyColumn(seed: ColumnSeed): ColumnResult {
+  return {
+    columnId: seed.columnId,
+    index: seed.index,
+    target: seed.target,
+    status: 'queued',
+    servedBy: null,
+    fellBack: false,
+    text: '',
+    reasoning: '',
+    finishReason: null,
+    error: null,
+    attempts: [],
+    usage: { inputTokens: null, outputTokens: null, reasoningTokens: null, cachedInputTokens: null, estimated: false },
+    metrics: { queuedAt: null, sentAt: null, ttftMs: null, totalMs: null, tokensPerSecond: null },
+    costUsd: null,
+    providerCostUsd: null,
+    costDrift: null,
+  };
+}
+
+export function runFromSeeds(runId: string, seeds: ColumnSeed[]): LiveRun {
+  const sorted = [...seeds].sort((a, b) => a.index - b.index);
+  return {
+    runId,
+    order: sorted.map((s) => s.columnId),
+    columns: Object.fromEntries(sorted.map((s) => [s.columnId, emptyColumn(s)])),
+    status: 'running',
+  };
+}
+
+/** A run read back from history, in the same shape the live view uses. */
+export function runFromResult(result: RunResult): LiveRun {
+  const sorted = [...result.columns].sort((a, b) => a.index - b.index);
+  return {
+    runId: result.runId,
+    order: sorted.map((c) => c.columnId),
+    columns: Object.fromEntries(sorted.map((c) => [c.columnId, c])),
+    status: result.status === 'running' ? 'running' : 'done',
+  };
+}
+
+function sameAttempt(a: AttemptRecord, b: AttemptRecord): boolean {
+  return a.startedAt === b.startedAt && a.provider === b.provider && a.model === b.model;
+}
+
+function fellBackFrom(attempts: AttemptRecord[]): boolean {
+  const first = attempts[0];
+  return !!first && attempts.some((a) => a.provider !== first.provider || a.model !== first.model);
+}
+
+export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[]): LiveRuns {
+  if (events.length === 0) return prev;
+  const runs: LiveRuns = { ...prev };
+  const copiedRuns = new Set<string>();
+  const copiedCols = new Set<string>();
+
+  const editRun = (runId: string): LiveRun | null => {
+    const run = runs[runId];
+    if (!run) return null;
+    if (copiedRuns.has(runId)) return run;
+    const copy = { ...run, columns: { ...run.columns } };
+    runs[runId] = copy;
+    copiedRuns.add(runId);
+    return copy;
+  };
+  const editColumn = (runId: string, columnId: string): ColumnResult | null => {
+    const run = editRun(runId);
+    const col = run?.columns[columnId];
+    if (!run || !col) return null;
+    const key = `${runId}\u0000${columnId}`;
+    if (copiedCols.has(key)) return col;
+    const copy = { ...col };
+    run.columns[columnId] = copy;
+    copiedCols.add(key);
+    return copy;
+  };
+
+  for (const e of events) {
+    switch (e.type) {
+      case 'run-started': {
+        // A column that already streamed (the startRun reply raced ahead) keeps its state.
+        const existing = runs[e.runId];
+        const fresh = runFromSeeds(e.runId, e.columns);
+        if (existing) for (const id of fresh.order) fresh.columns[id] = existing.columns[id] ?? fresh.columns[id]!;
+        runs[e.runId] = fresh;
+        copiedRuns.add(e.runId);
+        break;
+      }
+      case 'attempt-started': {
+        const col = editColumn(e.runId, e.columnId);
+        if (!col) break;
+        col.attempts = [...col.attempts, e.attempt];
+        col.status = 'running';
+        col.servedBy = { provider: e.attempt.provider, model: e.attempt.model };
+        col.fellBack = fellBackFrom(col.attempts);
+        // A new attempt restarts the answer: text from a failed attempt is never spliced into the next.
+        col.text = '';
+        col.reasoning = '';
+        col.error = null;
+        break;
+      }
+      case 'delta': {
+        const col = editColumn(e.runId, e.columnId);
+        if (!col) break;
+        if (e.text) col.text += e.text;
+        if (e.reasoning) col.reasoning += e.reasoning;
+        if (col.status === 'queued') col.status = 'running';
+        break;
+      }
+      case 'attempt-finished': {
+        const col = editColumn(e.runId, e.columnId);
+        if (!col) break;
+        const attempts = [...col.attempts];
+        let at = attempts.findIndex((a) => sameAttempt(a, e.attempt));
+        if (at < 0) at = attempts.findLastIndex((a) => a.status === 'running');
+        if (at < 0) attempts.push(e.attempt);
+        else attempts[at] = e.attempt;
+        col.attempts = attempts;
+        break;
+      }
+      case 'column-finished': {
+        const run = editRun(e.runId);
+        if (!run || !run.columns[e.column.columnId]) break;
+        // The engine's final record is authoritative (text, usage, cost, attempts).
+        run.columns[e.column.columnId] = e.column;
+        copiedCols.add(`${e.runId}\u0000${e.column.columnId}`);
+        break;
+      }
+      case 'run-finished': {
+        const run = editRun(e.runId);
+        if (!run) break;
+        run.status = 'done';
+        for (const c of e.result.columns) if (run.columns[c.columnId]) run.columns[c.columnId] = c;
+        break;
+      }
+    }
+  }
+  return runs;
+}
+
+/** Puts one column back to "queued" before a retry, so the old answer does not linger. */
+export function resetColumn(prev: LiveRuns, runId: string, columnId: string): LiveRuns {
+  const run = prev[runId];
+  const col = run?.columns[columnId];
+  if (!run || !col) return prev;
+  return {
+    ...prev,
+    [runId]: { ...run, status: 'running', columns: { ...run.columns, [columnId]: emptyColumn(col) } },
+  };
+}
+
+/** Marks a column failed locally (a retry the engine refused), so it never sits blank. */
+export function failColumn(prev: LiveRuns, runId: string, columnId: string, error: string): LiveRuns {
+  const run = prev[runId];
+  const col = run?.columns[columnId];
+  if (!run || !col) return prev;
+  return { ...prev, [runId]: { ...run, columns: { ...run.columns, [columnId]: { ...col, status: 'error', error } } } };
+}
+
+/** Keeps the runs in view plus a few recent ones; anything else lives in history. */
+export function pruneRuns(runs: LiveRuns, keep: ReadonlySet<string>, maxDone = 4): LiveRuns {
+  const done = Object.values(runs).filter((r) => r.status === 'done' && !keep.has(r.runId));
+  if (done.length <= maxDone) return runs;
+  const drop = new Set(done.slice(0, done.length - maxDone).map((r) => r.runId));
+  return Object.fromEntries(Object.entries(runs).filter(([id]) => !drop.has(id)));
+}

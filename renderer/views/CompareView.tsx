@@ -1,0 +1,112 @@
+import { useShallow } from 'zustand/react/shallow';
+import { ColumnStrip } from '../components/ColumnStrip';
+import { ModelPicker } from '../components/ModelPicker';
+import { PromptEditor } from '../components/PromptEditor';
+import { useApp } from '../store';
+import { sendShortcutLabel } from '../shortcuts';
+import { LiveColumn } from './LiveColumn';
+import { ModelSets } from './ModelSets';
+
+function ModelPickerContainer() {
+  const { targets, options, loading, error } = useApp(
+    useShallow((s) => ({ targets: s.draft.targets, options: s.modelOptions, loading: s.modelsLoading, error: s.modelsError })),
+  );
+  const searchModels = useApp((s) => s.searchModels);
+  const addTarget = useApp((s) => s.addTarget);
+  const removeTarget = useApp((s) => s.removeTarget);
+  return <ModelPicker targets={targets} options={options} loading={loading} error={error} onSearch={(q) => void searchModels(q)} onAdd={addTarget} onRemove={removeTarget} />;
+}
+
+function PromptEditorContainer() {
+  const s = useApp(
+    useShallow((s) => ({
+      draft: s.draft,
+      systemOpen: s.prefs.systemOpen,
+      sending: s.sending,
+      sendError: s.sendError,
+      running: !!s.activeRunId && s.live[s.activeRunId]?.status === 'running',
+      setDraft: s.setDraft,
+      setSystemOpen: s.setSystemOpen,
+      send: s.send,
+      stopAll: s.stopAll,
+    })),
+  );
+  return (
+    <PromptEditor
+      draft={s.draft}
+      systemOpen={s.systemOpen}
+      sending={s.sending}
+      running={s.running}
+      sendError={s.sendError}
+      shortcut={sendShortcutLabel()}
+      onChange={s.setDraft}
+      onToggleSystem={s.setSystemOpen}
+      onSend={() => void s.send()}
+      onStopAll={() => void s.stopAll()}
+    />
+  );
+}
+
+function RunColumns() {
+  const runId = useApp((s) => s.activeRunId);
+  const order = useApp(useShallow((s) => (s.activeRunId ? (s.live[s.activeRunId]?.order ?? []) : [])));
+  const summary = useApp(
+    useShallow((s) => {
+      const run = s.activeRunId ? s.live[s.activeRunId] : undefined;
+      if (!run) return null;
+      const cols = Object.values(run.columns);
+      return {
+        status: run.status,
+        done: cols.filter((c) => c.status !== 'running' && c.status !== 'queued').length,
+        failed: cols.filter((c) => c.status === 'error').length,
+        total: cols.length,
+      };
+    }),
+  );
+  if (!runId || !summary) {
+    return (
+      <div className="empty-state" data-testid="compare-empty">
+        <h2>Compare models side by side</h2>
+        <p>Pick models on the left, write a prompt and press {sendShortcutLabel()}. Each answer streams into its own column with what served it, how fast, and what it cost.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="run-pane">
+      <div className="run-bar" data-testid="run-bar">
+        <span className="mono muted" title={runId}>
+          run {runId.slice(0, 8)}
+        </span>
+        <span className={`status status-${summary.status === 'running' ? 'running' : 'ok'}`} data-testid="run-status">
+          {summary.status === 'running' ? `streaming · ${summary.done}/${summary.total} done` : `finished · ${summary.total} columns`}
+        </span>
+        {summary.failed > 0 && <span className="count-failed">{summary.failed} failed</span>}
+      </div>
+      <ColumnStrip count={order.length}>
+        {order.map((id) => (
+          <LiveColumn key={id} runId={runId} columnId={id} />
+        ))}
+      </ColumnStrip>
+    </div>
+  );
+}
+
+export function CompareView() {
+  return (
+    <div className="compare" data-testid="compare-view">
+      <aside className="compare-side" aria-label="Prompt and models">
+        <section className="side-section">
+          <h2 className="side-title">Models</h2>
+          <ModelPickerContainer />
+          <ModelSets />
+        </section>
+        <section className="side-section">
+          <PromptEditorContainer />
+        </section>
+      </aside>
+      <main className="compare-main">
+        <RunColumns />
+      </main>
+    </div>
+  );
+}

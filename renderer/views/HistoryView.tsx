@@ -1,0 +1,143 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ColumnResult, RunResult } from '../../shared/domain';
+import { ColumnStrip } from '../components/ColumnStrip';
+import { ColumnView } from '../components/ColumnView';
+import { RunList } from '../components/RunList';
+import { copyText } from '../lib/clipboard';
+import { formatCost, formatDate } from '../lib/format';
+import { useApp } from '../store';
+
+const SEARCH_DEBOUNCE_MS = 200;
+
+function HistoryColumn({ column }: { column: ColumnResult }) {
+  const width = useApp((s) => s.prefs.columnWidths[column.index] ?? null);
+  const setColumnWidth = useApp((s) => s.setColumnWidth);
+  const setNotice = useApp((s) => s.setNotice);
+  const actions = useMemo(
+    () => ({ onCopy: () => void copyText(column.text).catch(() => setNotice('copy failed: the clipboard is not available')) }),
+    [column.text, setNotice],
+  );
+  const onResize = useCallback((w: number | null) => setColumnWidth(column.index, w), [setColumnWidth, column.index]);
+  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} />;
+}
+
+function RunDetail({ run }: { run: RunResult }) {
+  const rerun = useApp((s) => s.rerun);
+  const deleteHistoryRun = useApp((s) => s.deleteHistoryRun);
+  const [confirming, setConfirming] = useState(false);
+  const prompt = run.request ? ([...run.request.messages].reverse().find((m) => m.role === 'user')?.content ?? '') : '';
+  const columns = [...run.columns].sort((a, b) => a.index - b.index);
+  const cost = columns.reduce<number | null>((sum, c) => (c.costUsd === null ? sum : (sum ?? 0) + c.costUsd), null);
+
+  return (
+    <div className="run-detail" data-testid="history-detail" data-run-id={run.runId}>
+      <div className="run-detail-head">
+        <div className="run-detail-info">
+          <div className="run-detail-meta muted">
+            {run.createdAt !== undefined && <span>{formatDate(run.createdAt)}</span>}
+            <span className="mono" title={run.runId}>
+              run {run.runId.slice(0, 8)}
+            </span>
+            <span>{columns.length} columns</span>
+            <span className="mono">{formatCost(cost)}</span>
+          </div>
+          {run.request?.system && (
+            <p className="run-system">
+              <span className="field-label">System</span> {run.request.system}
+            </p>
+          )}
+          <p className="run-detail-prompt" data-testid="history-prompt">
+            {prompt || <span className="muted">(prompt not stored)</span>}
+          </p>
+        </div>
+        <div className="run-detail-actions">
+          <button type="button" className="btn btn-primary" data-testid="history-rerun" disabled={!run.request} onClick={() => void rerun(run)} title="Load this prompt and these models into Compare and send">
+            Rerun
+          </button>
+          {confirming ? (
+            <>
+              <button type="button" className="btn btn-danger" data-testid="history-delete-confirm" onClick={() => void deleteHistoryRun(run.runId)}>
+                Delete for good
+              </button>
+              <button type="button" className="btn" onClick={() => setConfirming(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button type="button" className="btn" data-testid="history-delete" onClick={() => setConfirming(true)}>
+              Delete
+            </button>
+          )}
+        </div>
+      </div>
+      <ColumnStrip count={columns.length}>
+        {columns.map((c) => (
+          <HistoryColumn key={c.columnId} column={c} />
+        ))}
+      </ColumnStrip>
+    </div>
+  );
+}
+
+export function HistoryView() {
+  const h = useApp(
+    useShallow((s) => ({
+      runs: s.runs,
+      query: s.historyQuery,
+      loading: s.historyLoading,
+      error: s.historyError,
+      hasMore: s.historyHasMore,
+      openRunId: s.openRunId,
+      openRun: s.openRun,
+      openRunError: s.openRunError,
+      search: s.searchHistory,
+      loadMore: s.loadMoreHistory,
+      open: s.openHistoryRun,
+    })),
+  );
+  const [query, setQuery] = useState(h.query);
+  const { search } = h;
+
+  // Refetch on entry as well as on typing: runs finish while this view is hidden.
+  useEffect(() => {
+    const t = setTimeout(() => void search(query), query === '' ? 0 : SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [query, search]);
+
+  const onEndReached = useCallback(() => void h.loadMore(), [h]);
+
+  return (
+    <div className="history" data-testid="history-view">
+      <aside className="history-side">
+        <input
+          type="search"
+          className="input"
+          data-testid="history-search"
+          aria-label="Search runs"
+          placeholder="Search prompts and answers…"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        {h.error && (
+          <p className="field-error" role="alert">
+            {h.error}
+          </p>
+        )}
+        <RunList runs={h.runs} selectedId={h.openRunId} hasMore={h.hasMore} loading={h.loading} onOpen={(id) => void h.open(id)} onEndReached={onEndReached} />
+      </aside>
+      <main className="history-main">
+        {h.openRunError && (
+          <p className="field-error" role="alert">
+            {h.openRunError}
+          </p>
+        )}
+        {h.openRun ? (
+          <RunDetail run={h.openRun} />
+        ) : (
+          !h.openRunError && <div className="empty-state">{h.openRunId ? <p>Loading…</p> : <p>Select a run to see its columns as they were.</p>}</div>
+        )}
+      </main>
+    </div>
+  );
+}
