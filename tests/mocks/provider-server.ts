@@ -250,13 +250,15 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
       await Promise.race([waiter, timeout]).finally(() => clearTimeout(timer));
       return record;
     },
-    close() {
-      for (const ctx of active) {
+    async close() {
+      const pending = [...active].map((ctx) => {
         ctx.serverClosed = true;
         ctx.stop.abort();
-      }
+        return endedWaiters.get(ctx.record.id);
+      });
       for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      // Records are final once close() resolves: a response's close event can trail its socket's.
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), ...pending]);
     },
   };
 }

@@ -79,6 +79,8 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   const v = value?.trim();
   if (!v) return null;
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  // An HTTP date always names its day and month; this keeps Date.parse from reading '-5' as a year.
+  if (!/[a-z]/i.test(v)) return null;
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
