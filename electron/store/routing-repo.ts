@@ -38,6 +38,7 @@ export function createRoutingRepo(db: DB) {
       ON CONFLICT(endpoint_id) DO UPDATE SET message = excluded.message, at = excluded.at`),
     clearMis: db.prepare('DELETE FROM misconfigured WHERE endpoint_id = ?'),
     listMis: db.prepare('SELECT endpoint_id AS endpointId, message, at FROM misconfigured'),
+    lastKey: db.prepare('SELECT key_index AS keyIndex FROM attempts WHERE provider = ? AND key_index IS NOT NULL ORDER BY id DESC LIMIT 1'),
   };
   return {
     /** The most recent finished attempts of an endpoint inside the window, newest first. */
@@ -64,6 +65,10 @@ export function createRoutingRepo(db: DB) {
     },
     listMisconfigured(): Array<{ endpointId: string; message: string; at: number }> {
       return s.listMis.all() as Array<{ endpointId: string; message: string; at: number }>;
+    },
+    /** The key index of the provider's most recent attempt, so a fresh process continues the key rotation. */
+    lastKeyIndex(providerId: string): number | null {
+      return (s.lastKey.get(providerId) as { keyIndex: number } | undefined)?.keyIndex ?? null;
     },
   };
 }
