@@ -6,6 +6,8 @@ import { createRunsRepo } from './runs-repo';
 import { createSecretsRepo } from './secrets-repo';
 import { createSettingsRepo } from './settings-repo';
 import { createRoutingRepo } from './routing-repo';
+import { createCatalogRepo } from './catalog-repo';
+import { createSpendRepo } from './spend-repo';
 
 export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -26,6 +28,8 @@ export function createStore(db: DB) {
     secrets: createSecretsRepo(db),
     settings: createSettingsRepo(db),
     routing: createRoutingRepo(db),
+    catalog: createCatalogRepo(db),
+    spend: createSpendRepo(db),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,52 @@
+/**
+ * Everything a process needs to run Switchyard on one data directory: store,
+ * keys, catalog, engine, services. Built the same way by the CLI, the
+ * headless host and the desktop app.
+ */
+import { openStore, defaultDataDir, type Store } from '../store';
+import { Engine, type EngineOptions } from '../engine/engine';
+import { KeyResolver, type KeyVault } from '../engine/keys';
+import { ProvidersService } from '../engine/providers-service';
+import { loadCatalog, type LoadedCatalog } from '../engine/catalog/load';
+
+export interface AppContextOptions {
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
+  vault?: KeyVault | null;
+  hooks?: EngineOptions['hooks'];
+}
+
+export interface AppContext {
+  dataDir: string;
+  store: Store;
+  keys: KeyResolver;
+  vault: KeyVault | null;
+  engine: Engine;
+  providers: ProvidersService;
+  catalog: LoadedCatalog;
+  close(): Promise<void>;
+}
+
+export function openAppContext(opts: AppContextOptions = {}): AppContext {
+  const env = opts.env ?? process.env;
+  const dataDir = opts.dataDir ?? defaultDataDir(env);
+  const store = openStore(dataDir);
+  const vault = opts.vault ?? null;
+  const keys = new KeyResolver(env, store.secrets, vault);
+  const catalog = loadCatalog(dataDir, store);
+  const engine = new Engine({ store, keys, catalog, hooks: opts.hooks });
+  const providers = new ProvidersService(store, keys, vault);
+  return {
+    dataDir,
+    store,
+    keys,
+    vault,
+    engine,
+    providers,
+    catalog,
+    async close() {
+      await engine.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The contract's handlers, once, for both transports (Electron IPC and the
+ * headless host's HTTP). A missing handler fails to compile (ContractHandlers).
+ */
+import type { CompareEvent } from '../../shared/domain';
+import type { ContractHandlers, ModelOption } from '../../shared/contract';
+import { openAppContext, type AppContext } from './context';
+import type { KeyVault } from '../engine/keys';
+import { UserError } from '../engine/errors';
+import { estimateRun } from '../engine/estimate';
+
+export const APP_VERSION = '0.1.0';
+
+export interface App {
+  ctx: AppContext;
+  handlers: ContractHandlers;
+  onEvent(listener: (e: CompareEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  dataDir?: string;
+  keyVault?: KeyVault | null;
+  transport: 'ipc' | 'http';
+  env?: NodeJS.ProcessEnv;
+}
+
+export function modelOptions(ctx: AppContext, query: string | undefined, limit = 300): ModelOption[] {
+  const q = query?.trim().toLowerCase() ?? '';
+  const out: ModelOption[] = [];
+  const seen = new Set<string>();
+  const push = (o: ModelOption) => {
+    if (seen.has(o.target) || (q && !`${o.target} ${o.label}`.toLowerCase().includes(q))) return;
+    seen.add(o.target);
+    out.push(o);
+  };
+  const providers = ctx.providers.list();
+  for (const p of providers) for (const s of p.serves) push({ target: s.modelId, label: `${s.modelId} (via ${p.id})`, provider: p.id, modelId: s.modelId });
+  for (const p of providers) {
+    for (const e of ctx.catalog.endpointsOfProvider(p.catalogProvider ?? p.id)) {
+      if (out.length >= limit) return out;
+      push({ target: `${p.id}:${e.upstreamModel}`, label: `${e.modelId} on ${p.id}`, provider: p.id, modelId: e.modelId });
+    }
+  }
+  return out.slice(0, limit);
+}
+
+export function createApp(opts: CreateAppOptions): App {
+  const ctx = openAppContext({ dataDir: opts.dataDir, vault: opts.keyVault ?? null, env: opts.env });
+  const vault = opts.keyVault ?? null;
+  const handlers: ContractHandlers = {
+    compare: {
+      async startRun(args) {
+        const { runId, columns, done } = ctx.engine.start(args);
+        done.catch(() => {});
+        return { runId, columns };
+      },
+      async cancelRun({ runId }) {
+        return { ok: ctx.engine.cancelRun(runId) };
+      },
+      async cancelColumn({ runId, columnId }) {
+        return { ok: ctx.engine.cancelColumn(runId, columnId) };
+      },
+      async retryColumn({ runId, columnId }) {
+        // Validate synchronously so a bad request is an error now, then stream in the background.
+        const p = ctx.engine.retryColumn(runId, columnId);
+        p.catch(() => {});
+        await Promise.race([p, new Promise((r) => setTimeout(r, 0))]);
+        return { ok: true };
+      },
+      async estimateRun(args) {
+        return estimateRun(ctx, args);
+      },
+    },
+    history: {
+      async listRuns(args) {
+        return ctx.store.runs.listRuns(args);
+      },
+      async getRun({ runId }) {
+        const run = ctx.store.runs.getRun(runId);
+        if (!run) throw new UserError(`no run ${runId}`, 'not_found');
+        return run;
+      },
+      async deleteRun({ runId }) {
+        if (ctx.engine.isActive(runId)) throw new UserError('stop the run before deleting it');
+        return { ok: ctx.store.runs.deleteRun(runId) };
+      },
+    },
+    providers: {
+      async listProviders() {
+        return ctx.providers.list().map((p) => ctx.providers.view(p));
+      },
+      async saveProvider(args) {
+        const saved = await ctx.providers.save({
+          id: args.id, type: args.type, baseUrl: args.baseUrl, apiKey: args.apiKey,
+          apiKeyEnv: args.apiKeyEnv ? [args.apiKeyEnv] : undefined, serves: args.serves,
+          catalogProvider: ctx.catalog.providerInfo(args.id) ? args.id : undefined,
+        });
+        return ctx.providers.view(saved);
+      },
+      async removeProvider({ id }) {
+        ctx.providers.remove(id);
+        return { ok: true };
+      },
+      async testProvider({ id }) {
+        return ctx.providers.test(id);
+      },
+      async listModels({ query }) {
+        return modelOptions(ctx, query);
+      },
+    },
+    settings: {
+      async getSettings() {
+        return {
+          modelSets: ctx.store.settings.listModelSets(),
+          keyStorage: vault
+            ? { backend: vault.backend, secure: vault.secure, warning: vault.warning }
+            : { backend: 'env-only', secure: true, warning: opts.transport === 'http' ? null : 'no keychain available: keys can only come from environment variables' },
+          transport: opts.transport,
+          version: APP_VERSION,
+          catalogAsOf: ctx.catalog.asOf(),
+        };
+      },
+      async saveModelSet({ name, targets }) {
+        ctx.store.settings.saveModelSet(name, targets, Date.now());
+        return { ok: true };
+      },
+      async deleteModelSet({ name }) {
+        return { ok: ctx.store.settings.deleteModelSet(name) };
+      },
+    },
+  };
+  return {
+    ctx,
+    handlers,
+    onEvent: (l) => ctx.engine.onEvent(l),
+    close: () => ctx.close(),
+  };
+}

@@ -1,0 +1,43 @@
+/** `switchyard endpoints`: this machine's own health record per endpoint. */
+import type { Command } from 'commander';
+import type { AppContext } from '../../app/context';
+import { EXIT_OK } from '../errors';
+import { fmtMs, fmtTps, table } from '../output';
+
+type WithCtx = (fn: (ctx: AppContext) => Promise<number>) => Promise<void>;
+
+export function endpointsReport(ctx: AppContext) {
+  const mis = new Map(ctx.store.routing.listMisconfigured().map((m) => [m.endpointId, m.message]));
+  const breakers = ctx.store.routing.listBreakers();
+  return ctx.engine.health.list().map((h) => {
+    const [provider] = h.endpointId.split(':');
+    const model = h.endpointId.slice((provider?.length ?? 0) + 1);
+    const own = breakers.filter((b) => b.breakerKey.startsWith(`${provider}|`) && b.breakerKey.endsWith(`|${model}`));
+    const breaker = own.some((b) => ctx.engine.breakers.state(b.breakerKey) === 'open')
+      ? 'open'
+      : own.some((b) => ctx.engine.breakers.state(b.breakerKey) === 'half-open') ? 'half-open' : 'closed';
+    return { ...h, breaker, misconfigured: mis.get(h.endpointId) ?? null };
+  });
+}
+
+export function registerEndpoints(program: Command, withCtx: WithCtx) {
+  program
+    .command('endpoints')
+    .description('health of each endpoint from your own recorded attempts (error rate, TTFT p50/p95, tok/s, breaker)')
+    .option('--json', 'print JSON')
+    .action(async (f: { json?: boolean }) => {
+      await withCtx(async (ctx) => {
+        const rows = endpointsReport(ctx);
+        if (f.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+        else if (!rows.length) process.stdout.write('no attempts recorded in the health window yet\n');
+        else
+          process.stdout.write(
+            table(
+              ['endpoint', 'samples', 'errors', 'TTFT p50', 'TTFT p95', 'tok/s', 'breaker', 'note'],
+              rows.map((r) => [r.endpointId, String(r.samples), `${Math.round(r.errorRate * 100)}%`, fmtMs(r.ttftP50Ms), fmtMs(r.ttftP95Ms), fmtTps(r.tokensPerSecond), r.breaker, r.misconfigured ?? '']),
+            ) + '\n',
+          );
+        return EXIT_OK;
+      });
+    });
+}

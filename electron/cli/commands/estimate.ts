@@ -1,0 +1,26 @@
+/** `compare --dry-run`: the pre-flight estimate and data policies; nothing is sent. */
+import type { CompareRequestInput } from '../../../shared/domain';
+import type { AppContext } from '../../app/context';
+import { estimateRun } from '../../engine/estimate';
+import { EXIT_NOT_OK, EXIT_OK } from '../errors';
+import { fmtUsd, table } from '../output';
+
+const yn = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
+
+export async function runDryRun(ctx: AppContext, request: CompareRequestInput, json: boolean, out: NodeJS.WritableStream): Promise<number> {
+  const e = estimateRun(ctx, request);
+  if (json) {
+    out.write(JSON.stringify(e, null, 2) + '\n');
+  } else {
+    out.write(
+      table(
+        ['target', 'endpoint', 'tokens in', 'input cost', 'max out', 'max output cost', 'jurisdiction', 'retains', 'trains', 'ZDR'],
+        e.columns.map((c) => [c.target, c.endpointId ?? `- (${c.error})`, String(c.inputTokens), fmtUsd(c.inputCostUsd), String(c.maxOutputTokens), fmtUsd(c.maxOutputCostUsd), c.jurisdiction ?? 'unknown', yn(c.retainsPrompts), yn(c.trainsOnData), yn(c.zdrAvailable)]),
+      ) + '\n',
+    );
+    out.write(`total: ${fmtUsd(e.totalMinUsd)} (input) to ${fmtUsd(e.totalMaxUsd)} (at max output)\n`);
+    for (const w of e.budgetWarnings) out.write(`warning: ${w}\n`);
+    if (e.blockedBy) out.write(`blocked: ${e.blockedBy}\n`);
+  }
+  return e.blockedBy || e.columns.some((c) => c.error) ? EXIT_NOT_OK : EXIT_OK;
+}

@@ -1,0 +1,26 @@
+import { UserError, oneLine } from '../engine/errors';
+
+/** Exit codes: 0 all columns ok, 2 a column is not ok (or a check failed), 1 usage/input error. */
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 1;
+export const EXIT_NOT_OK = 2;
+
+/** Raised by commands to stop with one line on stderr and an exit code. */
+export class CliExit extends Error {
+  constructor(message: string, readonly code: number) {
+    super(message);
+  }
+}
+
+/** Translates anything thrown into one line + exit code; stack traces only with SWITCHYARD_DEBUG=1. */
+export function describeError(err: unknown): { message: string; code: number } {
+  if (err instanceof CliExit) return { message: err.message, code: err.code };
+  if (err instanceof UserError) return { message: err.message, code: EXIT_USAGE };
+  const msg = oneLine(err);
+  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(msg)) {
+    return { message: 'better-sqlite3 is built for Electron, not this Node: run `npm run rebuild:node`', code: EXIT_USAGE };
+  }
+  if (/SQLITE_BUSY|database is locked/.test(msg)) return { message: `the database is busy (another Switchyard is writing): ${msg}`, code: EXIT_USAGE };
+  return { message: `unexpected error: ${msg}`, code: EXIT_USAGE };
+}
+

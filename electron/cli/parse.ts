@@ -1,0 +1,36 @@
+/** Option value parsers: an invalid value is a one-line usage error naming the flag. */
+import { InvalidArgumentError } from 'commander';
+import { RouteStrategy } from '../../shared/domain';
+
+export function num(name: string, min: number, max: number, integer = false) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!v.trim() || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}`);
+    }
+    return n;
+  };
+}
+
+export function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+export function list(v: string): string[] {
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new InvalidArgumentError('expected a comma-separated list');
+  return items;
+}
+
+export function strategy(v: string): RouteStrategy {
+  const r = RouteStrategy.safeParse(v);
+  if (!r.success) throw new InvalidArgumentError(`expected one of ${RouteStrategy.options.join(', ')}`);
+  return r.data;
+}
+
+/** `--max-price IN,OUT` in USD per million tokens. */
+export function maxPrice(v: string): { inputPerM: number; outputPerM: number } {
+  const parts = v.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 2 || parts.some((n) => !Number.isFinite(n) || n < 0)) throw new InvalidArgumentError('expected IN,OUT in USD per million tokens, e.g. 1,4');
+  return { inputPerM: parts[0]!, outputPerM: parts[1]! };
+}

@@ -1,0 +1,138 @@
+/**
+ * One attempt: one HTTP request to one endpoint with one key, under the four
+ * timeouts. The adapter maps the wire protocol; this measures it. Timing uses
+ * performance.now() and a single watchdog timer per attempt, because resetting
+ * a timer on every chunk costs more than the parsing itself at 16 streams.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CompareRequest, ErrorKind, Timeouts } from '../../shared/domain';
+import { getAdapter } from './providers';
+import type { AdapterOutcome } from './providers/types';
+import type { Candidate } from './resolve';
+
+export interface AbortReason {
+  kind: ErrorKind;
+  message: string;
+}
+
+export interface AttemptRun {
+  outcome: AdapterOutcome;
+  startedAt: number;
+  startedHr: number;
+  endedHr: number;
+  firstTokenHr: number | null;
+  ttftMs: number | null;
+  totalMs: number;
+  text: string;
+  reasoning: string;
+  /** Number of text deltas received: "interrupted after N tokens" when the provider reports none. */
+  deltas: number;
+}
+
+export interface AttemptSinks {
+  onText(delta: string): void;
+  onReasoning(delta: string): void;
+  onFirstToken?(): void;
+}
+
+export async function runAttempt(
+  c: Candidate,
+  apiKey: string | null,
+  req: CompareRequest,
+  timeouts: Timeouts,
+  parent: AbortSignal,
+  sinks: AttemptSinks,
+): Promise<AttemptRun> {
+  const ac = new AbortController();
+  const onParentAbort = () => ac.abort(parent.reason);
+  if (parent.aborted) ac.abort(parent.reason);
+  else parent.addEventListener('abort', onParentAbort, { once: true });
+
+  const startedAt = Date.now();
+  const startedHr = performance.now();
+  let openedHr: number | null = null;
+  let firstTokenHr: number | null = null;
+  let lastChunkHr = startedHr;
+  const textParts: string[] = [];
+  const reasoningParts: string[] = [];
+  let deltas = 0;
+
+  const fail = (kind: ErrorKind, message: string) => {
+    if (!ac.signal.aborted) ac.abort({ kind, message } satisfies AbortReason);
+  };
+  const tick = Math.max(5, Math.min(250, Math.floor(Math.min(timeouts.connectMs, timeouts.firstTokenMs, timeouts.idleMs) / 4)));
+  const host = safeHost(c.provider.baseUrl);
+  const watchdog = setInterval(() => {
+    const now = performance.now();
+    if (now - startedHr > timeouts.totalMs) return fail('timeout_total', `timed out after ${timeouts.totalMs} ms in total (${host})`);
+    if (openedHr === null) {
+      if (now - startedHr > timeouts.connectMs) fail('timeout_connect', `no response from ${host} within ${timeouts.connectMs} ms`);
+      return;
+    }
+    if (firstTokenHr === null && now - startedHr > timeouts.firstTokenMs) {
+      return fail('timeout_first_token', `no first token from ${host} within ${timeouts.firstTokenMs} ms`);
+    }
+    if (now - lastChunkHr > timeouts.idleMs) fail('timeout_idle', `stream from ${host} stalled for ${timeouts.idleMs} ms`);
+  }, tick);
+  watchdog.unref?.();
+
+  let outcome: AdapterOutcome;
+  try {
+    outcome = await getAdapter(c.provider.type).stream(
+      {
+        baseUrl: c.provider.baseUrl,
+        apiKey,
+        model: c.endpoint.upstreamModel,
+        system: req.system,
+        messages: req.messages,
+        params: req.params,
+        signal: ac.signal,
+      },
+      {
+        onOpen() {
+          openedHr = lastChunkHr = performance.now();
+        },
+        onChunk() {
+          lastChunkHr = performance.now();
+        },
+        onText(delta) {
+          if (firstTokenHr === null) {
+            firstTokenHr = performance.now();
+            sinks.onFirstToken?.();
+          }
+          deltas++;
+          textParts.push(delta);
+          sinks.onText(delta);
+        },
+        onReasoning(delta) {
+          reasoningParts.push(delta);
+          sinks.onReasoning(delta);
+        },
+      },
+    );
+  } finally {
+    clearInterval(watchdog);
+    parent.removeEventListener('abort', onParentAbort);
+  }
+  const endedHr = performance.now();
+  return {
+    outcome,
+    startedAt,
+    startedHr,
+    endedHr,
+    firstTokenHr,
+    ttftMs: firstTokenHr === null ? null : firstTokenHr - startedHr,
+    totalMs: endedHr - startedHr,
+    text: textParts.join(''),
+    reasoning: reasoningParts.join(''),
+    deltas,
+  };
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The engine facade: one prompt to N targets, concurrently, each column on
+ * its own failover path, everything persisted as it happens. The same class
+ * runs inside Electron's main process, the headless host and the CLI.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { CompareRequest, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
+import type { Store } from '../store';
+import { UserError, zodLine } from './errors';
+import type { KeyResolver } from './keys';
+import { EMPTY_CATALOG, resolveTarget, type CatalogLike, type ResolvedStep } from './resolve';
+import { runColumn, type ColumnDeps } from './run-column';
+import { HealthService } from './router/health';
+import { Breakers } from './router/breaker';
+import { countPromptTokens } from './tokens';
+import { BudgetGuard, type ColumnExposure } from './budgets';
+
+export interface EngineOptions {
+  store: Store;
+  keys: KeyResolver;
+  catalog?: CatalogLike;
+  random?: () => number;
+  /** Budget/spend hooks (see budgets). */
+  hooks?: Partial<Pick<ColumnDeps, 'onSwitch'>>;
+}
+
+export interface PreparedRun {
+  request: CompareRequest;
+  steps: Array<ResolvedStep[] | string>;
+  promptTokens: number;
+}
+
+interface ActiveRun {
+  controller: AbortController;
+  columns: Map<string, AbortController>;
+  done: Promise<RunResult>;
+}
+
+export function newId(prefix: string): string {
+  // Time-ordered so ids sort like their creation; random suffix for uniqueness across processes.
+  return `${prefix}${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
+}
+
+export function parseRequest(input: CompareRequestInput | unknown): CompareRequest {
+  const r = CompareRequest.safeParse(input);
+  if (!r.success) throw new UserError(zodLine(r.error));
+  return r.data;
+}
+
+export class Engine {
+  readonly store: Store;
+  readonly keys: KeyResolver;
+  readonly catalog: CatalogLike;
+  readonly health: HealthService;
+  readonly breakers: Breakers;
+  readonly budgets: BudgetGuard;
+  private readonly random: () => number;
+  private readonly listeners = new Set<(e: CompareEvent) => void>();
+  private readonly active = new Map<string, ActiveRun>();
+
+  constructor(private readonly opts: EngineOptions) {
+    this.store = opts.store;
+    this.keys = opts.keys;
+    this.catalog = opts.catalog ?? EMPTY_CATALOG;
+    this.random = opts.random ?? Math.random;
+    this.health = new HealthService(opts.store.routing);
+    this.breakers = new Breakers(opts.store.routing);
+    this.budgets = new BudgetGuard(opts.store);
+  }
+
+  onEvent(listener: (e: CompareEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit = (e: CompareEvent) => {
+    for (const l of this.listeners) l(e);
+  };
+
+  providerMap(): Map<string, ProviderConfig> {
+    return new Map(this.store.providers.list().map((p) => [p.id, p]));
+  }
+
+  /**
+   * Validates and resolves a request without sending anything. Malformed or
+   * unknown targets and missing keys are whole-request errors (one line);
+   * a target whose later chain steps can't resolve keeps the reason per column.
+   */
+  prepare(input: CompareRequestInput | unknown): PreparedRun {
+    const request = parseRequest(input);
+    const providers = this.providerMap();
+    const steps = request.targets.map((t) => resolveTarget(t, providers, this.catalog));
+    for (let i = 0; i < steps.length; i++) {
+      const all = steps[i]!.flatMap((s) => s.candidates);
+      const keyed = all.some((c) => c.provider.keys.length === 0 || c.provider.keys.some((k) => this.keys.isSet(k)));
+      if (!keyed) {
+        const ref = all[0]!.provider.keys[0]!;
+        const what = ref.kind === 'env' ? `environment variable ${ref.name} is not set` : 'its stored key is missing';
+        throw new UserError(`missing key for target "${request.targets[i]}": ${what} (provider ${all[0]!.provider.id})`, 'config');
+      }
+    }
+    return { request, steps, promptTokens: countPromptTokens({ system: request.system, messages: request.messages }) };
+  }
+
+  /** Starts a run; columns stream independently. `done` resolves when every column has finished. */
+  /** What each column could cost at worst, for budgets and the pre-flight estimate. */
+  exposures(prepared: PreparedRun): ColumnExposure[] {
+    return prepared.steps.map((s) => ({
+      candidates: typeof s === 'string' ? [] : s.flatMap((x) => x.candidates),
+      inputTokens: prepared.promptTokens,
+      maxOutputTokens: prepared.request.params.maxTokens ?? null,
+    }));
+  }
+
+  start(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal } = {}): { runId: string; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
+    const prepared = this.prepare(input);
+    const warnings = this.budgets.enforce(this.exposures(prepared));
+    const runId = newId('r_');
+    const createdAt = Date.now();
+    const columns = prepared.request.targets.map((target, index) => ({ columnId: newId('c_'), index, target }));
+    this.store.runs.createRun({ runId, createdAt, request: prepared.request, columns, pid: process.pid });
+    const controller = new AbortController();
+    opts.signal?.addEventListener('abort', () => controller.abort({ kind: 'cancelled', message: 'cancelled' }), { once: true });
+    const colControllers = new Map<string, AbortController>();
+    this.emit({ type: 'run-started', runId, columns });
+
+    const jobs = columns.map((c) => {
+      const ac = new AbortController();
+      colControllers.set(c.columnId, ac);
+      controller.signal.addEventListener('abort', () => ac.abort(controller.signal.reason), { once: true });
+      return this.execColumn(runId, c, prepared, prepared.steps[c.index]!, ac.signal, createdAt);
+    });
+    const done = Promise.all(jobs).then((cols) => this.finishRun(runId, createdAt, prepared.request, cols));
+    this.active.set(runId, { controller, columns: colControllers, done });
+    return { runId, columns, warnings, done };
+  }
+
+  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number): Promise<ColumnResult> {
+    const result = await runColumn(
+      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt },
+      { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, random: this.random, emit: this.emit, ...this.opts.hooks },
+    ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
+    this.emit({ type: 'column-finished', runId, column: result });
+    return result;
+  }
+
+  /** A bug must never leave a column "running": record it as an error with the message. */
+  private crashColumn(runId: string, c: { columnId: string; index: number; target: string }, err: unknown): ColumnResult {
+    const message = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    const saved = this.store.runs.getRun(runId)?.columns.find((x) => x.columnId === c.columnId);
+    const col: ColumnResult = {
+      ...(saved ?? { columnId: c.columnId, index: c.index, target: c.target, servedBy: null, fellBack: false, text: '', reasoning: '', finishReason: null, attempts: [], usage: { inputTokens: null, outputTokens: null, reasoningTokens: null, cachedInputTokens: null, estimated: true }, metrics: { queuedAt: null, sentAt: null, ttftMs: null, totalMs: null, tokensPerSecond: null }, costUsd: null, providerCostUsd: null, costDrift: null }),
+      status: 'error',
+      error: message,
+    } as ColumnResult;
+    this.store.runs.finishColumn(col, { endpointId: null, priceJson: null }, Date.now());
+    return col;
+  }
+
+  private finishRun(runId: string, createdAt: number, request: CompareRequest, columns: ColumnResult[]): RunResult {
+    this.store.runs.finishRun(runId, Date.now());
+    this.active.delete(runId);
+    const result: RunResult = { runId, createdAt, status: 'done', request, columns };
+    this.emit({ type: 'run-finished', runId, result });
+    return result;
+  }
+
+  async compare(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal } = {}): Promise<RunResult> {
+    return this.start(input, opts).done;
+  }
+
+  cancelRun(runId: string): boolean {
+    const run = this.active.get(runId);
+    if (!run) return false;
+    run.controller.abort({ kind: 'cancelled', message: 'cancelled' });
+    return true;
+  }
+
+  cancelColumn(runId: string, columnId: string): boolean {
+    const ac = this.active.get(runId)?.columns.get(columnId);
+    if (!ac) return false;
+    ac.abort({ kind: 'cancelled', message: 'cancelled' });
+    return true;
+  }
+
+  /** Re-runs one column of a finished run in place, with the run's original request. */
+  async retryColumn(runId: string, columnId: string): Promise<ColumnResult> {
+    if (this.active.has(runId)) throw new UserError(`run ${runId} is still running; stop it before retrying a column`);
+    const run = this.store.runs.getRun(runId);
+    if (!run || !run.request) throw new UserError(`no run ${runId}`, 'not_found');
+    const col = run.columns.find((c) => c.columnId === columnId);
+    if (!col) throw new UserError(`no column ${columnId} in run ${runId}`, 'not_found');
+    const prepared = this.prepare({ ...run.request, targets: [col.target] });
+    this.budgets.enforce(this.exposures(prepared));
+    const now = Date.now();
+    this.store.runs.resetColumn(columnId, runId, now);
+    const controller = new AbortController();
+    const columns = new Map([[columnId, controller]]);
+    const done = this.execColumn(runId, { columnId, index: col.index, target: col.target }, prepared, prepared.steps[0]!, controller.signal, now).then((c) => {
+      const all = this.store.runs.getRun(runId)!.columns.map((x) => (x.columnId === columnId ? c : x));
+      return this.finishRun(runId, run.createdAt ?? now, run.request!, all);
+    });
+    this.active.set(runId, { controller, columns, done });
+    return (await done).columns.find((c) => c.columnId === columnId)!;
+  }
+
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  /** Cancels everything in flight and waits until it is recorded. */
+  async close(): Promise<void> {
+    const runs = [...this.active.values()];
+    for (const r of runs) r.controller.abort({ kind: 'cancelled', message: 'cancelled: shutting down' });
+    await Promise.allSettled(runs.map((r) => r.done));
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The pre-flight check before a fan-out: each column's exact input cost
+ * (tokenised), its maximum output cost, the total, each first-choice
+ * endpoint's data policy and jurisdiction, and what the budgets say.
+ */
+import type { CompareRequestInput } from '../../shared/domain';
+import type { Estimate } from '../../shared/contract';
+import { computeCost } from '../../shared/pricing';
+import type { AppContext } from '../app/context';
+import { maxOutputFor } from './budgets';
+import { planSteps } from './run-column';
+
+export function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: CompareRequestInput | unknown): Estimate {
+  const { engine } = ctx;
+  const prepared = engine.prepare(input);
+  const exposures = engine.exposures(prepared);
+  const columns = prepared.steps.map((steps, i) => {
+    const target = prepared.request.targets[i]!;
+    const plan = typeof steps === 'string' ? [] : planSteps(prepared, steps, { health: engine.health, random: () => 0, store: ctx.store });
+    const first = plan.find((p) => p.ranked.length)?.ranked[0] ?? null;
+    const refusal = first ? null : (plan.map((p) => p.refusal).filter(Boolean).join('; ') || (typeof steps === 'string' ? steps : 'no endpoint'));
+    const maxOut = first ? maxOutputFor(exposures[i]!, first) : (prepared.request.params.maxTokens ?? 0);
+    const price = first?.endpoint.price ?? null;
+    const pol = first?.endpoint.policy;
+    return {
+      target,
+      endpointId: first?.endpoint.id ?? null,
+      provider: first?.provider.id ?? null,
+      inputTokens: prepared.promptTokens,
+      inputCostUsd: price ? computeCost({ inputTokens: prepared.promptTokens, outputTokens: 0 }, price) : null,
+      maxOutputTokens: maxOut,
+      maxOutputCostUsd: price ? computeCost({ inputTokens: prepared.promptTokens, outputTokens: maxOut }, price) - computeCost({ inputTokens: prepared.promptTokens, outputTokens: 0 }, price) : null,
+      jurisdiction: pol?.jurisdiction ?? null,
+      retainsPrompts: pol?.retainsPrompts ?? null,
+      trainsOnData: pol?.trainsOnData ?? null,
+      zdrAvailable: pol?.zdrAvailable ?? null,
+      error: refusal,
+    };
+  });
+  const totalMinUsd = columns.reduce((s, c) => s + (c.inputCostUsd ?? 0), 0);
+  const totalMaxUsd = columns.reduce((s, c) => s + (c.inputCostUsd ?? 0) + (c.maxOutputCostUsd ?? 0), 0);
+  const { warnings, blockedBy } = engine.budgets.evaluate(exposures);
+  return { columns, totalMinUsd, totalMaxUsd, budgetWarnings: warnings, blockedBy };
+}

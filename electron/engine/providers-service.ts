@@ -1,0 +1,108 @@
+/** Adding, listing, testing and removing the user's providers (BYOK). */
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { ProviderConfig, type KeyRef, type ProviderType, type ServeMapping } from '../../shared/domain';
+import type { ProviderTestResult, ProviderView } from '../../shared/contract';
+import type { Store } from '../store';
+import { UserError, oneLine, zodLine } from './errors';
+import type { KeyResolver, KeyVault } from './keys';
+import { getAdapter } from './providers';
+
+export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+  gemini: 'https://generativelanguage.googleapis.com/v1beta',
+};
+
+export interface AddProviderInput {
+  id: string;
+  type: ProviderType;
+  baseUrl?: string | undefined;
+  apiKeyEnv?: string[] | undefined;
+  /** Plain key material from the desktop UI: encrypted with the vault, never stored as is. */
+  apiKey?: string | undefined;
+  serves?: ServeMapping[] | undefined;
+  catalogProvider?: string | null | undefined;
+}
+
+/** `model-id=upstream-model` as given on the command line. */
+export function parseServe(spec: string): ServeMapping {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) throw new UserError(`invalid --serve "${spec}": expected <model-id>=<upstream-model>`);
+  return { modelId: spec.slice(0, eq).trim(), upstreamModel: spec.slice(eq + 1).trim() };
+}
+
+export class ProvidersService {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyResolver,
+    private readonly vault: KeyVault | null,
+  ) {}
+
+  async save(input: AddProviderInput): Promise<ProviderConfig> {
+    const existing = this.store.providers.get(input.id);
+    let keys: KeyRef[] = existing?.keys ?? [];
+    if (input.apiKeyEnv?.length) keys = input.apiKeyEnv.map((name) => ({ kind: 'env' as const, name }));
+    if (input.apiKey) {
+      if (!this.vault) throw new UserError('storing a key needs the desktop keychain; use --api-key-env VAR here');
+      const id = `key:${input.id}`;
+      this.store.secrets.put(id, await this.vault.encrypt(input.apiKey), this.vault.backend, input.apiKey.slice(-4), Date.now());
+      keys = [{ kind: 'secret', id, last4: input.apiKey.slice(-4) }];
+    }
+    const parsed = ProviderConfig.safeParse({
+      id: input.id,
+      type: input.type,
+      baseUrl: input.baseUrl ?? existing?.baseUrl ?? DEFAULT_BASE_URLS[input.type],
+      keys,
+      serves: input.serves ?? existing?.serves ?? [],
+      catalogProvider: input.catalogProvider === undefined ? (existing?.catalogProvider ?? null) : input.catalogProvider,
+    });
+    if (!parsed.success) throw new UserError(zodLine(parsed.error));
+    const url = new URL(parsed.data.baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`base URL must be http(s), got "${parsed.data.baseUrl}"`);
+    const saved = this.store.providers.save(parsed.data, Date.now());
+    // A fixed key or URL deserves a fresh chance on endpoints marked misconfigured.
+    for (const m of this.store.routing.listMisconfigured()) if (m.endpointId.startsWith(`${saved.id}:`)) this.store.routing.clearMisconfigured(m.endpointId);
+    return saved;
+  }
+
+  list(): ProviderConfig[] {
+    return this.store.providers.list();
+  }
+
+  get(id: string): ProviderConfig {
+    const p = this.store.providers.get(id);
+    if (!p) throw new UserError(`unknown provider "${id}" (configured: ${this.list().map((x) => x.id).join(', ') || 'none'})`, 'not_found');
+    return p;
+  }
+
+  remove(id: string): void {
+    const p = this.get(id);
+    for (const k of p.keys) if (k.kind === 'secret') this.store.secrets.remove(k.id);
+    this.store.providers.remove(id);
+  }
+
+  view(p: ProviderConfig): ProviderView {
+    return {
+      id: p.id,
+      type: p.type,
+      baseUrl: p.baseUrl,
+      keys: p.keys.map((k) => (k.kind === 'env' ? { kind: 'env', label: k.name, set: this.keys.isSet(k), last4: null } : { kind: 'secret', label: 'keychain', set: this.keys.isSet(k), last4: k.last4 })),
+      serves: p.serves,
+    };
+  }
+
+  /** Lists the provider's models with its first key: proves URL, key and protocol in one call. */
+  async test(id: string, timeoutMs = 10_000): Promise<ProviderTestResult> {
+    const p = this.get(id);
+    const key = await this.keys.resolve(p, 0);
+    if (!key.ok) return { ok: false, latencyMs: null, models: [], error: key.error };
+    const t0 = performance.now();
+    try {
+      const models = await getAdapter(p.type).listModels({ baseUrl: p.baseUrl, apiKey: key.key, signal: AbortSignal.timeout(timeoutMs) });
+      return { ok: true, latencyMs: Math.round(performance.now() - t0), models, error: null };
+    } catch (err) {
+      return { ok: false, latencyMs: Math.round(performance.now() - t0), models: [], error: oneLine(err) };
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Target syntax -> candidate endpoints on the user's configured providers.
+ * This is the seam between "what the user asked for" and the router: every
+ * caller (CLI, UI, gateway) goes through it.
+ */
+import { UNKNOWN_POLICY, type Endpoint, type ProviderConfig } from '../../shared/domain';
+import { parseTarget, TargetSyntaxError, type ParsedTarget, type TargetStep } from '../../shared/targets';
+import { UserError } from './errors';
+
+/** What the router needs from the catalog. */
+export interface CatalogLike {
+  endpointsFor(modelId: string): Endpoint[];
+  findEndpoint(providerId: string, upstreamModel: string): Endpoint | null;
+  hasModel(modelId: string): boolean;
+}
+
+export const EMPTY_CATALOG: CatalogLike = { endpointsFor: () => [], findEndpoint: () => null, hasModel: () => false };
+
+/** An endpoint bound to the configured provider that will serve it. */
+export interface Candidate {
+  endpoint: Endpoint;
+  provider: ProviderConfig;
+}
+
+export interface ResolvedStep {
+  step: TargetStep;
+  candidates: Candidate[];
+}
+
+function catalogId(p: ProviderConfig): string {
+  return p.catalogProvider ?? p.id;
+}
+
+function bareEndpoint(p: ProviderConfig, upstreamModel: string, modelId: string, source: Endpoint['source']): Endpoint {
+  return {
+    id: `${p.id}:${upstreamModel}`,
+    providerId: p.id,
+    upstreamModel,
+    modelId,
+    price: null,
+    contextWindow: null,
+    maxOutput: null,
+    capabilities: { tools: null, vision: null, json: null, reasoning: null },
+    policy: UNKNOWN_POLICY,
+    source,
+  };
+}
+
+/** The catalog's facts (price, limits, policy) re-homed on the user's provider id. */
+function withCatalogFacts(catalog: CatalogLike, p: ProviderConfig, upstreamModel: string, modelId: string, source: Endpoint['source']): Endpoint {
+  const known = catalog.findEndpoint(catalogId(p), upstreamModel);
+  if (!known) return bareEndpoint(p, upstreamModel, modelId, source);
+  return { ...known, id: `${p.id}:${upstreamModel}`, providerId: p.id, modelId: modelId || known.modelId, source };
+}
+
+export function resolveStep(step: TargetStep, providers: ReadonlyMap<string, ProviderConfig>, catalog: CatalogLike): ResolvedStep {
+  if (step.kind === 'direct') {
+    const p = providers.get(step.provider);
+    if (!p) throw new UserError(`unknown provider "${step.provider}" in target "${step.raw}" (configured: ${[...providers.keys()].join(', ') || 'none'})`, 'not_found');
+    const served = p.serves.find((s) => s.upstreamModel === step.upstreamModel);
+    const ep = withCatalogFacts(catalog, p, step.upstreamModel, served?.modelId ?? '', 'direct');
+    if (!ep.modelId) ep.modelId = catalog.findEndpoint(catalogId(p), step.upstreamModel)?.modelId ?? step.upstreamModel;
+    return { step, candidates: [{ endpoint: ep, provider: p }] };
+  }
+
+  const pinned = step.kind === 'pinned' ? step.provider : null;
+  if (pinned && !providers.has(pinned)) {
+    throw new UserError(`unknown provider "${pinned}" in target "${step.raw}" (configured: ${[...providers.keys()].join(', ') || 'none'})`, 'not_found');
+  }
+  const out = new Map<string, Candidate>();
+  for (const p of providers.values()) {
+    if (pinned && p.id !== pinned) continue;
+    for (const s of p.serves) {
+      if (s.modelId !== step.modelId) continue;
+      const ep = withCatalogFacts(catalog, p, s.upstreamModel, step.modelId, 'user');
+      out.set(ep.id, { endpoint: ep, provider: p });
+    }
+  }
+  const fromCatalog = catalog.endpointsFor(step.modelId);
+  for (const known of fromCatalog) {
+    for (const p of providers.values()) {
+      if (pinned && p.id !== pinned) continue;
+      if (catalogId(p) !== known.providerId) continue;
+      const id = `${p.id}:${known.upstreamModel}`;
+      if (!out.has(id)) out.set(id, { endpoint: { ...known, id, providerId: p.id }, provider: p });
+    }
+  }
+  if (out.size === 0) {
+    if (!catalog.hasModel(step.modelId) && fromCatalog.length === 0) {
+      throw new UserError(
+        `unknown model "${step.modelId}" in target "${step.raw}": not in the catalog and no provider serves it (add one with --serve ${step.modelId}=<upstream-model>, or use provider:model)`,
+        'not_found',
+      );
+    }
+    const where = [...new Set(fromCatalog.map((e) => e.providerId))].slice(0, 8).join(', ');
+    throw new UserError(
+      pinned
+        ? `provider "${pinned}" does not serve "${step.modelId}" (target "${step.raw}")`
+        : `no configured provider serves "${step.modelId}"${where ? ` (the catalog lists it at: ${where})` : ''}; add one with switchyard providers add`,
+      'not_found',
+    );
+  }
+  return { step, candidates: [...out.values()] };
+}
+
+export function parseTargetOrThrow(raw: string): ParsedTarget {
+  try {
+    return parseTarget(raw);
+  } catch (err) {
+    if (err instanceof TargetSyntaxError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+export function resolveTarget(raw: string, providers: ReadonlyMap<string, ProviderConfig>, catalog: CatalogLike): ResolvedStep[] {
+  return parseTargetOrThrow(raw).steps.map((s) => resolveStep(s, providers, catalog));
+}
