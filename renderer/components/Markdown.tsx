@@ -20,7 +20,7 @@ function parse(text: string, mode: MarkdownMode): Parsed {
  * lib/throttle) and shows the not-yet-parsed tail as plain text meanwhile.
  */
 export const Markdown = memo(function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
-  const [parsed, setParsed] = useState<Parsed>(() => (streaming ? { html: '', length: 0, at: 0, mode: 'streaming' } : parse(text, 'final')));
+  const [parsed, setParsed] = useState<Parsed>(() => (streaming ? { html: '', length: 0, at: -Infinity, mode: 'streaming' } : parse(text, 'final')));
 
   useEffect(() => {
     if (!streaming) {

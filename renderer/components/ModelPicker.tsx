@@ -44,7 +44,10 @@ export function ModelPicker({ targets, options, loading, error, onSearch, onAdd,
 
   const entries = useMemo<Entry[]>(() => {
     const q = query.trim();
-    const list: Entry[] = options.filter((o) => !targets.includes(o.target)).map((option) => ({ kind: 'option', option }));
+    // Search results arrive after a debounce: filter locally too, so Enter never picks a stale match.
+    const needle = q.toLowerCase();
+    const matches = (o: ModelOption): boolean => !needle || `${o.target} ${o.label} ${o.modelId ?? ''}`.toLowerCase().includes(needle);
+    const list: Entry[] = options.filter((o) => !targets.includes(o.target) && matches(o)).map((option) => ({ kind: 'option', option }));
     if (q && !/\s/.test(q) && !options.some((o) => o.target === q) && !targets.includes(q) && targetError(q) === null) {
       list.unshift({ kind: 'free', target: q });
     }
@@ -85,8 +88,8 @@ export function ModelPicker({ targets, options, loading, error, onSearch, onAdd,
     } else if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       const entry = open ? entries[activeIndex] : undefined;
-      if (entry && !(entry.kind === 'free' && /\s/.test(query.trim()))) add(entry.kind === 'option' ? entry.option.target : entry.target);
-      else addTyped();
+      if (/\s/.test(query.trim()) || !entry) addTyped();
+      else add(entry.kind === 'option' ? entry.option.target : entry.target);
     } else if (e.key === 'Escape' && open) {
       // Handled here: the window-level Escape (stop all) must not fire for a dropdown close.
       e.preventDefault();

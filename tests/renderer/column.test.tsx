@@ -1,0 +1,62 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ColumnView } from '../../renderer/components/ColumnView';
+import { attempt, column } from './helpers';
+
+afterEach(cleanup);
+
+describe('<ColumnView>', () => {
+  it('shows the cause of a failure, and the attempts behind it', () => {
+    const failed = column({
+      status: 'error',
+      error: '401 from openai: invalid API key',
+      servedBy: { provider: 'openai', model: 'gpt-bad' },
+      attempts: [attempt({ provider: 'openai', model: 'gpt-bad', status: 'error', httpStatus: 401, error: '401 from openai: invalid API key', totalMs: 35 })],
+    });
+    render(<ColumnView column={failed} actions={{}} width={null} />);
+    expect(screen.getByTestId('column-error').textContent).toBe('401 from openai: invalid API key');
+    expect(screen.getByTestId('column-status').textContent).toBe('failed');
+    const row = screen.getByTestId('attempt-row');
+    expect(within(row).getByText('HTTP 401')).toBeTruthy();
+    expect(row.textContent).toContain('total 35 ms');
+  });
+
+  it('never leaves a failed column blank', () => {
+    render(<ColumnView column={column({ status: 'error' })} actions={{}} width={null} />);
+    expect(screen.getByTestId('column-error').textContent).toBe('failed without a reported cause');
+  });
+
+  it('shows the fell-back badge and the served-by endpoint', () => {
+    render(<ColumnView column={column({ status: 'ok', fellBack: true, servedBy: { provider: 'backup', model: 'm2' }, text: 'hi' })} actions={{}} width={null} />);
+    expect(screen.getByTestId('column-served-by').textContent).toBe('backup:m2');
+    expect(screen.getByTestId('column-fellback')).toBeTruthy();
+  });
+
+  it('offers stop while streaming and retry once finished', () => {
+    const onStop = vi.fn();
+    const onRetry = vi.fn();
+    const { rerender } = render(<ColumnView column={column({ status: 'running', text: 'par' })} actions={{ onStop, onRetry }} width={null} />);
+    expect(screen.queryByTestId('column-retry')).toBeNull();
+    fireEvent.click(screen.getByTestId('column-stop'));
+    expect(onStop).toHaveBeenCalledOnce();
+    rerender(<ColumnView column={column({ status: 'cancelled', text: 'par' })} actions={{ onStop, onRetry }} width={null} />);
+    expect(screen.queryByTestId('column-stop')).toBeNull();
+    fireEvent.click(screen.getByTestId('column-retry'));
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
+
+  it('keeps reasoning in a collapsed block apart from the answer', () => {
+    render(<ColumnView column={column({ status: 'ok', reasoning: 'let me think', text: 'answer' })} actions={{}} width={null} />);
+    const block = screen.getByTestId('column-reasoning') as HTMLDetailsElement;
+    expect(block.open).toBe(false);
+    expect(block.textContent).toContain('let me think');
+    expect(screen.getByTestId('column-text').textContent).toBe('answer\n');
+  });
+
+  it('resizes from the keyboard', () => {
+    const onResize = vi.fn();
+    render(<ColumnView column={column()} actions={{}} width={400} onResize={onResize} />);
+    fireEvent.keyDown(screen.getByTestId('column-resize'), { key: 'ArrowRight' });
+    expect(onResize).toHaveBeenCalledWith(expect.any(Number));
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { draftToRequest, emptyDraft, requestToDraft } from '../../renderer/store/draft';
+
+describe('draft <-> request', () => {
+  it('converts typed parameters and omits blank ones', () => {
+    const r = draftToRequest({ ...emptyDraft, prompt: 'p', targets: ['a:b'], temperature: '0.7', seed: '42', topP: ' ' });
+    expect(r).toEqual({ ok: true, request: { messages: [{ role: 'user', content: 'p' }], params: { temperature: 0.7, seed: 42 }, targets: ['a:b'] } });
+  });
+
+  it('explains each invalid parameter', () => {
+    const base = { ...emptyDraft, prompt: 'p', targets: ['a:b'] };
+    expect(draftToRequest({ ...base, maxTokens: '1.5' })).toEqual({ ok: false, error: 'max tokens must be a whole number above 0' });
+    expect(draftToRequest({ ...base, topP: '2' })).toEqual({ ok: false, error: 'top_p must be a number from 0 to 1' });
+    expect(draftToRequest({ ...base, seed: 'abc' })).toEqual({ ok: false, error: 'seed must be a whole number' });
+    expect(draftToRequest({ ...base, targets: [] })).toEqual({ ok: false, error: 'pick at least one model' });
+  });
+
+  it('round-trips a stored request (rerun)', () => {
+    const d = requestToDraft({ system: 's', messages: [{ role: 'user', content: 'q' }], params: { maxTokens: 10 }, targets: ['x:y', 'z/w'] });
+    expect(d).toEqual({ ...emptyDraft, system: 's', prompt: 'q', maxTokens: '10', targets: ['x:y', 'z/w'] });
+  });
+});

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from '../../renderer/store';
+import { reduceEvents } from '../../renderer/store/reduce';
+import { attempt, column, delta, fakeClient, manualFrames, started } from './helpers';
+
+function setup() {
+  const fake = fakeClient();
+  const frames = manualFrames();
+  const store = createAppStore({ client: fake.client, frames }, { getItem: () => null, setItem: () => undefined, removeItem: () => undefined });
+  return { fake, frames, store };
+}
+
+describe('event reduction', () => {
+  it('run-started creates one queued column per target, in index order', () => {
+    const runs = reduceEvents({}, [started()]);
+    expect(runs.r1!.order).toEqual(['c1', 'c2']);
+    expect(runs.r1!.columns.c2).toMatchObject({ target: 'mock:m2', status: 'queued', text: '' });
+  });
+
+  it('appends deltas in order, per column, across batches', () => {
+    let runs = reduceEvents({}, [started(), delta('c1', 'Hel'), delta('c2', 'x'), delta('c1', 'lo')]);
+    runs = reduceEvents(runs, [delta('c1', ', world', 'thinking')]);
+    expect(runs.r1!.columns.c1!.text).toBe('Hello, world');
+    expect(runs.r1!.columns.c1!.reasoning).toBe('thinking');
+    expect(runs.r1!.columns.c2!.text).toBe('x');
+  });
+
+  it('does not mutate the previous state', () => {
+    const before = reduceEvents({}, [started(), delta('c1', 'a')]);
+    const snapshot = JSON.stringify(before);
+    reduceEvents(before, [delta('c1', 'b'), { type: 'attempt-started', runId: 'r1', columnId: 'c2', attempt: attempt() }]);
+    expect(JSON.stringify(before)).toBe(snapshot);
+  });
+
+  it('a new attempt restarts the text and flags a fallback to another endpoint', () => {
+    let runs = reduceEvents({}, [started(), { type: 'attempt-started', runId: 'r1', columnId: 'c1', attempt: attempt() }, delta('c1', 'partial')]);
+    expect(runs.r1!.columns.c1).toMatchObject({ status: 'running', servedBy: { provider: 'mock', model: 'm1' }, fellBack: false });
+    runs = reduceEvents(runs, [
+      { type: 'attempt-finished', runId: 'r1', columnId: 'c1', attempt: attempt({ status: 'error', httpStatus: 500, error: '500 from mock' }) },
+      { type: 'attempt-started', runId: 'r1', columnId: 'c1', attempt: attempt({ provider: 'backup', startedAt: 2000 }) },
+      delta('c1', 'fresh'),
+    ]);
+    const c1 = runs.r1!.columns.c1!;
+    expect(c1.text).toBe('fresh');
+    expect(c1.fellBack).toBe(true);
+    expect(c1.servedBy).toEqual({ provider: 'backup', model: 'm1' });
+    expect(c1.attempts.map((a) => [a.provider, a.status, a.httpStatus])).toEqual([
+      ['mock', 'error', 500],
+      ['backup', 'running', null],
+    ]);
+  });
+
+  it('column-finished replaces the column with the engine record (metrics, usage, cost)', () => {
+    const final = column({
+      status: 'ok',
+      text: 'Hello',
+      servedBy: { provider: 'mock', model: 'm1' },
+      metrics: { queuedAt: 1, sentAt: 2, ttftMs: 120, totalMs: 900, tokensPerSecond: 55.5 },
+      usage: { inputTokens: 10, outputTokens: 50, reasoningTokens: null, cachedInputTokens: null, estimated: true },
+      costUsd: 0.0012,
+    });
+    const runs = reduceEvents({}, [started(), delta('c1', 'Hel'), { type: 'column-finished', runId: 'r1', column: final }]);
+    expect(runs.r1!.columns.c1).toEqual(final);
+    expect(runs.r1!.status).toBe('running');
+    const done = reduceEvents(runs, [{ type: 'run-finished', runId: 'r1', result: { runId: 'r1', columns: [final] } }]);
+    expect(done.r1!.status).toBe('done');
+  });
+
+  it('ignores events for runs it never saw', () => {
+    const runs = reduceEvents({}, [delta('c1', 'x', '', 'other')]);
+    expect(runs).toEqual({});
+  });
+});
+
+describe('rAF batching', () => {
+  it('commits a frame of events to the store once, and nothing before the frame', () => {
+    const { fake, frames, store } = setup();
+    const disconnect = store.getState().connectEvents();
+    let commits = 0;
+    store.subscribe(() => commits++);
+
+    fake.emit(started());
+    for (let i = 0; i < 50; i++) fake.emit(delta(i % 2 ? 'c1' : 'c2', String(i % 10)));
+    expect(commits).toBe(0);
+    expect(frames.pending).toBe(1);
+
+    frames.tick();
+    expect(commits).toBe(1);
+    expect(store.getState().live.r1!.columns.c1!.text).toBe('1357913579135791357913579');
+
+    fake.emit(delta('c1', '!'));
+    fake.emit(delta('c1', '?'));
+    frames.tick();
+    expect(commits).toBe(2);
+    expect(store.getState().live.r1!.columns.c1!.text.endsWith('!?')).toBe(true);
+    disconnect();
+    expect(fake.listeners).toBe(0);
+  });
+});
+
+describe('compare actions', () => {
+  it('send() validates the draft before calling the engine', async () => {
+    const { fake, store } = setup();
+    await store.getState().send();
+    expect(store.getState().sendError).toBe('write a prompt first');
+    store.getState().setDraft({ prompt: 'hi', targets: ['mock:m1'], temperature: '3' });
+    await store.getState().send();
+    expect(store.getState().sendError).toBe('temperature must be a number from 0 to 2');
+    expect(fake.calls.compare!.startRun).not.toHaveBeenCalled();
+  });
+
+  it('send() starts a run, shows it even before run-started arrives, and keeps events once they do', async () => {
+    const { fake, frames, store } = setup();
+    store.getState().connectEvents();
+    fake.calls.compare!.startRun!.mockResolvedValue({ runId: 'r1', columns: [{ columnId: 'c1', index: 0, target: 'mock:m1' }] });
+    store.getState().setDraft({ prompt: 'hi', system: 'be brief', maxTokens: '64', targets: ['mock:m1'] });
+    await store.getState().send();
+    expect(fake.calls.compare!.startRun).toHaveBeenCalledWith({
+      system: 'be brief',
+      messages: [{ role: 'user', content: 'hi' }],
+      params: { maxTokens: 64 },
+      targets: ['mock:m1'],
+    });
+    expect(store.getState().activeRunId).toBe('r1');
+    expect(store.getState().live.r1!.order).toEqual(['c1']);
+    fake.emit(delta('c1', 'streamed'));
+    frames.tick();
+    expect(store.getState().live.r1!.columns.c1!.text).toBe('streamed');
+  });
+
+  it('shows the engine refusal as the send error', async () => {
+    const { fake, store } = setup();
+    fake.calls.compare!.startRun!.mockRejectedValue(new Error('budget "daily" would be exceeded'));
+    store.getState().setDraft({ prompt: 'hi', targets: ['mock:m1'] });
+    await store.getState().send();
+    expect(store.getState()).toMatchObject({ sending: false, sendError: 'budget "daily" would be exceeded', activeRunId: null });
+  });
+
+  it('a retry the engine refuses leaves the column failed with the cause, not blank', async () => {
+    const { fake, frames, store } = setup();
+    store.getState().connectEvents();
+    fake.emit(started());
+    frames.tick();
+    store.setState({ activeRunId: 'r1' });
+    fake.calls.compare!.retryColumn!.mockRejectedValue(new Error('run r1 is still running'));
+    await store.getState().retryColumn('c1');
+    expect(store.getState().live.r1!.columns.c1).toMatchObject({ status: 'error', error: 'retry failed: run r1 is still running' });
+  });
+
+  it('persists only layout preferences', () => {
+    const saved = new Map<string, string>();
+    const fake = fakeClient();
+    const store = createAppStore(
+      { client: fake.client, frames: manualFrames() },
+      { getItem: (k) => saved.get(k) ?? null, setItem: (k, v) => void saved.set(k, v), removeItem: () => undefined },
+    );
+    store.getState().setDraft({ prompt: 'secret prompt' });
+    store.getState().setColumnWidth(2, 400);
+    const blob = [...saved.values()].join('');
+    expect(blob).toContain('400');
+    expect(blob).not.toContain('secret prompt');
+  });
+});
