@@ -149,6 +149,9 @@ export class Breakers {
     describe: ((t: T) => string) | undefined,
   ): Promise<void> {
     const fresh = this.repo.getBreaker(key);
+    const failed = outcome.threw || isFailure(outcome.value);
+    // The common case, a success on a healthy key, changes nothing: spare the write.
+    if (!failed && (fresh === null || (fresh.state === 'closed' && fresh.failures === 0))) return;
     // A plain call's verdict on a circuit someone else opened meanwhile is moot. Otherwise a probe's
     // verdict, or any verdict while a probe is due or out, settles the open/half-open state.
     if (!probe && fresh?.state === 'open' && this.cooling(fresh)) return;
@@ -163,7 +166,6 @@ export class Breakers {
       // The replayed error itself: already recorded by the policy.
     }
     if (!replayed) return;
-    const failed = outcome.threw || isFailure(outcome.value);
     const message = !failed
       ? null
       : outcome.threw

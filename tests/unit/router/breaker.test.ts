@@ -107,8 +107,12 @@ describe('Breakers', () => {
   });
 
   it('concurrent failures of one key are all counted', async () => {
-    const slowBad = () => new Promise<R>((resolve) => setTimeout(() => resolve({ ok: false }), 5));
-    await Promise.all([1, 2, 3].map(() => breakers.run(KEY, slowBad, failed, plain)));
+    // All three settle in the same tick, so their bookkeeping interleaves at the microtask level.
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => (release = resolve));
+    const runs = [1, 2, 3].map(() => breakers.run(KEY, () => together.then(() => ({ ok: false })), failed, plain));
+    release();
+    await Promise.all(runs);
     expect(store.routing.getBreaker(KEY)).toMatchObject({ state: 'open', failures: 3 });
   });
 
