@@ -64,15 +64,17 @@ describe.each(PROTOCOLS)('%s adapter', (type) => {
   });
 
   it('never emits empty deltas, so time to first token is the first real token', async () => {
-    mock.script('slow-start', { emptyFramesFirst: 3, firstTokenDelayMs: 150, tokens: 2 });
+    mock.script('slow-start', { emptyFramesFirst: 3, firstTokenDelayMs: 300, tokens: 2 });
     const sink = recorder();
     const out = await adapter.stream(request(mock, type, 'slow-start'), sink);
     expect(out.status).toBe('ok');
     expect(sink.calls.every((c) => c.delta !== '')).toBe(true);
     const first = sink.calls[0]!;
     // Empty frames reached us first (bytes counted) without becoming text.
+    expect(first).toMatchObject({ channel: 'text', delta: 'tok1' });
     expect(first.chunksBefore).toBeGreaterThan(0);
-    expect(first.at - sink.openedAt!).toBeGreaterThanOrEqual(140);
+    // Counting an empty frame would put the first token near 0 ms; half the delay leaves room for a loaded machine.
+    expect(first.at - sink.openedAt!).toBeGreaterThanOrEqual(150);
   });
 
   it('does not retry: a failing model gets exactly one request per call', async () => {
@@ -112,8 +114,8 @@ describe.each(PROTOCOLS)('%s adapter', (type) => {
 
     mock.script('limited-date', { fault: 'rate_limit', retryAfterSec: new Date(Date.now() + 30_000).toUTCString() });
     const dated = await adapter.stream(request(mock, type, 'limited-date'), recorder());
-    // HTTP dates have one-second resolution.
-    expect(dated.error?.retryAfterMs).toBeGreaterThan(28_000);
+    // HTTP dates have one-second resolution, and a loaded machine adds latency.
+    expect(dated.error?.retryAfterMs).toBeGreaterThan(25_000);
     expect(dated.error?.retryAfterMs).toBeLessThanOrEqual(30_000);
   });
 

@@ -83,7 +83,8 @@ describe.each(PROTOCOLS)('%s stream lifecycle', (type) => {
 
 describe('many streams', () => {
   it('runs 16 streams at once, across protocols, each whole and in order', async () => {
-    mock.script('paced', { tokens: 10, tokenDelayMs: 15 });
+    // Content waits long enough for all 16 to be open at once unless something serialises them.
+    mock.script('paced', { tokens: 10, tokenDelayMs: 10, firstTokenDelayMs: 1_000 });
     const runs = Array.from({ length: 16 }, (_, i) => {
       const type = PROTOCOLS[i % PROTOCOLS.length]!;
       const sink = recorder();
@@ -99,6 +100,10 @@ describe('many streams', () => {
     }
     expect(mock.requests.filter((r) => r.model === 'paced')).toHaveLength(16);
     expect(mock.peakOpenStreams).toBe(16);
+    // Client side too: every stream had its headers before any stream had its first token.
+    const lastOpen = Math.max(...results.map((r) => r.sink.openedAt ?? Infinity));
+    const firstToken = Math.min(...results.map((r) => r.sink.calls[0]?.at ?? -Infinity));
+    expect(lastOpen).toBeLessThan(firstToken);
     await until(() => mock.openStreams === 0);
   });
 });
