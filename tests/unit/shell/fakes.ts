@@ -4,7 +4,7 @@
  * Electron as a parameter, so these are passed in directly.
  */
 import { vi } from 'vitest';
-import { allCalls, type ContractHandlers } from '../../../shared/contract';
+import { allCalls, type ContractHandlers, type Domain } from '../../../shared/contract';
 import type { FrameLike, InvokeEventLike } from '../../../electron/shell/ipc';
 import type { SafeStorageLike } from '../../../electron/shell/key-vault';
 
@@ -104,8 +104,11 @@ export function fakeSafeStorage(opts: { async?: boolean; available?: boolean; ba
 }
 
 /** Every contract method as a spy resolving to `value`; enough for wiring tests that do not look at results. */
-export function spyHandlers(value: unknown = {}): ContractHandlers {
-  const out: Record<string, Record<string, ReturnType<typeof vi.fn>>> = {};
-  for (const { domain, method } of allCalls()) (out[domain] ??= {})[method] = vi.fn(async () => value);
+export function spyHandlers(value: unknown = {}, overrides: { [D in Domain]?: Partial<ContractHandlers[D]> } = {}): ContractHandlers {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const { domain, method } of allCalls()) {
+    const override = (overrides[domain] as Record<string, unknown> | undefined)?.[method];
+    (out[domain] ??= {})[method] = override ?? vi.fn(async () => value);
+  }
   return out as unknown as ContractHandlers;
 }

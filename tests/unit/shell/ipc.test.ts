@@ -50,7 +50,7 @@ describe('registerContract', () => {
 
   it('fails at registration when a handler is missing', () => {
     const handlers = spyHandlers();
-    delete (handlers.history as Partial<typeof handlers.history>).deleteRun;
+    delete (handlers.history as Record<string, unknown>).deleteRun;
     expect(() => registerContract(new FakeIpcMain(), handlers, isAppUrl)).toThrow('no handler for history:delete-run (history.deleteRun)');
   });
 
@@ -68,8 +68,7 @@ describe('registerContract', () => {
   });
 
   it('accepts a call with no argument where the schema has a default', async () => {
-    const handlers = spyHandlers();
-    handlers.settings.getSettings = vi.fn(async () => settings);
+    const handlers = spyHandlers({}, { settings: { getSettings: vi.fn(async () => settings) } });
     const { ipc } = wired(handlers);
     expect(await ipc.invoke('settings:get-settings', frame())).toEqual({ ok: true, value: settings });
     expect(handlers.settings.getSettings).toHaveBeenCalledWith({});
@@ -109,10 +108,10 @@ describe('registerContract', () => {
   });
 
   it('turns a handler error into a one-line envelope and logs the stack', async () => {
-    const handlers = spyHandlers();
-    handlers.providers.testProvider = vi.fn(async () => {
+    const failing = vi.fn(async () => {
       throw new Error('401 from openai: invalid API key\n    at somewhere (file.ts:1:1)');
     });
+    const handlers = spyHandlers({}, { providers: { testProvider: failing } });
     const { ipc, log } = wired(handlers);
     expect(await ipc.invoke('providers:test-provider', frame(), { id: 'openai' })).toEqual({
       ok: false,
@@ -122,8 +121,7 @@ describe('registerContract', () => {
   });
 
   it('strips what the contract does not name from results, so key material cannot cross', async () => {
-    const handlers = spyHandlers();
-    handlers.providers.listProviders = vi.fn(async () => [
+    const leaky = vi.fn(async () => [
       {
         id: 'openai',
         type: 'openai' as const,
@@ -133,7 +131,7 @@ describe('registerContract', () => {
         apiKey: 'sk-live-secret-abcd',
       },
     ]);
-    const { ipc } = wired(handlers);
+    const { ipc } = wired(spyHandlers({}, { providers: { listProviders: leaky } }));
     const reply = await ipc.invoke('providers:list-providers', frame(), {});
     expect(JSON.stringify(reply)).not.toContain('sk-live');
     expect(reply).toEqual({
