@@ -81,6 +81,7 @@ export async function runAttempt(
     outcome = await getAdapter(c.provider.type).stream(
       {
         baseUrl: c.provider.baseUrl,
+        providerId: c.provider.id,
         apiKey,
         model: c.endpoint.upstreamModel,
         system: req.system,

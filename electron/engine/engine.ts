@@ -13,7 +13,7 @@ import { EMPTY_CATALOG, resolveTarget, type CatalogLike, type ResolvedStep } fro
 import { runColumn, type ColumnDeps } from './run-column';
 import { HealthService } from './router/health';
 import { Breakers } from './router/breaker';
-import { countPromptTokens } from './tokens';
+import { promptTokenBound } from './token-bound';
 import { BudgetGuard, type ColumnExposure } from './budgets';
 
 export interface EngineOptions {
@@ -28,6 +28,7 @@ export interface EngineOptions {
 export interface PreparedRun {
   request: CompareRequest;
   steps: Array<ResolvedStep[] | string>;
+  /** Upper bound (no tokenizer on the request path); the estimate counts exactly. */
   promptTokens: number;
 }
 
@@ -74,7 +75,41 @@ export class Engine {
     return () => this.listeners.delete(listener);
   }
 
+  private pending = new Map<string, { runId: string; columnId: string; text: string; reasoning: string }>();
+  private flushScheduled = false;
+  private runsSinceCheckpoint = 0;
+
+  /**
+   * Deltas are coalesced per column and delivered once per event-loop turn: one
+   * socket read often holds many SSE events, and IPC/HTTP pay per message.
+   * Any other event first flushes what is pending, so order is preserved.
+   */
+  private delta = (runId: string, columnId: string, text: string, reasoning: string) => {
+    if (this.listeners.size === 0) return;
+    const p = this.pending.get(columnId);
+    if (p) {
+      p.text += text;
+      p.reasoning += reasoning;
+    } else this.pending.set(columnId, { runId, columnId, text, reasoning });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushDeltas);
+    }
+  };
+
+  private flushDeltas = () => {
+    this.flushScheduled = false;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    for (const d of batch) {
+      const e: CompareEvent = { type: 'delta', runId: d.runId, columnId: d.columnId, text: d.text, reasoning: d.reasoning };
+      for (const l of this.listeners) l(e);
+    }
+  };
+
   private emit = (e: CompareEvent) => {
+    this.flushDeltas();
     for (const l of this.listeners) l(e);
   };
 
@@ -100,7 +135,7 @@ export class Engine {
         throw new UserError(`missing key for target "${request.targets[i]}": ${what} (provider ${all[0]!.provider.id})`, 'config');
       }
     }
-    return { request, steps, promptTokens: countPromptTokens({ system: request.system, messages: request.messages }) };
+    return { request, steps, promptTokens: promptTokenBound(request) };
   }
 
   /** Starts a run; columns stream independently. `done` resolves when every column has finished. */
@@ -139,7 +174,7 @@ export class Engine {
   private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number): Promise<ColumnResult> {
     const result = await runColumn(
       { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt },
-      { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, random: this.random, emit: this.emit, ...this.opts.hooks },
+      { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
     return result;
@@ -161,6 +196,10 @@ export class Engine {
   private finishRun(runId: string, createdAt: number, request: CompareRequest, columns: ColumnResult[]): RunResult {
     this.store.runs.finishRun(runId, Date.now());
     this.active.delete(runId);
+    if (this.active.size === 0 || ++this.runsSinceCheckpoint >= 20) {
+      this.runsSinceCheckpoint = 0;
+      this.store.checkpoint();
+    }
     const result: RunResult = { runId, createdAt, status: 'done', request, columns };
     this.emit({ type: 'run-finished', runId, result });
     return result;

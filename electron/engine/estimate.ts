@@ -9,10 +9,13 @@ import { computeCost } from '../../shared/pricing';
 import type { AppContext } from '../app/context';
 import { maxOutputFor } from './budgets';
 import { planSteps } from './run-column';
+import { countPromptTokens } from './tokens';
 
 export function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: CompareRequestInput | unknown): Estimate {
   const { engine } = ctx;
-  const prepared = engine.prepare(input);
+  const bounded = engine.prepare(input);
+  // The pre-flight shows exact input tokens: worth the tokenizer's load time here.
+  const prepared = { ...bounded, promptTokens: countPromptTokens(bounded.request) };
   const exposures = engine.exposures(prepared);
   const columns = prepared.steps.map((steps, i) => {
     const target = prepared.request.targets[i]!;
@@ -21,15 +24,16 @@ export function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: Co
     const refusal = first ? null : (plan.map((p) => p.refusal).filter(Boolean).join('; ') || (typeof steps === 'string' ? steps : 'no endpoint'));
     const maxOut = first ? maxOutputFor(exposures[i]!, first) : (prepared.request.params.maxTokens ?? 0);
     const price = first?.endpoint.price ?? null;
+    const inputTokens = first ? countPromptTokens(prepared.request, first.endpoint.modelId) : prepared.promptTokens;
     const pol = first?.endpoint.policy;
     return {
       target,
       endpointId: first?.endpoint.id ?? null,
       provider: first?.provider.id ?? null,
-      inputTokens: prepared.promptTokens,
-      inputCostUsd: price ? computeCost({ inputTokens: prepared.promptTokens, outputTokens: 0 }, price) : null,
+      inputTokens,
+      inputCostUsd: price ? computeCost({ inputTokens, outputTokens: 0 }, price) : null,
       maxOutputTokens: maxOut,
-      maxOutputCostUsd: price ? computeCost({ inputTokens: prepared.promptTokens, outputTokens: maxOut }, price) - computeCost({ inputTokens: prepared.promptTokens, outputTokens: 0 }, price) : null,
+      maxOutputCostUsd: price ? computeCost({ inputTokens, outputTokens: maxOut }, price) - computeCost({ inputTokens, outputTokens: 0 }, price) : null,
       jurisdiction: pol?.jurisdiction ?? null,
       retainsPrompts: pol?.retainsPrompts ?? null,
       trainsOnData: pol?.trainsOnData ?? null,

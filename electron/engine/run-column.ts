@@ -16,7 +16,7 @@ import type { HealthService } from './router/health';
 import { breakerKey, type Breakers } from './router/breaker';
 import { retryDelayMs } from './router/backoff';
 import { classifyFailure } from './router/classify';
-import { countTokens } from './tokens';
+import { countPromptTokens, countTokens } from './tokens';
 import type { BudgetGuard } from './budgets';
 
 /** Same-endpoint retries once nothing else is left (429 waits count too). */
@@ -33,6 +33,8 @@ export interface ColumnDeps {
   breakers: Breakers;
   random: () => number;
   emit(e: CompareEvent): void;
+  /** Streamed text, kept apart from emit so the hot path allocates no event when nobody listens. */
+  delta(runId: string, columnId: string, text: string, reasoning: string): void;
   /** Test seam for the failover-switch benchmark: called with high-resolution times. */
   onSwitch?(errorSeenHr: number, nextSentHr: number): void;
   /** Budgets: may abort a stream that crosses a hard cap (reason kind 'budget'); writes the ledger. */
@@ -171,12 +173,12 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
                   text += d;
                   dirty = true;
                   spend.onText(d);
-                  deps.emit({ type: 'delta', runId: job.runId, columnId: job.columnId, text: d, reasoning: '' });
+                  deps.delta(job.runId, job.columnId, d, '');
                 },
                 onReasoning(d) {
                   reasoning += d;
                   dirty = true;
-                  deps.emit({ type: 'delta', runId: job.runId, columnId: job.columnId, text: '', reasoning: d });
+                  deps.delta(job.runId, job.columnId, '', d);
                 },
               }),
             (r) => r.outcome.status !== 'ok' && r.outcome.status !== 'cancelled' && BREAKER_KINDS.has(r.outcome.error?.kind ?? 'server'),
@@ -193,11 +195,14 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
           }
           const run = gated.value;
           const o = run.outcome;
+          // An unfinished stream's output count is interim (Anthropic's message_start says 1): count what arrived instead.
+          if (o.status !== 'ok') o.usage = { ...o.usage, outputTokens: null };
           const streamed = run.deltas > 0;
           record.httpStatus = o.httpStatus;
           record.ttftMs = run.ttftMs;
           record.totalMs = run.totalMs;
-          record.outputTokens = o.usage.outputTokens ?? (streamed ? countTokens(run.text, cand.endpoint.modelId) : 0);
+          // Attempts keep the provider's count, else the number of deltas (cheap; the column gets a real estimate).
+          record.outputTokens = o.usage.outputTokens ?? run.deltas;
           record.retryAfterMs = o.error?.retryAfterMs ?? null;
           const status = o.status === 'ok' ? 'ok' : o.status === 'cancelled' ? 'cancelled' : o.status === 'incomplete' ? 'incomplete' : 'error';
           finishRecord(record, status, o.error?.message ?? null, o.error?.kind ?? null);
@@ -265,7 +270,7 @@ function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts: Atte
   const u = run?.outcome.usage;
   // A column that got no answer used no tokens worth reporting; one that did is counted even if cut short.
   const outputTokens = served ? (u?.outputTokens ?? countTokens(text, cand?.endpoint.modelId)) : null;
-  const inputTokens = served ? (u?.inputTokens ?? job.promptTokens) : null;
+  const inputTokens = served ? (u?.inputTokens ?? countPromptTokens(job.request, cand?.endpoint.modelId)) : null;
   const estimated = Boolean(served) && (u?.outputTokens == null || u?.inputTokens == null);
   const usage = { inputTokens, outputTokens, reasoningTokens: u?.reasoningTokens ?? null, cachedInputTokens: u?.cachedInputTokens ?? null, estimated };
   const price = served ? (cand!.endpoint.price ?? null) : null;

@@ -23,6 +23,9 @@ export function openDatabase(file: string): DB {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Checkpoints fsync the main file and can stall for tens of ms on a busy disk; the
+  // engine runs them between runs (Store.checkpoint) instead of in the middle of streams.
+  db.pragma('wal_autocheckpoint = 0');
   migrate(db);
   return db;
 }
@@ -40,6 +43,8 @@ export function migrate(db: DB, upTo = migrations.length): number {
   for (let v = current; v < upTo; v++) {
     const m = migrations[v]!;
     db.transaction(() => {
+      // Another process (the app, a second CLI) may have applied it while we waited for the write lock.
+      if (schemaVersion(db) !== v) return;
       m.up(db);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();

@@ -30,6 +30,8 @@ export function createStore(db: DB) {
     routing: createRoutingRepo(db),
     catalog: createCatalogRepo(db),
     spend: createSpendRepo(db),
+    /** Folds the WAL back into the database file; called when no stream is running. */
+    checkpoint: () => db.pragma('wal_checkpoint(PASSIVE)'),
     close: () => db.close(),
   };
 }

@@ -115,8 +115,13 @@ export function createRunsRepo(db: DB) {
     saveText(columnId: string, text: string, reasoning: string, at: number) {
       s.columnText.run(text, reasoning, at, columnId);
     },
-    startAttempt(columnId: string, a: NewAttempt): number {
-      return Number(s.insertAttempt.run(columnId, a.seq, a.endpointId, a.provider, a.model, a.keyIndex, a.startedAt).lastInsertRowid);
+    /** Records an attempt as sent; the column's first one also marks the column running (one transaction). */
+    startAttempt(columnId: string, a: NewAttempt, columnStarts = false): number {
+      if (!columnStarts) return Number(s.insertAttempt.run(columnId, a.seq, a.endpointId, a.provider, a.model, a.keyIndex, a.startedAt).lastInsertRowid);
+      return db.transaction(() => {
+        s.columnRunning.run(a.startedAt, a.startedAt, columnId);
+        return Number(s.insertAttempt.run(columnId, a.seq, a.endpointId, a.provider, a.model, a.keyIndex, a.startedAt).lastInsertRowid);
+      })();
     },
     finishAttempt(attemptId: number, a: AttemptRecord & { tps?: number | null }, at: number) {
       s.finishAttempt.run(a.status, a.httpStatus, a.error, a.errorKind, a.ttftMs, a.totalMs, a.retryAfterMs, a.outputTokens, a.tps ?? null, at, attemptId);
