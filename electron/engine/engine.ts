@@ -4,7 +4,6 @@
  * runs inside Electron's main process, the headless host and the CLI.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { CompareRequest, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
 import type { Store } from '../store';
 import { UserError, zodLine } from './errors';

@@ -1,6 +1,5 @@
 /** Adding, listing, testing and removing the user's providers (BYOK). */
 import { performance } from 'node:perf_hooks';
-import { z } from 'zod';
 import { ProviderConfig, type KeyRef, type ProviderType, type ServeMapping } from '../../shared/domain';
 import type { ProviderTestResult, ProviderView } from '../../shared/contract';
 import type { Store } from '../store';
