@@ -16,8 +16,12 @@ import { registerSpend } from './commands/spend';
 
 const VERSION = '0.1.0';
 
+/** Folds any line breaks (commander's suggestions, quoted file content) so a failure stays one line. */
+const oneLineMessage = (s: string) => s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+const USAGE_HINT = '(run with --help for usage)';
+
 function fail(message: string, code: number): never {
-  process.stderr.write(`switchyard: ${message}\n`);
+  process.stderr.write(`switchyard: ${oneLineMessage(message)}\n`);
   process.exit(code);
 }
 
@@ -41,9 +45,8 @@ export function buildProgram(): Command {
   const program = new Command('switchyard')
     .description('One prompt to many LLMs over your own keys: compare, route, fail over, and keep the receipts.')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(`switchyard: ${str.replace(/^error: /, '').trim()}\n`) });
+    .configureOutput({ outputError: (str, write) => write(`switchyard: ${oneLineMessage(str)} ${USAGE_HINT}\n`) });
   registerProviders(program, withCtx);
   registerCompare(program, withCtx);
   registerHistory(program, withCtx);
@@ -53,7 +56,7 @@ export function buildProgram(): Command {
   registerServe(program);
   program.commands.forEach(function deep(c: Command) {
     c.exitOverride();
-    c.configureOutput({ outputError: (str, write) => write(`switchyard: ${str.replace(/^error: /, '').trim()}\n`) });
+    c.configureOutput({ outputError: (str, write) => write(`switchyard: ${oneLineMessage(str)} ${USAGE_HINT}\n`) });
     c.commands.forEach(deep);
   });
   return program;
