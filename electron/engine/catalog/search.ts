@@ -1,8 +1,8 @@
 /**
  * Catalog search over precomputed per-model entries. One query is a single
- * pass over ~2,300 entries with no per-entry allocation: matches go into
- * preallocated typed arrays, and hit objects are built only for the page
- * that is returned.
+ * pass over ~2,300 entries with no per-entry allocation: matches and sort keys
+ * go into reused buffers, and hit objects are built only for the page that is
+ * returned.
  */
 import type { CapabilityName, Endpoint } from '../../../shared/domain';
 import type { CatalogModel } from './document';
@@ -37,10 +37,33 @@ export interface CatalogSearchHit {
   minInputPerM: number | null;
 }
 
+/**
+ * The fields a query tests, copied out of one endpoint into a plain record of
+ * one shape. The endpoints themselves are frozen for callers, and V8 reads
+ * frozen objects several times slower in a hot loop.
+ */
+interface ScanEndpoint {
+  endpoint: Endpoint;
+  providerId: string;
+  /** Infinity when the price is unknown. */
+  inputPerM: number;
+  context: number;
+  jurisdiction: string;
+  zdr: boolean;
+  /** Bit set of stated capabilities, see CAPABILITY_BIT. */
+  caps: number;
+}
+
+const CAPABILITY_BIT: Record<CapabilityName, number> = { tools: 1, vision: 2, json: 4, reasoning: 8 };
+
 /** Everything a query needs about one model, computed once per catalog build. */
 export interface ModelEntry {
   model: CatalogModel;
   endpoints: Endpoint[];
+  scan: ScanEndpoint[];
+  /** Over all endpoints, for queries without endpoint filters. */
+  minInputPerM: number;
+  maxContext: number;
   idLower: string;
   /** The part after the lab, `gpt-4o-mini` of `openai/gpt-4o-mini`. */
   shortLower: string;
@@ -54,9 +77,23 @@ export function makeEntry(model: CatalogModel, endpoints: Endpoint[], providerNa
   const idLower = model.id.toLowerCase();
   const parts = [idLower, model.name.toLowerCase(), (model.family ?? '').toLowerCase()];
   for (const e of endpoints) parts.push(e.providerId, (providerNames.get(e.providerId) ?? '').toLowerCase(), e.upstreamModel.toLowerCase());
+  const scan = endpoints.map(
+    (e): ScanEndpoint => ({
+      endpoint: e,
+      providerId: e.providerId,
+      inputPerM: e.price ? e.price.inputPerM : Infinity,
+      context: e.contextWindow ?? model.contextWindow ?? 0,
+      jurisdiction: e.policy.jurisdiction ?? '',
+      zdr: e.policy.zdrAvailable === true || e.policy.retainsPrompts === false,
+      caps: (Object.keys(CAPABILITY_BIT) as CapabilityName[]).reduce((bits, c) => (e.capabilities[c] === true ? bits | CAPABILITY_BIT[c] : bits), 0),
+    }),
+  );
   return {
     model,
     endpoints,
+    scan,
+    minInputPerM: scan.reduce((m, x) => Math.min(m, x.inputPerM), Infinity),
+    maxContext: scan.reduce((m, x) => Math.max(m, x.context), 0),
     idLower,
     shortLower: idLower.slice(idLower.indexOf('/') + 1),
     nameLower: model.name.toLowerCase(),
@@ -70,7 +107,7 @@ const asList = <T>(v: T | readonly T[] | undefined): readonly T[] => (v === unde
 
 interface EndpointFilter {
   providers: ReadonlySet<string> | null;
-  capabilities: readonly CapabilityName[];
+  caps: number;
   maxInputPrice: number;
   minContext: number;
   zdr: boolean;
@@ -83,40 +120,60 @@ function endpointFilter(q: CatalogSearchQuery): EndpointFilter {
   const jurisdictions = asList(q.jurisdiction);
   const f: EndpointFilter = {
     providers: providers.length ? new Set(providers) : null,
-    capabilities: asList(q.capability),
+    caps: asList(q.capability).reduce((bits, c) => bits | CAPABILITY_BIT[c], 0),
     maxInputPrice: q.maxInputPrice ?? Infinity,
     minContext: q.minContext ?? 0,
     zdr: q.zdr === true,
     jurisdictions: jurisdictions.length ? new Set(jurisdictions.map((j) => j.toUpperCase())) : null,
     active: false,
   };
-  f.active = !!(f.providers || f.capabilities.length || f.maxInputPrice !== Infinity || f.minContext > 0 || f.zdr || f.jurisdictions);
+  f.active = !!(f.providers || f.caps || f.maxInputPrice !== Infinity || f.minContext > 0 || f.zdr || f.jurisdictions);
   return f;
 }
 
-function endpointMatches(e: Endpoint, model: CatalogModel, f: EndpointFilter): boolean {
+function endpointMatches(e: ScanEndpoint, f: EndpointFilter): boolean {
   if (f.providers && !f.providers.has(e.providerId)) return false;
-  for (const c of f.capabilities) if (e.capabilities[c] !== true) return false;
-  if (f.maxInputPrice !== Infinity && (e.price === null || e.price.inputPerM > f.maxInputPrice)) return false;
-  if (f.minContext > 0 && (e.contextWindow ?? model.contextWindow ?? 0) < f.minContext) return false;
-  if (f.zdr && !(e.policy.zdrAvailable === true || e.policy.retainsPrompts === false)) return false;
-  if (f.jurisdictions && (e.policy.jurisdiction === null || !f.jurisdictions.has(e.policy.jurisdiction))) return false;
+  if ((e.caps & f.caps) !== f.caps) return false;
+  // An unknown price is Infinity, so it never passes a price cap.
+  if (e.inputPerM > f.maxInputPrice) return false;
+  if (e.context < f.minContext) return false;
+  if (f.zdr && !e.zdr) return false;
+  if (f.jurisdictions && !f.jurisdictions.has(e.jurisdiction)) return false;
   return true;
 }
 
-/** Reusable scratch space sized to the catalog, so a query allocates almost nothing. */
+type Sort = NonNullable<CatalogSearchQuery['sort']>;
+
+/** Positions 0..n-1 of the entries under an ordering, so a sort compares two integers. */
+function ranks(entries: readonly ModelEntry[], cmp: (a: ModelEntry, b: ModelEntry) => number): Int32Array {
+  const idx = entries.map((_, i) => i).sort((a, b) => cmp(entries[a]!, entries[b]!));
+  const rank = new Int32Array(entries.length);
+  idx.forEach((entry, pos) => (rank[entry] = pos));
+  return rank;
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Reusable scratch space and precomputed orderings, so a query allocates
+ * almost nothing and its sort compares plain numbers.
+ */
 export class SearchIndex {
-  private readonly matched: Int32Array;
-  private readonly score: Float64Array;
+  private readonly order: number[] = [];
+  private readonly key: Float64Array;
   private readonly price: Float64Array;
-  private readonly context: Float64Array;
+  /** Popularity (endpoint count), then id: the tie-break for every sort. */
+  private readonly rank: Int32Array;
+  private readonly nameRank: Int32Array;
+  private readonly dateRank: Int32Array;
 
   constructor(private readonly entries: readonly ModelEntry[]) {
     const n = entries.length;
-    this.matched = new Int32Array(n);
-    this.score = new Float64Array(n);
+    this.key = new Float64Array(n);
     this.price = new Float64Array(n);
-    this.context = new Float64Array(n);
+    this.rank = ranks(entries, (a, b) => b.endpoints.length - a.endpoints.length || byString(a.idLower, b.idLower));
+    this.nameRank = ranks(entries, (a, b) => byString(a.nameLower, b.nameLower) || byString(a.idLower, b.idLower));
+    this.dateRank = ranks(entries, (a, b) => byString(b.releaseDate, a.releaseDate));
   }
 
   search(q: CatalogSearchQuery): CatalogSearchHit[] {
@@ -124,8 +181,9 @@ export class SearchIndex {
     const tokens = text ? text.split(/\s+/) : [];
     const modalities = asList(q.modality).map((m) => m.toLowerCase());
     const f = endpointFilter(q);
-    const { entries, matched, score, price, context } = this;
-    let n = 0;
+    const sort: Sort = q.sort ?? 'relevance';
+    const { entries, order, key, price, rank } = this;
+    order.length = 0;
     for (let i = 0; i < entries.length; i++) {
       const en = entries[i]!;
       let ok = true;
@@ -133,32 +191,37 @@ export class SearchIndex {
       if (!ok) continue;
       for (const m of modalities) if (!en.inputModalities.includes(m)) { ok = false; break; }
       if (!ok) continue;
-      let minPrice = Infinity;
-      let maxCtx = 0;
-      let any = false;
-      for (const e of en.endpoints) {
-        if (f.active && !endpointMatches(e, en.model, f)) continue;
-        any = true;
-        if (e.price !== null && e.price.inputPerM < minPrice) minPrice = e.price.inputPerM;
-        const ctx = e.contextWindow ?? en.model.contextWindow ?? 0;
-        if (ctx > maxCtx) maxCtx = ctx;
+      let minPrice = en.minInputPerM;
+      let maxCtx = en.maxContext;
+      if (f.active) {
+        minPrice = Infinity;
+        maxCtx = -1;
+        for (const e of en.scan) {
+          if (!endpointMatches(e, f)) continue;
+          if (e.inputPerM < minPrice) minPrice = e.inputPerM;
+          if (e.context > maxCtx) maxCtx = e.context;
+        }
+        if (maxCtx < 0) continue; // no endpoint passed
       }
-      if (f.active && !any) continue;
-      matched[n++] = i;
+      order.push(i);
       price[i] = minPrice;
-      context[i] = maxCtx;
-      score[i] = relevance(en, text, tokens);
+      key[i] =
+        sort === 'price' ? minPrice
+        : sort === 'context' ? -maxCtx
+        : sort === 'name' ? this.nameRank[i]!
+        : sort === 'newest' ? this.dateRank[i]!
+        : relevance(en, text, tokens);
     }
-    const order = matched.subarray(0, n);
-    order.sort(comparator(q.sort ?? 'relevance', entries, score, price, context));
-    const limit = Math.max(0, Math.min(q.limit ?? 50, n));
+    // Infinity - Infinity is NaN, which falls through to the tie-break like a tie.
+    order.sort((a, b) => key[a]! - key[b]! || rank[a]! - rank[b]!);
+    const limit = Math.max(0, Math.min(q.limit ?? 50, order.length));
     const hits: CatalogSearchHit[] = new Array(limit);
     for (let k = 0; k < limit; k++) {
       const i = order[k]!;
       const en = entries[i]!;
       hits[k] = {
         model: en.model,
-        endpoints: f.active ? en.endpoints.filter((e) => endpointMatches(e, en.model, f)) : en.endpoints.slice(),
+        endpoints: f.active ? en.scan.filter((e) => endpointMatches(e, f)).map((e) => e.endpoint) : en.endpoints.slice(),
         minInputPerM: price[i] === Infinity ? null : price[i]!,
       };
     }
@@ -166,32 +229,11 @@ export class SearchIndex {
   }
 }
 
-/** Lower is better: exact id or name, then prefix, then words all in the id, then anywhere. */
+/** Lower is better: exact id or name, then prefix, then words all in the id or name, then anywhere. */
 function relevance(en: ModelEntry, text: string, tokens: readonly string[]): number {
   if (!text) return 0;
   if (en.idLower === text || en.shortLower === text || en.nameLower === text) return 0;
   if (en.shortLower.startsWith(text) || en.nameLower.startsWith(text) || en.idLower.startsWith(text)) return 1;
   for (const t of tokens) if (!en.idLower.includes(t) && !en.nameLower.includes(t)) return 3;
   return 2;
-}
-
-type Sort = NonNullable<CatalogSearchQuery['sort']>;
-
-function comparator(sort: Sort, entries: readonly ModelEntry[], score: Float64Array, price: Float64Array, context: Float64Array) {
-  // Ties fall back to popularity (endpoint count), then id, so results are stable across runs.
-  const tie = (a: number, b: number) =>
-    entries[b]!.endpoints.length - entries[a]!.endpoints.length || (entries[a]!.idLower < entries[b]!.idLower ? -1 : 1);
-  switch (sort) {
-    case 'price':
-      return (a: number, b: number) => price[a]! - price[b]! || tie(a, b);
-    case 'context':
-      return (a: number, b: number) => context[b]! - context[a]! || tie(a, b);
-    case 'name':
-      return (a: number, b: number) => (entries[a]!.nameLower < entries[b]!.nameLower ? -1 : entries[a]!.nameLower > entries[b]!.nameLower ? 1 : tie(a, b));
-    case 'newest':
-      return (a: number, b: number) =>
-        entries[a]!.releaseDate > entries[b]!.releaseDate ? -1 : entries[a]!.releaseDate < entries[b]!.releaseDate ? 1 : tie(a, b);
-    default:
-      return (a: number, b: number) => score[a]! - score[b]! || tie(a, b);
-  }
 }
