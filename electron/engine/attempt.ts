@@ -52,6 +52,8 @@ export async function runAttempt(
   const startedHr = performance.now();
   let openedHr: number | null = null;
   let firstTokenHr: number | null = null;
+  // A reasoning model may think for a long time before its first answer token: that is not a stall.
+  let firstOutputHr: number | null = null;
   let lastChunkHr = startedHr;
   const textParts: string[] = [];
   const reasoningParts: string[] = [];
@@ -69,7 +71,7 @@ export async function runAttempt(
       if (now - startedHr > timeouts.connectMs) fail('timeout_connect', `no response from ${host} within ${timeouts.connectMs} ms`);
       return;
     }
-    if (firstTokenHr === null && now - startedHr > timeouts.firstTokenMs) {
+    if (firstOutputHr === null && now - startedHr > timeouts.firstTokenMs) {
       return fail('timeout_first_token', `no first token from ${host} within ${timeouts.firstTokenMs} ms`);
     }
     if (now - lastChunkHr > timeouts.idleMs) fail('timeout_idle', `stream from ${host} stalled for ${timeouts.idleMs} ms`);
@@ -99,6 +101,7 @@ export async function runAttempt(
         onText(delta) {
           if (firstTokenHr === null) {
             firstTokenHr = performance.now();
+            firstOutputHr ??= firstTokenHr;
             sinks.onFirstToken?.();
           }
           deltas++;
@@ -106,6 +109,7 @@ export async function runAttempt(
           sinks.onText(delta);
         },
         onReasoning(delta) {
+          firstOutputHr ??= performance.now();
           reasoningParts.push(delta);
           sinks.onReasoning(delta);
         },
