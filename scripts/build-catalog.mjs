@@ -15,8 +15,17 @@ const inArg = args.find((a, i) => !a.startsWith('--') && (outFlag < 0 || i !== o
 const inPath = resolve(inArg ?? resolve(repo, '../shared/catalog/models-dev-2026-07-02.json'));
 const licensePath = resolve(dirname(inPath), 'LICENSE-models-dev');
 
-const snapshot = JSON.parse(readFileSync(inPath, 'utf8'));
-const license = readFileSync(licensePath, 'utf8').trim();
+function readOrExit(path, what) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    console.error(`build-catalog: cannot read ${what} ${path}: ${e.code ?? e.message}`);
+    process.exit(1);
+  }
+}
+const snapshot = JSON.parse(readOrExit(inPath, 'the models.dev snapshot'));
+// The MIT notice must travel with the derived data, so a snapshot without it is refused.
+const license = readOrExit(licensePath, 'the licence notice').trim();
 
 // Providers that are the lab itself: their bare upstream ids become `lab/id`.
 const FIRST_PARTY = {
