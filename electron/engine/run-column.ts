@@ -235,7 +235,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
           if (action === 'retry_same_after_backoff' && ++keyTurn < keyCount) continue;
           if (!isLast) break;
           if (same >= MAX_SAME_RETRIES) return last;
-          await sleep(retryDelayMs(same, record.retryAfterMs, {}, deps.random), job.signal);
+          await sleep(retryDelayMs(same + 1, record.retryAfterMs, {}, deps.random), job.signal);
           same++;
           keyTurn = 0;
         }
