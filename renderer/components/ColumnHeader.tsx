@@ -3,12 +3,13 @@ import type { ColumnHeaderView } from '../lib/format';
 export interface ColumnActions {
   onStop?: () => void;
   onRetry?: () => void;
-  onCopy?: () => void;
+  /** Resolves once copied; a rejection means nothing was copied. */
+  onCopy?: () => Promise<void> | void;
 }
 
 const ACTIVE = new Set(['queued', 'running']);
 
-export function ColumnHeader({ index, target, view, actions }: { index: number; target: string; view: ColumnHeaderView; actions: ColumnActions }) {
+export function ColumnHeader({ index, target, view, actions, copied = false }: { index: number; target: string; view: ColumnHeaderView; actions: ColumnActions; copied?: boolean }) {
   const active = ACTIVE.has(view.status);
   return (
     <header className="col-head">
@@ -34,17 +35,17 @@ export function ColumnHeader({ index, target, view, actions }: { index: number; 
         <span className="col-actions">
           {actions.onStop && active && (
             <button type="button" className="btn-icon" data-testid="column-stop" onClick={actions.onStop} aria-label={`stop column ${index + 1}`} title="Stop this column">
-              ■
+              Stop
             </button>
           )}
           {actions.onRetry && !active && (
-            <button type="button" className="btn-icon" data-testid="column-retry" onClick={actions.onRetry} aria-label={`retry column ${index + 1}`} title="Retry this column">
-              ↻
+            <button type="button" className="btn-icon" data-testid="column-retry" onClick={actions.onRetry} aria-label={`retry column ${index + 1}`} title="Run this column again">
+              Retry
             </button>
           )}
           {actions.onCopy && (
             <button type="button" className="btn-icon" data-testid="column-copy" onClick={actions.onCopy} aria-label={`copy column ${index + 1}`} title="Copy the answer">
-              ⧉
+              {copied ? 'Copied' : 'Copy'}
             </button>
           )}
         </span>

@@ -1,4 +1,4 @@
-import { memo, useLayoutEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnResult } from '../../shared/domain';
 import { columnHeader, failureCause } from '../lib/format';
 import { AttemptsTimeline } from './AttemptsTimeline';
@@ -25,6 +25,18 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
   const cause = failureCause(column);
   const failed = column.status === 'error' || column.status === 'incomplete' || column.status === 'interrupted';
 
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const t = setTimeout(() => setCopied(false), 1500);
+    return () => clearTimeout(t);
+  }, [copied]);
+  const shownActions = useMemo<ColumnActions>(() => {
+    const copy = actions.onCopy;
+    if (!copy) return actions;
+    return { ...actions, onCopy: () => void Promise.resolve(copy()).then(() => setCopied(true), () => undefined) };
+  }, [actions]);
+
   useLayoutEffect(() => {
     const el = bodyRef.current;
     if (el && stick.current && streaming) el.scrollTop = el.scrollHeight;
@@ -34,14 +46,14 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
   return (
     <section
       ref={sectionRef}
-      className={`col col-${column.status}`}
+      className={`col col--${column.status}`}
       style={style}
       data-testid="column"
       data-column-id={column.columnId}
       data-status={column.status}
       aria-label={`column ${column.index + 1}: ${column.target}`}
     >
-      <ColumnHeader index={column.index} target={column.target} view={columnHeader(column)} actions={actions} />
+      <ColumnHeader index={column.index} target={column.target} view={columnHeader(column)} actions={shownActions} copied={copied} />
       <AttemptsTimeline attempts={column.attempts} fellBack={column.fellBack} />
       <div
         ref={bodyRef}

@@ -2,7 +2,7 @@
  * Browser transport for the headless host: one POST per call
  * (`/api/rpc/<channel>`), and one EventSource shared by all listeners.
  */
-import type { ContractClient } from '../../shared/contract';
+import { COMPARE_EVENT_CHANNEL, type ContractClient } from '../../shared/contract';
 import type { CompareEvent } from '../../shared/domain';
 import { buildClient, parseCompareEvent } from './build';
 
@@ -34,7 +34,7 @@ export function createHttpClient(opts: HttpOptions): ContractClient {
 
   const open = (): void => {
     source = new ES(`${origin}/api/events?token=${encodeURIComponent(opts.token)}`);
-    source.onmessage = (msg: MessageEvent<string>) => {
+    const onFrame = (msg: MessageEvent<string>): void => {
       let raw: unknown;
       try {
         raw = JSON.parse(msg.data);
@@ -46,13 +46,17 @@ export function createHttpClient(opts: HttpOptions): ContractClient {
       if (!event) return;
       for (const l of listeners) l(event);
     };
+    // The host may name its frames after the contract channel or send plain messages; a frame is only ever one of the two.
+    source.addEventListener('message', onFrame);
+    source.addEventListener(COMPARE_EVENT_CHANNEL, onFrame);
   };
 
   return buildClient(
     async ({ def }, args) => {
       let res: Response;
       try {
-        res = await doFetch(`${origin}/api/rpc/${encodeURIComponent(def.channel)}`, {
+        // Channel names are `domain:verb-noun`, path-safe as they are.
+        res = await doFetch(`${origin}/api/rpc/${def.channel}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}` },
           body: JSON.stringify(args ?? {}),

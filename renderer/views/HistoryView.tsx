@@ -15,7 +15,13 @@ function HistoryColumn({ column }: { column: ColumnResult }) {
   const setColumnWidth = useApp((s) => s.setColumnWidth);
   const setNotice = useApp((s) => s.setNotice);
   const actions = useMemo(
-    () => ({ onCopy: () => void copyText(column.text).catch(() => setNotice('copy failed: the clipboard is not available')) }),
+    () => ({
+      onCopy: () =>
+        copyText(column.text).catch((err: unknown) => {
+          setNotice('copy failed: the clipboard is not available');
+          throw err;
+        }),
+    }),
     [column.text, setNotice],
   );
   const onResize = useCallback((w: number | null) => setColumnWidth(column.index, w), [setColumnWidth, column.index]);

@@ -18,7 +18,11 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
     () => ({
       onStop: () => void stopColumn(columnId),
       onRetry: () => void retryColumn(columnId),
-      onCopy: () => void copyText(text).catch((err: unknown) => setNotice(`copy failed: ${err instanceof Error ? err.message : String(err)}`)),
+      onCopy: () =>
+        copyText(text).catch((err: unknown) => {
+          setNotice(`copy failed: ${err instanceof Error ? err.message : String(err)}`);
+          throw err;
+        }),
     }),
     [columnId, stopColumn, retryColumn, setNotice, text],
   );

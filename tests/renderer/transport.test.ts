@@ -9,16 +9,20 @@ import { fakeClient } from './helpers';
 /** Stands in for the browser's EventSource, the only DOM boundary of the event stream. */
 class FakeEventSource {
   static instances: FakeEventSource[] = [];
-  onmessage: ((msg: MessageEvent<string>) => void) | null = null;
+  private handlers = new Map<string, Array<(msg: MessageEvent<string>) => void>>();
   closed = false;
   constructor(public url: string) {
     FakeEventSource.instances.push(this);
   }
+  addEventListener(type: string, fn: (msg: MessageEvent<string>) => void): void {
+    this.handlers.set(type, [...(this.handlers.get(type) ?? []), fn]);
+  }
   close(): void {
     this.closed = true;
   }
-  send(data: string): void {
-    this.onmessage?.({ data } as MessageEvent<string>);
+  /** Dispatches like the browser: a frame's `event:` name picks the listeners, "message" when unnamed. */
+  send(data: string, event = 'message'): void {
+    for (const fn of this.handlers.get(event) ?? []) fn({ data } as MessageEvent<string>);
   }
 }
 
@@ -35,7 +39,7 @@ describe('HTTP transport', () => {
     const client = http(fetchImpl);
     await expect(client.compare.cancelRun({ runId: 'r1' })).resolves.toEqual({ ok: true });
     const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
-    expect(url).toBe('/api/rpc/compare%3Acancel-run');
+    expect(url).toBe('/api/rpc/compare:cancel-run');
     expect(init.method).toBe('POST');
     expect(new Headers(init.headers).get('authorization')).toBe('Bearer t0k/en');
     expect(JSON.parse(String(init.body))).toEqual({ runId: 'r1' });
@@ -63,7 +67,7 @@ describe('HTTP transport', () => {
     expect(fetchImpl).not.toHaveBeenCalled();
   });
 
-  it('shares one EventSource, delivers valid events, drops malformed ones, closes after the last unsubscribe', () => {
+  it('shares one EventSource, delivers valid events (named compare:event or unnamed), drops malformed ones, closes after the last unsubscribe', () => {
     const client = http(vi.fn());
     const a: CompareEvent[] = [];
     const b: CompareEvent[] = [];
@@ -74,12 +78,14 @@ describe('HTTP transport', () => {
     expect(es.url).toBe('/api/events?token=t0k%2Fen');
 
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    es.send(JSON.stringify({ type: 'delta', runId: 'r', columnId: 'c', text: 'x', reasoning: '' }));
+    es.send(JSON.stringify({ type: 'delta', runId: 'r', columnId: 'c', text: 'x', reasoning: '' }), 'compare:event');
+    es.send(JSON.stringify({ type: 'delta', runId: 'r', columnId: 'c', text: 'y', reasoning: '' }));
+    es.send(JSON.stringify({ type: 'delta', runId: 'r', columnId: 'c', text: 'z', reasoning: '' }), 'other');
     es.send('not json');
     es.send(JSON.stringify({ type: 'delta', runId: 'r' }));
     warn.mockRestore();
-    expect(a).toEqual([{ type: 'delta', runId: 'r', columnId: 'c', text: 'x', reasoning: '' }]);
-    expect(b).toHaveLength(1);
+    expect(a.map((e) => e.type === 'delta' && e.text)).toEqual(['x', 'y']);
+    expect(b).toHaveLength(2);
 
     offA();
     expect(es.closed).toBe(false);

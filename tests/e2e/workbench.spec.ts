@@ -1,0 +1,127 @@
+import { addMockProvider, expect, pickTargets, screenshot, test } from './fixtures';
+
+const PROMPT = 'Compare these answers: explain a ring buffer';
+const ANSWER = 'A **ring buffer** reuses a fixed array.\n\n```ts\nconst next = (i + 1) % size;\n```\n\nIt never allocates while streaming.';
+
+test('add a provider, compare three models with one failing clearly, then find the run in history', async ({ app: page, mock, host }) => {
+  mock.script('good-fast', { text: ANSWER, tokenDelayMs: 25 });
+  mock.script('good-slow', { tokens: 60, tokenDelayMs: 30, reasoning: 'thinking about arrays' });
+  mock.script('bad-key', { fault: 'auth' });
+
+  // The token left the address bar as soon as the page read it.
+  expect(page.url()).not.toContain('token=');
+  expect(page.url()).not.toContain(host.token);
+
+  await addMockProvider(page, mock);
+  const row = page.locator('[data-testid="provider-row"][data-provider-id="mock"]');
+  await expect(row.getByTestId('provider-key-status')).toContainText('set');
+  await row.getByTestId('provider-test').click();
+  await expect(row.getByTestId('provider-test-result')).toContainText('ok');
+
+  await page.keyboard.press('Control+1');
+  await expect(page.getByTestId('compare-view')).toBeVisible();
+  await pickTargets(page, ['mock:good-fast', 'mock:good-slow', 'mock:bad-key']);
+  await page.getByTestId('prompt-user').fill(PROMPT);
+  await page.getByTestId('param-max-tokens').fill('256');
+  await page.getByTestId('prompt-user').press('Control+Enter');
+
+  const columns = page.getByTestId('column');
+  await expect(columns).toHaveCount(3);
+  const slow = page.locator('[data-testid="column"]', { has: page.locator('[data-testid="column-served-by"]', { hasText: 'good-slow' }) });
+  const bad = page.locator('[data-testid="column"]', { has: page.locator('[data-testid="column-served-by"]', { hasText: 'bad-key' }) });
+  const fast = page.locator('[data-testid="column"]', { has: page.locator('[data-testid="column-served-by"]', { hasText: 'good-fast' }) });
+
+  // Streaming: the slow column is seen mid-answer, with its text growing.
+  await expect(slow).toHaveAttribute('data-status', 'running');
+  await expect(slow.getByTestId('column-text')).toContainText('tok3');
+  const early = (await slow.getByTestId('column-text').textContent()) ?? '';
+  await expect(slow.getByTestId('column-text')).not.toHaveText(early);
+
+  // The failing column says why, in words, while the others keep streaming.
+  await expect(bad).toHaveAttribute('data-status', 'error');
+  await expect(bad.getByTestId('column-error')).toContainText('401');
+  await expect(bad.getByTestId('column-error')).toContainText(/api key/i);
+
+  await expect(fast).toHaveAttribute('data-status', 'ok');
+  await expect(slow).toHaveAttribute('data-status', 'ok', { timeout: 30_000 });
+  await expect(fast.locator('strong')).toHaveText('ring buffer');
+  await expect(fast.locator('pre code .hljs-keyword').first()).toHaveText('const');
+  await expect(slow.getByTestId('column-text')).toContainText('tok60');
+  await expect(slow.getByTestId('column-reasoning')).toContainText('thinking about arrays');
+  for (const col of [fast, slow]) {
+    await expect(col.getByTestId('column-served-by')).toContainText('mock:');
+    await expect(col.getByTestId('column-ttft')).toHaveText(/\d+(\.\d+)? m?s/);
+    await expect(col.getByTestId('column-tokens-out')).toHaveText(/^~?\d+/);
+  }
+  await bad.getByTestId('column-attempts').locator('summary').click();
+  await expect(bad.getByTestId('attempt-row').first()).toContainText('HTTP 401');
+  await expect(page.getByTestId('run-status')).toContainText('finished');
+  await screenshot(page, 'compare');
+
+  // Reload: the tab keeps its token, the run is in history with its columns as they were.
+  await page.reload();
+  await expect(page.getByTestId('nav-compare')).toBeVisible();
+  await page.keyboard.press('Control+2');
+  await page.getByTestId('history-search').fill('ring buffer');
+  const runRow = page.getByTestId('history-row').filter({ hasText: PROMPT });
+  await expect(runRow).toHaveCount(1);
+  await expect(runRow).toContainText('mock:bad-key');
+  await runRow.click();
+
+  const detail = page.getByTestId('history-detail');
+  await expect(detail.getByTestId('history-prompt')).toHaveText(PROMPT);
+  await expect(detail.getByTestId('column')).toHaveCount(3);
+  const badAgain = detail.locator('[data-testid="column"][data-status="error"]');
+  await expect(badAgain).toHaveCount(1);
+  await expect(badAgain.getByTestId('column-error')).toContainText('401');
+  await expect(detail.locator('[data-testid="column"][data-status="ok"]')).toHaveCount(2);
+  await expect(detail.locator('strong').first()).toHaveText('ring buffer');
+  await screenshot(page, 'history');
+});
+
+test.describe('hostile model output', () => {
+  // Chromium reports the blocked handler while DOMPurify parses the markup in its inert document: that report is the CSP working.
+  test.use({ expectedConsoleErrors: [/inline event handler/] });
+
+  test('is sanitised: no script runs, no event handler survives', async ({ app: page, mock }) => {
+    mock.script('evil', {
+      text: 'hello <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> [x](javascript:window.__pwned=3) **still bold**',
+      tokenDelayMs: 5,
+    });
+    await addMockProvider(page, mock);
+    await page.getByTestId('nav-compare').click();
+    await pickTargets(page, ['mock:evil']);
+    await page.getByTestId('prompt-user').fill('say something nasty');
+    await page.getByTestId('send-button').click();
+    const col = page.getByTestId('column');
+    await expect(col).toHaveAttribute('data-status', 'ok');
+    await expect(col.locator('strong')).toHaveText('still bold');
+    expect(await col.locator('script, img[onerror], [onerror], a[href^="javascript:"]').count()).toBe(0);
+    // The root tsconfig has no DOM lib: reach the page global through globalThis.
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+});
+
+test('Escape stops every column; retry runs one column again', async ({ app: page, mock }) => {
+  mock.script('slow', { tokens: 400, tokenDelayMs: 50 });
+  await addMockProvider(page, mock);
+  await page.keyboard.press('Control+1');
+  await pickTargets(page, ['mock:slow']);
+  await page.getByTestId('prompt-user').fill('go slowly');
+  await page.keyboard.press('Control+Enter');
+  const col = page.getByTestId('column');
+  await expect(col.getByTestId('column-text')).toContainText('tok2');
+  await page.getByTestId('prompt-user').blur();
+  await page.keyboard.press('Escape');
+  await expect(col).toHaveAttribute('data-status', 'cancelled');
+
+  mock.script('slow', { tokens: 3, tokenDelayMs: 5 });
+  await col.getByTestId('column-retry').click();
+  await expect(col).toHaveAttribute('data-status', 'ok');
+  await expect(col.getByTestId('column-text')).toHaveText(/tok1 tok2 tok3\s*$/);
+});
+
+test('without the token the page says what to do instead of showing nothing', async ({ page, host }) => {
+  await page.goto(host.url.replace(/#.*$/, ''));
+  await expect(page.getByRole('alert').first()).toContainText('No access token');
+});
