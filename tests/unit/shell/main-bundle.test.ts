@@ -1,0 +1,110 @@
+/**
+ * The bundles as shipped: dist/electron/main.cjs started in plain Node with a
+ * fake 'electron' (fixtures/fake-electron-driver.cjs), so the real engine and
+ * store come up and the registered IPC handlers are driven like a renderer
+ * would. Catches what type-checks but breaks once bundled: CJS vs
+ * import.meta, data-file paths, a handler the wiring missed.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allCalls } from '../../../shared/contract';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const channels = allCalls()
+  .map((c) => c.def.channel)
+  .sort();
+const KEY = 'sk-bundle-test-9876';
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: string };
+interface DriverReport {
+  channels: string[];
+  loaded: string;
+  webPreferences: Record<string, unknown>;
+  log: string[];
+  settings: Reply;
+  save: Reply;
+  providers: Reply;
+  runs: Reply;
+  invalid: Reply;
+  foreign: Reply;
+  subframe: Reply;
+  protocol?: { status: number; csp: string };
+}
+
+let dataDir = '';
+let report: DriverReport;
+let lines: Array<Record<string, unknown>> = [];
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(repo, 'scripts', 'build-node.mjs')], { cwd: repo, stdio: 'pipe' });
+  dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bundle-'));
+  const run = spawnSync(process.execPath, ['--require', join(repo, 'tests/unit/shell/fixtures/fake-electron-driver.cjs'), join(repo, 'dist/electron/main.cjs')], {
+    cwd: repo,
+    env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  lines = run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const found = lines.find((l) => 'channels' in l);
+  if (!found) throw new Error(`the bundle did not start under the fake electron:\n${run.stdout}\n${run.stderr}`);
+  report = found as unknown as DriverReport;
+}, 60_000);
+
+afterAll(() => {
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('dist/electron/preload.cjs', () => {
+  const preload = () => readFileSync(join(repo, 'dist/electron/preload.cjs'), 'utf8');
+
+  it('requires nothing but electron and carries no schemas', () => {
+    expect([...preload().matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
+    expect(preload()).not.toMatch(/zod|safeParse/);
+  });
+
+  it('knows every contract channel', () => {
+    for (const channel of channels) expect(preload()).toContain(`"${channel}"`);
+  });
+});
+
+describe('dist/electron/main.cjs under a fake electron', () => {
+  it('registers exactly the contract channels and loads app://', () => {
+    expect(report.channels).toEqual(channels);
+    expect(report.loaded).toBe('app://switchyard/index.html');
+    expect(report.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true });
+    expect(report.webPreferences.preload).toBe(join(repo, 'dist/electron/preload.cjs'));
+    expect(report.log).toEqual(expect.arrayContaining(['enableSandbox', 'permissionRequest', 'permissionCheck', 'onHeadersReceived']));
+  });
+
+  it('answers real engine calls, reporting basic_text key storage honestly', () => {
+    expect(report.settings).toMatchObject({ ok: true, value: { transport: 'ipc', keyStorage: { backend: 'basic_text', secure: false } } });
+    expect(report.runs).toEqual({ ok: true, value: [] });
+  });
+
+  it('stores a key encrypted and shows the renderer only set/last4', () => {
+    expect(report.save).toMatchObject({ ok: true, value: { keys: [{ kind: 'secret', set: true, last4: '9876' }] } });
+    expect(JSON.stringify([report.save, report.providers])).not.toContain(KEY);
+    for (const file of readdirSync(dataDir)) expect(readFileSync(join(dataDir, file)).includes(KEY)).toBe(false);
+  });
+
+  it('refuses bad arguments, foreign pages and subframes', () => {
+    expect(report.invalid).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid arguments for history:get-run: runId: /) });
+    expect(report.foreign).toEqual({ ok: false, error: 'refused: sender is not the Switchyard page' });
+    expect(report.subframe).toEqual({ ok: false, error: 'refused: sender is not the main frame' });
+  });
+
+  it('serves app:// with the CSP header', () => {
+    expect(report.protocol?.csp).toContain("default-src 'self'");
+  });
+
+  it('closes the engine and quits', () => {
+    expect(lines.some((l) => l.quit === true)).toBe(true);
+  });
+});
