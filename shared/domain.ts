@@ -33,7 +33,7 @@ export const ProviderConfig = z.object({
   baseUrl: z.url({ message: 'base URL must be an http(s) URL' }),
   keys: z.array(KeyRef).default([]),
   serves: z.array(ServeMapping).default([]),
-  /** Catalog provider this one stands for (defaults to `id`), so catalog endpoints route to it. */
+  /** Catalog provider this one stands for (prices, policies, catalog models); null when the catalog does not know it. */
   catalogProvider: z.string().nullable().default(null),
   createdAt: z.number().int().optional(),
 });

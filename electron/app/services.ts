@@ -8,6 +8,7 @@ import { openAppContext, type AppContext } from './context';
 import type { KeyVault } from '../engine/keys';
 import { UserError } from '../engine/errors';
 import { estimateRun } from '../engine/estimate';
+import { dataHandlers } from './handlers-data';
 
 export const APP_VERSION = '0.1.0';
 
@@ -37,7 +38,8 @@ export function modelOptions(ctx: AppContext, query: string | undefined, limit =
   const providers = ctx.providers.list();
   for (const p of providers) for (const s of p.serves) push({ target: s.modelId, label: `${s.modelId} (via ${p.id})`, provider: p.id, modelId: s.modelId });
   for (const p of providers) {
-    for (const e of ctx.catalog.endpointsOfProvider(p.catalogProvider ?? p.id)) {
+    if (!p.catalogProvider) continue;
+    for (const e of ctx.catalog.endpointsOfProvider(p.catalogProvider)) {
       if (out.length >= limit) return out;
       push({ target: `${p.id}:${e.upstreamModel}`, label: `${e.modelId} on ${p.id}`, provider: p.id, modelId: e.modelId });
     }
@@ -129,6 +131,7 @@ export function createApp(opts: CreateAppOptions): App {
         return { ok: ctx.store.settings.deleteModelSet(name) };
       },
     },
+    ...dataHandlers(ctx),
   };
   return {
     ctx,

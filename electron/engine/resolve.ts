@@ -27,8 +27,9 @@ export interface ResolvedStep {
   candidates: Candidate[];
 }
 
-function catalogId(p: ProviderConfig): string {
-  return p.catalogProvider ?? p.id;
+/** The catalog provider this one stands for; null for providers the catalog does not know (a local vLLM). */
+function catalogId(p: ProviderConfig): string | null {
+  return p.catalogProvider;
 }
 
 function bareEndpoint(p: ProviderConfig, upstreamModel: string, modelId: string, source: Endpoint['source']): Endpoint {
@@ -48,7 +49,9 @@ function bareEndpoint(p: ProviderConfig, upstreamModel: string, modelId: string,
 
 /** The catalog's facts (price, limits, policy) re-homed on the user's provider id. */
 function withCatalogFacts(catalog: CatalogLike, p: ProviderConfig, upstreamModel: string, modelId: string, source: Endpoint['source']): Endpoint {
-  const known = catalog.findEndpoint(catalogId(p), upstreamModel);
+  // Skipping the lookup for unknown providers also spares a CLI call the catalog's load time.
+  const cid = catalogId(p);
+  const known = cid ? catalog.findEndpoint(cid, upstreamModel) : null;
   if (!known) return bareEndpoint(p, upstreamModel, modelId, source);
   return { ...known, id: `${p.id}:${upstreamModel}`, providerId: p.id, modelId: modelId || known.modelId, source };
 }
@@ -59,7 +62,7 @@ export function resolveStep(step: TargetStep, providers: ReadonlyMap<string, Pro
     if (!p) throw new UserError(`unknown provider "${step.provider}" in target "${step.raw}" (configured: ${[...providers.keys()].join(', ') || 'none'})`, 'not_found');
     const served = p.serves.find((s) => s.upstreamModel === step.upstreamModel);
     const ep = withCatalogFacts(catalog, p, step.upstreamModel, served?.modelId ?? '', 'direct');
-    if (!ep.modelId) ep.modelId = catalog.findEndpoint(catalogId(p), step.upstreamModel)?.modelId ?? step.upstreamModel;
+    if (!ep.modelId) ep.modelId = step.upstreamModel;
     return { step, candidates: [{ endpoint: ep, provider: p }] };
   }
 

@@ -7,6 +7,9 @@ import { compareContract } from './compare';
 import { historyContract } from './history';
 import { providersContract } from './providers';
 import { settingsContract } from './settings';
+import { catalogContract } from './catalog';
+import { routingContract } from './routing';
+import { spendContract } from './spend';
 import type { CompareEvent } from '../domain';
 
 export const contract = {
@@ -14,6 +17,9 @@ export const contract = {
   history: historyContract,
   providers: providersContract,
   settings: settingsContract,
+  catalog: catalogContract,
+  routing: routingContract,
+  spend: spendContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -47,4 +53,7 @@ export * from './compare';
 export * from './history';
 export * from './providers';
 export * from './settings';
+export * from './catalog';
+export * from './routing';
+export * from './spend';
 export type { Args, Result, ParsedArgs, CallDef } from './define';

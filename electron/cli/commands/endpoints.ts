@@ -2,23 +2,10 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../../app/context';
 import { EXIT_OK } from '../errors';
+import { endpointsReport } from '../../app/reports';
 import { fmtMs, fmtTps, table } from '../output';
 
 type WithCtx = (fn: (ctx: AppContext) => Promise<number>) => Promise<void>;
-
-export function endpointsReport(ctx: AppContext) {
-  const mis = new Map(ctx.store.routing.listMisconfigured().map((m) => [m.endpointId, m.message]));
-  const breakers = ctx.store.routing.listBreakers();
-  return ctx.engine.health.list().map((h) => {
-    const [provider] = h.endpointId.split(':');
-    const model = h.endpointId.slice((provider?.length ?? 0) + 1);
-    const own = breakers.filter((b) => b.breakerKey.startsWith(`${provider}|`) && b.breakerKey.endsWith(`|${model}`));
-    const breaker = own.some((b) => ctx.engine.breakers.state(b.breakerKey) === 'open')
-      ? 'open'
-      : own.some((b) => ctx.engine.breakers.state(b.breakerKey) === 'half-open') ? 'half-open' : 'closed';
-    return { ...h, breaker, misconfigured: mis.get(h.endpointId) ?? null };
-  });
-}
 
 export function registerEndpoints(program: Command, withCtx: WithCtx) {
   program

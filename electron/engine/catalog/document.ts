@@ -4,50 +4,11 @@
  * with zod on import because a file from disk is untrusted input.
  */
 import { z } from 'zod';
-import { Capabilities, Price } from '../../../shared/domain';
+import { Price } from '../../../shared/domain';
 
-export const CatalogProtocol = z.enum(['openai', 'anthropic', 'gemini']).nullable();
-
-export const CatalogProvider = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  /** Base URL where the provider speaks `protocol`; null when it needs a per-account URL. */
-  api: z.string().nullable(),
-  env: z.array(z.string()).default([]),
-  doc: z.string().nullable().default(null),
-  npm: z.string().nullable().default(null),
-  protocol: CatalogProtocol,
-});
-export type CatalogProvider = z.infer<typeof CatalogProvider>;
-
-export const CatalogModel = z.object({
-  /** Canonical `lab/model`, lowercase. */
-  id: z.string().min(1),
-  name: z.string(),
-  family: z.string().nullable(),
-  reasoning: z.boolean().nullable(),
-  toolCall: z.boolean().nullable(),
-  attachment: z.boolean().nullable(),
-  structuredOutput: z.boolean().nullable(),
-  inputModalities: z.array(z.string()),
-  outputModalities: z.array(z.string()),
-  contextWindow: z.number().int().nullable(),
-  maxOutput: z.number().int().nullable(),
-  releaseDate: z.string().nullable(),
-  openWeights: z.boolean().nullable(),
-});
-export type CatalogModel = z.infer<typeof CatalogModel>;
-
-export const CatalogEndpoint = z.object({
-  providerId: z.string().min(1),
-  upstreamModel: z.string().min(1),
-  modelId: z.string().min(1),
-  price: Price.nullable(),
-  contextWindow: z.number().int().nullable(),
-  maxOutput: z.number().int().nullable(),
-  capabilities: Capabilities,
-});
-export type CatalogEndpoint = z.infer<typeof CatalogEndpoint>;
+// The record shapes live in shared/ so the UI's catalog view uses the same ones.
+import { CatalogEndpoint, CatalogModel, CatalogProvider } from '../../../shared/catalog-types';
+export { CatalogEndpoint, CatalogModel, CatalogProtocol, CatalogProvider } from '../../../shared/catalog-types';
 
 /**
  * A user's price override, or a custom endpoint when no catalog endpoint has

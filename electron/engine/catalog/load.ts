@@ -28,7 +28,6 @@ export function userCatalogPath(dataDir: string): string {
 
 export function loadCatalog(dataDir: string, store: Store): LoadedCatalog {
   let cat: Catalog | null = null;
-  let byProvider: Map<string, Endpoint[]> | null = null;
   const userPath = dataDir === ':memory:' ? null : userCatalogPath(dataDir);
   let from = '';
 
@@ -37,32 +36,20 @@ export function loadCatalog(dataDir: string, store: Store): LoadedCatalog {
   };
   const full = (): Catalog => {
     if (cat) return cat;
-    from = userPath && existsSync(userPath) ? userPath : shippedCatalogPath();
-    cat = Catalog.fromFile(from);
+    // The user's copy (refreshed/imported) is validated in full; the shipped one is trusted (fast start).
+    const own = userPath !== null && existsSync(userPath);
+    from = own ? userPath : shippedCatalogPath();
+    cat = own ? Catalog.fromFile(from) : Catalog.shipped(from);
     applyOverrides(cat);
     return cat;
   };
-  const providerIndex = () => {
-    if (byProvider) return byProvider;
-    byProvider = new Map();
-    const c = full();
-    for (const e of c.toJSON().endpoints) {
-      const ep = c.findEndpoint(e.providerId, e.upstreamModel);
-      if (!ep) continue;
-      const list = byProvider.get(e.providerId) ?? [];
-      list.push(ep);
-      byProvider.set(e.providerId, list);
-    }
-    return byProvider;
-  };
-
   return {
     full,
     endpointsFor: (modelId) => full().endpointsFor(modelId),
     findEndpoint: (p, m) => full().findEndpoint(p, m),
     hasModel: (id) => full().getModel(id) !== null,
     providerInfo: (id) => full().getProvider(id),
-    endpointsOfProvider: (id) => providerIndex().get(id) ?? [],
+    endpointsOfProvider: (id) => full().endpointsOfProvider(id),
     asOf: () => full().asOf,
     source: () => (full(), from),
     replace(doc) {
@@ -71,13 +58,11 @@ export function loadCatalog(dataDir: string, store: Store): LoadedCatalog {
       writeFileSync(tmp, JSON.stringify(doc));
       renameSync(tmp, userPath);
       cat = null;
-      byProvider = null;
       full();
     },
     reloadOverrides() {
       if (!cat) return;
       applyOverrides(cat);
-      byProvider = null;
     },
   };
 }
