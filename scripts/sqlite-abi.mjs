@@ -65,7 +65,9 @@ function current() {
   return probe();
 }
 
-const cached = (s) => join(cacheDir, `${s.runtime}-${s.abi}.node`);
+// Keyed by better-sqlite3's version too: after an upgrade, an old cached binary would not match the new JS.
+const moduleVersion = () => JSON.parse(readFileSync(join(moduleDir, 'package.json'), 'utf8')).version;
+const cached = (s) => join(cacheDir, `better-sqlite3-${moduleVersion()}-${s.runtime}-${s.abi}.node`);
 
 function record(s) {
   writeFileSync(marker, `${JSON.stringify({ runtime: s.runtime, abi: s.abi, sha256: sha256(binary) })}\n`);
