@@ -12,10 +12,15 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY } from './security';
 
-/** For `protocol.registerSchemesAsPrivileged`, which must run before `app` is ready. */
+/**
+ * For `protocol.registerSchemesAsPrivileged`, which must run before `app` is ready.
+ * corsEnabled: Vite's `<script type="module" crossorigin>` is always fetched in CORS mode,
+ * which Chromium refuses for schemes outside its CORS list. It opens nothing to other
+ * origins: responses carry no Access-Control-Allow-Origin.
+ */
 export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
-  privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
 } as const;
 
 const MIME: Readonly<Record<string, string>> = {
