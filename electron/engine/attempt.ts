@@ -71,8 +71,10 @@ export async function runAttempt(
       if (now - startedHr > timeouts.connectMs) fail('timeout_connect', `no response from ${host} within ${timeouts.connectMs} ms`);
       return;
     }
-    if (firstOutputHr === null && now - startedHr > timeouts.firstTokenMs) {
-      return fail('timeout_first_token', `no first token from ${host} within ${timeouts.firstTokenMs} ms`);
+    if (firstOutputHr === null) {
+      // Until the first output the first-token timeout governs, even when it is longer than the idle gap.
+      if (now - startedHr > timeouts.firstTokenMs) fail('timeout_first_token', `no first token from ${host} within ${timeouts.firstTokenMs} ms`);
+      return;
     }
     if (now - lastChunkHr > timeouts.idleMs) fail('timeout_idle', `stream from ${host} stalled for ${timeouts.idleMs} ms`);
   }, tick);
