@@ -1,0 +1,187 @@
+/**
+ * One test per migration, each on a fresh in-memory database migrated up to
+ * exactly that version (Signal's test-node/sql pattern), plus the rules every
+ * migration shares: one transaction per step bumping user_version by one,
+ * versions only going up, and re-running being a no-op.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, openDatabase, schemaVersion, type DB } from '../../../electron/store/db';
+import { migrations } from '../../../electron/store/migrations';
+
+const open: DB[] = [];
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const db of open.splice(0)) if (db.open) db.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A bare in-memory database at user_version 0, with the pragmas the app uses. */
+function createDb(): DB {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  open.push(db);
+  return db;
+}
+
+/** A fresh database migrated to exactly `version`. */
+function dbAt(version: number): DB {
+  const db = createDb();
+  expect(migrate(db, version)).toBe(version);
+  return db;
+}
+
+/** Table and index names created by one migration (what sqlite_master gains from version-1 to version). */
+function createdBy(version: number): { tables: string[]; indexes: string[] } {
+  const names = (db: DB, type: string) =>
+    new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'`).all(type) as Array<{ name: string }>).map((r) => r.name));
+  const before = dbAt(version - 1);
+  const after = dbAt(version);
+  const diff = (type: string) => [...names(after, type)].filter((n) => !names(before, type).has(n)).sort();
+  return { tables: diff('table'), indexes: diff('index') };
+}
+
+/** INSERT a row given as column -> value; table and column names come from the test itself. */
+function insert(db: DB, table: string, row: Record<string, unknown>): void {
+  const cols = Object.keys(row);
+  db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
+}
+
+function read<T = Record<string, unknown>>(db: DB, sql: string, ...params: unknown[]): T[] {
+  return db.prepare(sql).all(...params) as T[];
+}
+
+const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+describe('migrations', () => {
+  it('every migration has its own test below, in order', () => {
+    // Adding a migration without a test here fails this line: write its test, then add its name.
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend']);
+  });
+
+  it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
+    const created = createdBy(1);
+    expect(created.tables).toEqual(expect.arrayContaining(['attempts', 'columns', 'providers', 'runs', 'runs_fts', 'secrets']));
+    expect(created.indexes).toEqual(['attempts_column', 'attempts_endpoint', 'columns_run', 'runs_created']);
+
+    const db = dbAt(1);
+    insert(db, 'providers', { id: 'openai', type: 'openai', base_url: 'https://api.openai.com/v1', keys_json: '[{"kind":"env","name":"OPENAI_API_KEY"}]', created_at: NOW, updated_at: NOW });
+    insert(db, 'secrets', { id: 'key:openai', ciphertext: Buffer.from([1, 2, 3]), backend: 'test', last4: 'abcd', created_at: NOW });
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'running', request_json: '{}', prompt_preview: 'hello', pid: 4242 });
+    insert(db, 'columns', { id: 'c1', run_id: 'r1', idx: 0, target: 'openai:gpt-4o-mini', status: 'running', text: 'partial', updated_at: NOW });
+    insert(db, 'attempts', { column_id: 'c1', seq: 0, endpoint_id: 'openai:gpt-4o-mini', provider: 'openai', model: 'gpt-4o-mini', status: 'running', started_at: NOW });
+    insert(db, 'runs_fts', { run_id: 'r1', prompt: 'why is the sky blue', answers: 'rayleigh scattering', targets: 'openai:gpt-4o-mini' });
+
+    expect(read(db, 'SELECT base_url, serves_json FROM providers')).toEqual([{ base_url: 'https://api.openai.com/v1', serves_json: '[]' }]);
+    expect(read(db, 'SELECT last4, length(ciphertext) AS n FROM secrets')).toEqual([{ last4: 'abcd', n: 3 }]);
+    expect(read(db, 'SELECT text, fell_back, usage_estimated FROM columns')).toEqual([{ text: 'partial', fell_back: 0, usage_estimated: 0 }]);
+    expect(read(db, 'SELECT id, seq, status FROM attempts')).toEqual([{ id: 1, seq: 0, status: 'running' }]);
+    expect(read(db, `SELECT run_id FROM runs_fts WHERE runs_fts MATCH '"rayleigh"'`)).toEqual([{ run_id: 'r1' }]);
+    // The run status is a closed set, and a column needs its run.
+    expect(() => insert(db, 'runs', { id: 'r2', created_at: NOW, status: 'bogus', request_json: '{}', prompt_preview: '' })).toThrow(/CHECK constraint/);
+    expect(() => insert(db, 'columns', { id: 'c2', run_id: 'nope', idx: 0, target: 't', status: 'queued', updated_at: NOW })).toThrow(/FOREIGN KEY/);
+    // Deleting a run takes its columns and attempts with it.
+    db.prepare('DELETE FROM runs WHERE id = ?').run('r1');
+    expect(read(db, 'SELECT (SELECT COUNT(*) FROM columns) AS c, (SELECT COUNT(*) FROM attempts) AS a')).toEqual([{ c: 0, a: 0 }]);
+  });
+
+  it('0002-routing: breakers, misconfigured endpoints, model sets and settings', () => {
+    expect(createdBy(2)).toEqual({ tables: ['breakers', 'misconfigured', 'model_sets', 'settings'], indexes: [] });
+
+    const db = dbAt(2);
+    insert(db, 'breakers', { breaker_key: 'openai|env:OPENAI_API_KEY|gpt-4o-mini', state: 'open', failures: 5, opened_at: NOW, updated_at: NOW, last_error: '503' });
+    insert(db, 'misconfigured', { endpoint_id: 'openai:gpt-5', message: '404 model not found', at: NOW });
+    insert(db, 'model_sets', { name: 'cheap', targets_json: '["openai/gpt-4o-mini"]', updated_at: NOW });
+    insert(db, 'settings', { key: 'theme', value: '"dark"' });
+
+    expect(read(db, 'SELECT state, failures FROM breakers')).toEqual([{ state: 'open', failures: 5 }]);
+    expect(read(db, 'SELECT message FROM misconfigured')).toEqual([{ message: '404 model not found' }]);
+    expect(read(db, 'SELECT targets_json FROM model_sets')).toEqual([{ targets_json: '["openai/gpt-4o-mini"]' }]);
+    expect(read(db, 'SELECT value FROM settings WHERE key = ?', 'theme')).toEqual([{ value: '"dark"' }]);
+    expect(() => insert(db, 'breakers', { breaker_key: 'k2', state: 'ajar', updated_at: NOW })).toThrow(/CHECK constraint/);
+    expect(() => insert(db, 'settings', { key: 'theme', value: '"light"' })).toThrow(/UNIQUE constraint/);
+  });
+
+  it('0003-catalog: price overrides keyed by provider and upstream model', () => {
+    const created = createdBy(3);
+    expect(created.tables).toEqual(['catalog_overrides']);
+
+    const db = dbAt(3);
+    const price = JSON.stringify({ inputPerM: 1, outputPerM: 2 });
+    insert(db, 'catalog_overrides', { provider_id: 'openai', upstream_model: 'gpt-4o-mini', model_id: 'openai/gpt-4o-mini', price_json: price, updated_at: NOW });
+    insert(db, 'catalog_overrides', { provider_id: 'my-vllm', upstream_model: 'llama', model_id: null, price_json: price, updated_at: NOW });
+
+    expect(read(db, 'SELECT provider_id, model_id FROM catalog_overrides ORDER BY provider_id')).toEqual([
+      { provider_id: 'my-vllm', model_id: null },
+      { provider_id: 'openai', model_id: 'openai/gpt-4o-mini' },
+    ]);
+    expect(() => insert(db, 'catalog_overrides', { provider_id: 'openai', upstream_model: 'gpt-4o-mini', price_json: price, updated_at: NOW })).toThrow(/UNIQUE constraint/);
+  });
+
+  it('0004-spend: budgets (one per scope and period) and a ledger with one row per column', () => {
+    expect(createdBy(4)).toEqual({ tables: ['budgets', 'spend_ledger'], indexes: ['budgets_scope', 'spend_at', 'spend_provider'] });
+
+    const db = dbAt(4);
+    insert(db, 'budgets', { id: 'b1', scope: 'all', period: 'day', usd: 5, created_at: NOW });
+    insert(db, 'spend_ledger', { column_id: 'c1', run_id: 'r1', at: NOW, provider: 'openai', model: 'gpt-4o-mini', model_id: 'openai/gpt-4o-mini', input_tokens: 10, output_tokens: 20, cost_usd: 0.0000135 });
+
+    expect(read(db, 'SELECT scope_value, warn_pct, hard FROM budgets')).toEqual([{ scope_value: '', warn_pct: 80, hard: 1 }]);
+    expect(read(db, 'SELECT SUM(cost_usd) AS usd, key_ref FROM spend_ledger')).toEqual([{ usd: 0.0000135, key_ref: '' }]);
+    expect(() => insert(db, 'budgets', { id: 'b2', scope: 'all', period: 'day', usd: 9, created_at: NOW })).toThrow(/UNIQUE constraint/);
+    expect(() => insert(db, 'budgets', { id: 'b3', scope: 'all', period: 'week', usd: -1, created_at: NOW })).toThrow(/CHECK constraint/);
+    expect(() => insert(db, 'budgets', { id: 'b4', scope: 'team', period: 'week', usd: 1, created_at: NOW })).toThrow(/CHECK constraint/);
+    // The column id is the key: a second entry for the same column cannot count twice.
+    expect(() => insert(db, 'spend_ledger', { column_id: 'c1', run_id: 'r1', at: NOW, provider: 'openai', model: 'gpt-4o-mini', cost_usd: 1 })).toThrow(/UNIQUE constraint/);
+  });
+});
+
+describe('migrate', () => {
+  it('applies each migration as one step that bumps user_version by exactly one', () => {
+    const db = createDb();
+    expect(schemaVersion(db)).toBe(0);
+    for (let v = 1; v <= migrations.length; v++) {
+      expect(migrate(db, v)).toBe(v);
+      expect(schemaVersion(db)).toBe(v);
+    }
+  });
+
+  it('rolls a failing migration back whole: no half-made schema, version unchanged', () => {
+    const db = dbAt(1);
+    // 0002 creates breakers first and settings last: a clash on settings must undo breakers too.
+    db.exec('CREATE TABLE settings (key TEXT)');
+    expect(() => migrate(db)).toThrow(/settings already exists/);
+    expect(schemaVersion(db)).toBe(1);
+    expect(read(db, `SELECT name FROM sqlite_master WHERE name = 'breakers'`)).toEqual([]);
+  });
+
+  it('is a no-op when run again, and never goes down', () => {
+    const db = dbAt(migrations.length);
+    const schema = () => read(db, 'SELECT type, name, sql FROM sqlite_master ORDER BY name');
+    const before = schema();
+    expect(migrate(db)).toBe(migrations.length);
+    expect(migrate(db, 1)).toBe(migrations.length);
+    expect(schema()).toEqual(before);
+  });
+
+  it('refuses a database written by a newer build, with a clear message', () => {
+    const db = dbAt(migrations.length);
+    db.pragma(`user_version = ${migrations.length + 1}`);
+    expect(() => migrate(db)).toThrow(`database schema v${migrations.length + 1} is newer than this build knows (v${migrations.length}); update Switchyard`);
+
+    // And openDatabase, the way every process opens its file, refuses it too (leaving it untouched).
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-mig-'));
+    dirs.push(dir);
+    const file = join(dir, 'switchyard.db');
+    const future = new Database(file);
+    future.pragma('user_version = 999');
+    future.close();
+    expect(() => openDatabase(file)).toThrow(/schema v999 is newer than this build knows/);
+    const check = new Database(file, { readonly: true });
+    open.push(check);
+    expect(schemaVersion(check)).toBe(999);
+  });
+});
