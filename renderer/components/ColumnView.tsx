@@ -1,26 +1,24 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnResult } from '../../shared/domain';
 import { columnHeader, failureCause } from '../lib/format';
 import { AttemptsTimeline } from './AttemptsTimeline';
 import { ColumnHeader, type ColumnActions } from './ColumnHeader';
 import { Markdown } from './Markdown';
 import { ColumnResizer } from './ColumnResizer';
+import { useOnScreen } from './useOnScreen';
 
 export interface ColumnViewProps {
   column: ColumnResult;
   actions: ColumnActions;
   width: number | null;
   onResize?: (width: number | null) => void;
+  /** Keep the newest text in view while it streams (live runs), unless the reader scrolls up. */
+  follow?: boolean;
 }
 
-const STICK_PX = 32;
-
 /** One answer: header with metrics, attempts, the failure cause, reasoning and the reply. */
-export const ColumnView = memo(function ColumnView({ column, actions, width, onResize }: ColumnViewProps) {
+export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false }: ColumnViewProps) {
   const sectionRef = useRef<HTMLElement>(null);
-  const bodyRef = useRef<HTMLDivElement>(null);
-  // Follow the stream only while the reader is at the bottom; scrolling up to read pins the view.
-  const stick = useRef(true);
   const streaming = column.status === 'running' || column.status === 'queued';
   const cause = failureCause(column);
   const failed = column.status === 'error' || column.status === 'incomplete' || column.status === 'interrupted';
@@ -37,10 +35,7 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
     return { ...actions, onCopy: () => void Promise.resolve(copy()).then(() => setCopied(true), () => undefined) };
   }, [actions]);
 
-  useLayoutEffect(() => {
-    const el = bodyRef.current;
-    if (el && stick.current && streaming) el.scrollTop = el.scrollHeight;
-  }, [column.text, column.reasoning, streaming]);
+  const onScreen = useOnScreen(sectionRef);
 
   const style = width ? { flex: `0 0 ${width}px`, width } : undefined;
   return (
@@ -55,36 +50,31 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
     >
       <ColumnHeader index={column.index} target={column.target} view={columnHeader(column)} actions={shownActions} copied={copied} />
       <AttemptsTimeline attempts={column.attempts} fellBack={column.fellBack} />
-      <div
-        ref={bodyRef}
-        className="col-body"
-        data-testid="column-body"
-        tabIndex={0}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
-        }}
-      >
-        {failed && cause && (
-          <div className={`col-error${column.status === 'error' ? '' : ' col-error-soft'}`} role="alert" data-testid="column-error">
-            {cause}
-          </div>
-        )}
-        {column.status === 'cancelled' && !column.text && <p className="col-empty">Stopped before any text arrived.</p>}
-        {column.reasoning && (
-          <details className="reasoning" data-testid="column-reasoning">
-            <summary>
-              Reasoning <span className="muted">({column.reasoning.length.toLocaleString('en-US')} chars{streaming && !column.text ? ', streaming' : ''})</span>
-            </summary>
-            <div className="reasoning-text">{column.reasoning}</div>
-          </details>
-        )}
-        {column.text ? (
-          <Markdown text={column.text} streaming={streaming} />
-        ) : (
-          streaming && <p className="col-empty">{column.status === 'queued' ? 'Queued…' : 'Waiting for the first token…'}</p>
-        )}
-        {column.status === 'ok' && !column.text && !column.reasoning && <p className="col-empty">The model returned an empty answer.</p>}
+      {/* Following is pure CSS (a column-reverse scroller stays pinned to its end and keeps the
+          reader's place once scrolled up): no per-frame layout reads while 16 columns stream. */}
+      <div className={`col-body${follow ? ' col-body--follow' : ''}`} data-testid="column-body" tabIndex={0}>
+        <div className="col-body-inner">
+          {failed && cause && (
+            <div className={`col-error${column.status === 'error' ? '' : ' col-error-soft'}`} role="alert" data-testid="column-error">
+              {cause}
+            </div>
+          )}
+          {column.status === 'cancelled' && !column.text && <p className="col-empty">Stopped before any text arrived.</p>}
+          {column.reasoning && (
+            <details className="reasoning" data-testid="column-reasoning">
+              <summary>
+                Reasoning <span className="muted">({column.reasoning.length.toLocaleString('en-US')} chars{streaming && !column.text ? ', streaming' : ''})</span>
+              </summary>
+              <div className="reasoning-text">{column.reasoning}</div>
+            </details>
+          )}
+          {column.text ? (
+            <Markdown text={column.text} streaming={streaming} paused={!onScreen} />
+          ) : (
+            streaming && <p className="col-empty">{column.status === 'queued' ? 'Queued…' : 'Waiting for the first token…'}</p>
+          )}
+          {column.status === 'ok' && !column.text && !column.reasoning && <p className="col-empty">The model returned an empty answer.</p>}
+        </div>
       </div>
       {onResize && <ColumnResizer target={sectionRef} index={column.index} onResize={onResize} />}
     </section>

@@ -26,7 +26,8 @@ import yaml from 'highlight.js/lib/languages/yaml';
 const LANGUAGES = { bash, c, cpp, css, diff, go, java, javascript, json, markdown, python, rust, sql, typescript, xml, yaml };
 for (const [name, def] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, def);
 
-const AUTO_DETECT_LIMIT = 6_000;
+// Auto-detection runs every registered grammar: keep it to blocks small enough to stay well inside a frame budget.
+const AUTO_DETECT_LIMIT = 2_000;
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

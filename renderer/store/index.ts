@@ -22,8 +22,28 @@ const memoryStorage = (): StateStorage => {
   return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
 };
 
+/**
+ * persist writes on every state change; while streaming that is every frame.
+ * Only hit the real storage when the (partialized) prefs actually changed.
+ */
+export function dedupedStorage(inner: StateStorage): StateStorage {
+  const last = new Map<string, string>();
+  return {
+    getItem: (k) => inner.getItem(k),
+    setItem: (k, v) => {
+      if (last.get(k) === v) return;
+      last.set(k, v);
+      return inner.setItem(k, v);
+    },
+    removeItem: (k) => {
+      last.delete(k);
+      return inner.removeItem(k);
+    },
+  };
+}
+
 export function createAppStore(deps: StoreDeps, prefsStorage?: StateStorage): AppStore {
-  const storage = prefsStorage ?? (typeof localStorage === 'undefined' ? memoryStorage() : localStorage);
+  const storage = dedupedStorage(prefsStorage ?? (typeof localStorage === 'undefined' ? memoryStorage() : localStorage));
   return createStore<AppState>()(
     persist(
       (...a) => ({

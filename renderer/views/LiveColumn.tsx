@@ -29,5 +29,5 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
   const onResize = useCallback((w: number | null) => setColumnWidth(index, w), [setColumnWidth, index]);
 
   if (!column) return null;
-  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} />;
+  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow />;
 }

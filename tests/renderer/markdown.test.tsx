@@ -2,6 +2,7 @@ import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Markdown } from '../../renderer/components/Markdown';
 import { renderMarkdown } from '../../renderer/lib/markdown';
+import { hasLinkDefinitions, settledEnd } from '../../renderer/lib/settle';
 import { nextParseDelay, parseIntervalMs } from '../../renderer/lib/throttle';
 
 vi.mock('../../renderer/lib/markdown', async (orig) => {
@@ -28,6 +29,41 @@ describe('markdown throttle', () => {
   });
 });
 
+describe('settled boundary', () => {
+  it('cuts before a block that follows a blank line', () => {
+    const t = 'para one\n\npara two\n\nthird';
+    expect(settledEnd(t, 0)).toBe(t.indexOf('third'));
+    expect(settledEnd('para one\n\n', 0)).toBe(0);
+    expect(settledEnd(t, t.indexOf('para two'))).toBe(t.indexOf('third'));
+  });
+
+  it('never cuts inside a code fence, even at its blank lines', () => {
+    const t = 'intro\n\n```py\na = 1\n\nb = 2\n';
+    expect(settledEnd(t, 0)).toBe(t.indexOf('```'));
+    const closed = `${t}\`\`\`\n\nafter`;
+    expect(settledEnd(closed, 0)).toBe(closed.indexOf('after'));
+    // A shorter or different marker does not close the fence.
+    const tilde = 'x\n\n~~~~\n```\n\ny';
+    expect(settledEnd(tilde, 0)).toBe(tilde.indexOf('~~~~'));
+  });
+
+  it('does not cut before an indented line (a list item may go on)', () => {
+    expect(settledEnd('- item\n\n  more of the item\n', 0)).toBe(0);
+  });
+
+  it('spots reference-style link definitions', () => {
+    expect(hasLinkDefinitions('see [docs][d]\n\n[d]: https://example.com')).toBe(true);
+    expect(hasLinkDefinitions('see [docs](https://example.com)')).toBe(false);
+  });
+});
+
+/** Runs the parse queue's pending task (parses never run inside the commit that asked for them). */
+function flush(): void {
+  act(() => {
+    vi.advanceTimersByTime(0);
+  });
+}
+
 describe('<Markdown>', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -40,6 +76,7 @@ describe('<Markdown>', () => {
 
   it('while streaming, parses at most once per interval and shows the unparsed tail as text', () => {
     const { container, rerender } = render(<Markdown text="**a**" streaming />);
+    flush();
     expect(renderMarkdown).toHaveBeenCalledTimes(1);
     expect(container.querySelector('strong')?.textContent).toBe('a');
 
@@ -58,9 +95,30 @@ describe('<Markdown>', () => {
     act(() => {
       vi.advanceTimersByTime(20);
     });
+    flush();
     expect(renderMarkdown).toHaveBeenCalledTimes(2);
     expect(container.querySelector('.md-tail')).toBeNull();
     expect(container.textContent).toContain('w9');
+  });
+
+  it('parses a settled paragraph once and keeps its DOM while the reply grows', () => {
+    let text = 'First **settled** paragraph.\n\nSecond';
+    const { container, rerender } = render(<Markdown text={text} streaming />);
+    flush();
+    const first = container.querySelector('.md-chunk');
+    expect(first?.querySelector('strong')?.textContent).toBe('settled');
+    for (let i = 0; i < 5; i++) {
+      text += ` more${i}`;
+      act(() => {
+        rerender(<Markdown text={text} streaming />);
+        vi.advanceTimersByTime(60);
+      });
+      flush();
+    }
+    expect(container.querySelector('.md-chunk')).toBe(first);
+    const settledParses = vi.mocked(renderMarkdown).mock.calls.filter(([src]) => src.startsWith('First'));
+    expect(settledParses).toHaveLength(1);
+    expect(container.textContent).toContain('more4');
   });
 
   it('parses fully (code highlighted) once the reply is finished', () => {
@@ -69,8 +127,43 @@ describe('<Markdown>', () => {
     act(() => {
       rerender(<Markdown text={src} streaming={false} />);
     });
-    expect(vi.mocked(renderMarkdown).mock.calls.at(-1)).toEqual([src, 'final']);
+    flush();
+    expect(vi.mocked(renderMarkdown).mock.calls.at(-1)?.[1]).toBe('final');
     expect(container.querySelector('code.language-ts .hljs-keyword')?.textContent).toBe('const');
+    expect(container.textContent).toContain('Here:');
+  });
+
+  it('re-parses the whole reply at the end when reference links span chunks', () => {
+    const src = 'See [the docs][d].\n\nMore text.\n\n[d]: https://example.com/docs\n';
+    const { container, rerender } = render(<Markdown text={src.slice(0, 30)} streaming />);
+    act(() => {
+      rerender(<Markdown text={src} streaming={false} />);
+    });
+    flush();
+    expect(container.querySelector('a')?.getAttribute('href')).toBe('https://example.com/docs');
   });
   // Sanitising is checked in Chromium (tests/e2e): happy-dom's HTML parser does not model what DOMPurify relies on.
+});
+
+describe('<Markdown paused>', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it('does no parsing while off screen and catches up when shown', () => {
+    vi.mocked(renderMarkdown).mockClear();
+    const { container, rerender } = render(<Markdown text="**x**" streaming paused />);
+    rerender(<Markdown text="**x** and more" streaming paused />);
+    expect(renderMarkdown).not.toHaveBeenCalled();
+    expect(container.textContent).toBe('**x** and more');
+    rerender(<Markdown text="**x** and more" streaming paused />);
+    flush();
+    expect(renderMarkdown).not.toHaveBeenCalled();
+    rerender(<Markdown text="**x** and more" streaming paused={false} />);
+    flush();
+    expect(renderMarkdown).toHaveBeenCalledTimes(1);
+    expect(container.querySelector('strong')?.textContent).toBe('x');
+  });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../renderer/store';
 import { reduceEvents } from '../../renderer/store/reduce';
 import { attempt, column, delta, fakeClient, manualFrames, started } from './helpers';
@@ -159,5 +159,26 @@ describe('compare actions', () => {
     const blob = [...saved.values()].join('');
     expect(blob).toContain('400');
     expect(blob).not.toContain('secret prompt');
+  });
+});
+
+describe('prefs storage', () => {
+  it('writes only when the preferences change, not on every streamed frame', () => {
+    const setItem = vi.fn();
+    const fake = fakeClient();
+    const frames = manualFrames();
+    const store = createAppStore({ client: fake.client, frames }, { getItem: () => null, setItem, removeItem: () => undefined });
+    store.getState().connectEvents();
+    store.getState().setView('history'); // the first write after start-up
+    const before = setItem.mock.calls.length;
+    expect(before).toBe(1);
+    fake.emit(started());
+    for (let i = 0; i < 5; i++) {
+      fake.emit(delta('c1', 'x'));
+      frames.tick();
+    }
+    expect(setItem.mock.calls.length).toBe(before);
+    store.getState().setColumnWidth(0, 500);
+    expect(setItem.mock.calls.length).toBe(before + 1);
   });
 });

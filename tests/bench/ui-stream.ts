@@ -1,0 +1,163 @@
+/**
+ * The real UI under the design load: 16 columns x 100 tokens/s, streamed from
+ * loopback mock providers through the headless host into the built renderer in
+ * Chromium. Measures what a person would feel: frame intervals (rAF deltas)
+ * and main-thread long tasks during the stream.
+ *
+ * The mock runs in a child process so its pacing does not share the host's
+ * event loop; the host runs here; the page runs in Chromium.
+ */
+import { chromium } from '@playwright/test';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHost, type Host } from '../../electron/host/server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
+import { startMockChild } from './engine';
+
+export interface UiStreamBench {
+  framesOver16ms: number;
+  p95FrameMs: number;
+  longTasksOver50ms: number;
+  maxLongTaskMs: number;
+  frames: number;
+  note: string;
+}
+
+const COLUMNS = 16;
+const TOKENS = 600;
+const TOKEN_DELAY_MS = 10;
+const KEY = 'sk-bench-ui-0000';
+const KEY_ENV = 'SWITCHYARD_BENCH_KEY';
+/** A 60 Hz frame is 16.7 ms; a frame counts as slow once it misses that by more than timer jitter. */
+const SLOW_FRAME_MS = 16.7 + 1;
+
+/** A realistic reply: prose, lists and code blocks, so markdown and highlighting do real work. */
+function answer(seed: number): string {
+  const words: string[] = [];
+  const para = (n: number): string => Array.from({ length: n }, (_, i) => ['stream', 'column', 'latency', 'buffer', 'frame', `w${seed}`, 'token', 'render'][(i + seed) % 8]).join(' ');
+  while (words.join(' ').split(/\s+/).length < TOKENS) {
+    words.push(`## Part ${words.length + 1}\n\n${para(40)}.\n\n- **first** ${para(6)}\n- second \`inline\` ${para(6)}\n\n\`\`\`ts\nconst value${seed} = items.map((x) => x * ${seed});\nfunction f(a: number): number {\n  return a + ${seed};\n}\n\`\`\`\n\n${para(30)}.\n`);
+  }
+  return words.join('\n').split(/(?<=\s)/).slice(0, TOKENS).join('');
+}
+
+async function rpc(host: Host, channel: string, args: unknown): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${host.port}/api/rpc/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+    body: JSON.stringify(args),
+  });
+  if (!res.ok) throw new Error(`${channel}: ${res.status} ${await res.text()}`);
+}
+
+// Runs in the page (a string, because this file is type-checked without the DOM library).
+const PROBE_START = `(() => {
+  const s = { frames: [], longTasks: [], running: true };
+  const loop = (t) => { s.frames.push(t); if (s.running) requestAnimationFrame(loop); };
+  requestAnimationFrame(loop);
+  s.observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) s.longTasks.push([e.startTime, e.duration]); });
+  s.observer.observe({ type: 'longtask' });
+  globalThis.__uiBench = s;
+  return performance.now();
+})()`;
+const PROBE_STOP = `(() => {
+  const s = globalThis.__uiBench;
+  s.running = false;
+  s.observer.disconnect();
+  return { end: performance.now(), frames: s.frames, longTasks: s.longTasks };
+})()`;
+const ALL_DONE = `(() => {
+  const cols = document.querySelectorAll('[data-testid="column"]');
+  return cols.length === ${COLUMNS} && [...cols].every((c) => !['queued', 'running'].includes(c.getAttribute('data-status')));
+})()`;
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : 0;
+}
+
+export async function benchUiStream(): Promise<UiStreamBench> {
+  if (!existsSync('dist/renderer/index.html')) throw new Error('dist/renderer missing: run `npm run build:renderer` first');
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-ui-'));
+  const scripts = Object.fromEntries(Array.from({ length: COLUMNS }, (_, i) => [`ui-${i}`, { text: answer(i), tokenDelayMs: TOKEN_DELAY_MS }]));
+  let mock: { url: string; child: ChildProcess } | null = null;
+  let host: Host | null = null;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    mock = await startMockChild({ requireKey: KEY, scripts });
+    host = await startHost({ dataDir, port: 0, host: '127.0.0.1', env: { ...process.env, [KEY_ENV]: KEY } });
+    const targets = Object.keys(scripts).map((m) => `mock:${m}`);
+    await rpc(host, 'providers:save-provider', { id: 'mock', type: 'openai', baseUrl: `${mock.url}/v1`, apiKeyEnv: KEY_ENV });
+    await rpc(host, 'settings:save-model-set', { name: 'bench16', targets });
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(host.url);
+    await page.getByTestId('model-set-select').selectOption('bench16');
+    await page.getByTestId('prompt-user').fill('Explain streaming UIs.');
+    // Let the page settle so start-up work is not counted as streaming jank.
+    await page.waitForTimeout(500);
+    // The same probe on the idle page first: how smooth this machine is right now with nothing to do.
+    await page.evaluate(PROBE_START);
+    await page.waitForTimeout(2_000);
+    const idle = (await page.evaluate(PROBE_STOP)) as { frames: number[] };
+    const idleDeltas = idle.frames.slice(1).map((t, i) => t - idle.frames[i]!);
+
+    // UI_BENCH_PROFILE=file.cpuprofile records a CPU profile of the page during the stream (open it in DevTools).
+    const profilePath = process.env.UI_BENCH_PROFILE;
+    const cdp = profilePath ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const start = (await page.evaluate(PROBE_START)) as number;
+    const t0 = Date.now();
+    await page.getByTestId('send-button').click();
+    // Polled from here: waitForFunction would eval a string in the page, which the CSP (rightly) refuses.
+    for (const deadline = Date.now() + 120_000; !((await page.evaluate(ALL_DONE)) as boolean); ) {
+      if (Date.now() > deadline) throw new Error('the 16 columns did not finish within 120 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const wallMs = Date.now() - t0;
+    const probe = (await page.evaluate(PROBE_STOP)) as { end: number; frames: number[]; longTasks: Array<[number, number]> };
+    if (cdp && profilePath) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profilePath, JSON.stringify(profile));
+    }
+    const failed = await page.locator('[data-testid="column"]:not([data-status="ok"])').count();
+    const chars = await page.locator('[data-testid="column-text"]').evaluateAll((els) => els.reduce((n, el) => n + (el.textContent ?? '').length, 0));
+
+    const frames = probe.frames.filter((t) => t >= start && t <= probe.end);
+    const deltas = frames.slice(1).map((t, i) => t - frames[i]!);
+    const longTasks = probe.longTasks.filter(([t]) => t >= start && t <= probe.end).map(([, d]) => d);
+    const load = loadavg()[0]!.toFixed(1);
+    return {
+      framesOver16ms: deltas.filter((d) => d > SLOW_FRAME_MS).length,
+      p95FrameMs: pct(deltas, 95),
+      longTasksOver50ms: longTasks.filter((d) => d > 50).length,
+      maxLongTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+      frames: deltas.length,
+      note:
+        `${COLUMNS} columns x ${TOKENS} tokens at ${1000 / TOKEN_DELAY_MS} tok/s each, ${Math.round(wallMs / 100) / 10} s wall, ` +
+        `${chars} chars rendered, ${failed} column(s) not ok, median frame ${pct(deltas, 50).toFixed(1)} ms, ` +
+        `idle-page p95 frame ${pct(idleDeltas, 95).toFixed(1)} ms, ${browser.version()} (--disable-gpu), load average ${load} on this machine`,
+    };
+  } finally {
+    await browser.close();
+    await host?.close();
+    mock?.child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// `npx tsx tests/bench/ui-stream.ts` runs this benchmark alone.
+if (process.argv[1] && /ui-stream\.ts$/.test(process.argv[1])) {
+  benchUiStream().then(
+    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
