@@ -114,6 +114,8 @@ for (const dir of ['dist/electron/data', 'dist/cli/data']) {
   mkdirSync(at(dir), { recursive: true });
   copyFileSync(CATALOG, join(at(dir), 'catalog.json'));
 }
+// tokens.ts starts its worker from a file beside the module that loads it.
+for (const dir of ['dist/electron', 'dist/cli']) copyFileSync(at('electron/engine/token-worker.mjs'), join(at(dir), 'token-worker.mjs'));
 
 for (const b of builds) {
   for (const [file, { bytes }] of Object.entries(b.value.metafile.outputs)) {

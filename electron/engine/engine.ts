@@ -12,6 +12,7 @@ import { EMPTY_CATALOG, resolveTarget, type CatalogLike, type ResolvedStep } fro
 import { runColumn, type ColumnDeps } from './run-column';
 import { HealthService } from './router/health';
 import { Breakers } from './router/breaker';
+import { KeyRotation } from './router/keys';
 import { promptTokenBound } from './token-bound';
 import { BudgetGuard, type ColumnExposure } from './budgets';
 
@@ -55,6 +56,7 @@ export class Engine {
   readonly health: HealthService;
   readonly breakers: Breakers;
   readonly budgets: BudgetGuard;
+  private readonly keyRotation: KeyRotation;
   private readonly random: () => number;
   private readonly listeners = new Set<(e: CompareEvent) => void>();
   private readonly active = new Map<string, ActiveRun>();
@@ -67,6 +69,7 @@ export class Engine {
     this.health = new HealthService(opts.store.routing);
     this.breakers = new Breakers(opts.store.routing);
     this.budgets = new BudgetGuard(opts.store);
+    this.keyRotation = new KeyRotation({ lastUsed: (p) => opts.store.routing.lastKeyIndex(p) });
   }
 
   onEvent(listener: (e: CompareEvent) => void): () => void {
@@ -173,7 +176,7 @@ export class Engine {
   private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number): Promise<ColumnResult> {
     const result = await runColumn(
       { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt },
-      { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
+      { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
     return result;

@@ -9,6 +9,8 @@ import { UserError } from './errors';
 
 /** What the router needs from the catalog. */
 export interface CatalogLike {
+  /** The user's own price for an endpoint of a configured provider (no catalog load needed). */
+  overrideFor?(providerId: string, upstreamModel: string): Endpoint['price'];
   endpointsFor(modelId: string): Endpoint[];
   findEndpoint(providerId: string, upstreamModel: string): Endpoint | null;
   hasModel(modelId: string): boolean;
@@ -52,8 +54,10 @@ function withCatalogFacts(catalog: CatalogLike, p: ProviderConfig, upstreamModel
   // Skipping the lookup for unknown providers also spares a CLI call the catalog's load time.
   const cid = catalogId(p);
   const known = cid ? catalog.findEndpoint(cid, upstreamModel) : null;
-  if (!known) return bareEndpoint(p, upstreamModel, modelId, source);
-  return { ...known, id: `${p.id}:${upstreamModel}`, providerId: p.id, modelId: modelId || known.modelId, source };
+  // A price the user set for this very provider id wins over the catalog's (a negotiated rate, a private host).
+  const own = catalog.overrideFor?.(p.id, upstreamModel) ?? null;
+  if (!known) return { ...bareEndpoint(p, upstreamModel, modelId, source), price: own };
+  return { ...known, id: `${p.id}:${upstreamModel}`, providerId: p.id, modelId: modelId || known.modelId, price: own ?? known.price, source };
 }
 
 export function resolveStep(step: TargetStep, providers: ReadonlyMap<string, ProviderConfig>, catalog: CatalogLike): ResolvedStep {

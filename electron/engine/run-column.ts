@@ -16,8 +16,9 @@ import type { HealthService } from './router/health';
 import { breakerKey, type Breakers } from './router/breaker';
 import { retryDelayMs } from './router/backoff';
 import { classifyFailure } from './router/classify';
-import { countPromptTokens, countTokens } from './tokens';
+import { countPromptTokensAsync, countTokensBatch } from './tokens';
 import type { BudgetGuard } from './budgets';
+import type { KeyRotation } from './router/keys';
 
 /** Same-endpoint retries once nothing else is left (429 waits count too). */
 const MAX_SAME_RETRIES = 2;
@@ -32,6 +33,7 @@ export interface ColumnDeps {
   health: HealthService;
   breakers: Breakers;
   random: () => number;
+  keyRotation: KeyRotation;
   emit(e: CompareEvent): void;
   /** Streamed text, kept apart from emit so the hot path allocates no event when nobody listens. */
   delta(runId: string, columnId: string, text: string, reasoning: string): void;
@@ -130,7 +132,8 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
         firstChoice ??= cand.endpoint.id;
         const isLast = remaining(si, ei) === 0;
         const keyCount = Math.max(1, cand.provider.keys.length);
-        const firstKey = keyCount > 1 ? Math.floor(deps.random() * keyCount) : 0;
+        // Round-robin across requests (and processes, via the attempts' key_index) spreads load over keys.
+        const firstKey = keyCount > 1 ? deps.keyRotation.start(cand.provider.id, keyCount) : 0;
         let keyTurn = 0;
         let same = 0;
         while (true) {
@@ -254,7 +257,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
     attempts.push(r);
   }
 
-  return finishColumn(job, deps, final, attempts, firstChoice, sentAt, sentAtHr);
+  return await finishColumn(job, deps, final, attempts, firstChoice, sentAt, sentAtHr);
 }
 
 function reasonOf(signal: AbortSignal): AbortReason | null {
@@ -262,15 +265,17 @@ function reasonOf(signal: AbortSignal): AbortReason | null {
   return r && typeof r === 'object' && 'kind' in r ? (r as AbortReason) : null;
 }
 
-function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts: AttemptRecord[], firstChoice: string | null, sentAt: number | null, sentAtHr: number | null): ColumnResult {
+async function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts: AttemptRecord[], firstChoice: string | null, sentAt: number | null, sentAtHr: number | null): Promise<ColumnResult> {
   const run = f.run;
   const cand = f.cand;
   const text = run?.text ?? '';
   const served = run && cand && (f.status === 'ok' || f.status === 'incomplete' || (f.status === 'cancelled' && run.deltas > 0));
   const u = run?.outcome.usage;
   // A column that got no answer used no tokens worth reporting; one that did is counted even if cut short.
-  const outputTokens = served ? (u?.outputTokens ?? countTokens(text, cand?.endpoint.modelId)) : null;
-  const inputTokens = served ? (u?.inputTokens ?? countPromptTokens(job.request, cand?.endpoint.modelId)) : null;
+  // Local counts (a real tokenizer, off the event loop: other columns may still be streaming).
+  const modelId = cand?.endpoint.modelId;
+  const outputTokens = served ? (u?.outputTokens ?? (await countTokensBatch([text], modelId))[0]!) : null;
+  const inputTokens = served ? (u?.inputTokens ?? (await countPromptTokensAsync(job.request, modelId))) : null;
   const estimated = Boolean(served) && (u?.outputTokens == null || u?.inputTokens == null);
   const usage = { inputTokens, outputTokens, reasoningTokens: u?.reasoningTokens ?? null, cachedInputTokens: u?.cachedInputTokens ?? null, estimated };
   const price = served ? (cand!.endpoint.price ?? null) : null;

@@ -8,6 +8,9 @@
  * first use and importing this module costs nothing.
  */
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -86,4 +89,62 @@ export function countPromptTokens(prompt: PromptForCount, modelId?: string | nul
 /** Load an encoder ahead of time (e.g. at idle after start-up) so the first count is not slow. */
 export function warmTokenizer(modelId?: string | null): void {
   load(encodingFor(modelId));
+}
+
+let worker: Worker | null = null;
+let workerBroken = false;
+let nextId = 0;
+const waiting = new Map<number, { resolve(counts: number[]): void; reject(err: Error): void }>();
+
+function tokenWorker(): Worker | null {
+  if (worker || workerBroken) return worker;
+  const file = fileURLToPath(new URL('./token-worker.mjs', import.meta.url));
+  if (!existsSync(file)) {
+    workerBroken = true;
+    return null;
+  }
+  worker = new Worker(file);
+  worker.unref();
+  worker.on('message', (m: { id: number; counts?: number[]; error?: string }) => {
+    const w = waiting.get(m.id);
+    waiting.delete(m.id);
+    if (m.counts) w?.resolve(m.counts);
+    else w?.reject(new Error(m.error ?? 'token worker failed'));
+    if (waiting.size === 0) worker?.unref();
+  });
+  worker.on('error', (err) => {
+    workerBroken = true;
+    worker = null;
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  });
+  return worker;
+}
+
+/**
+ * Counts without blocking the event loop: in-process when the encoder is
+ * already loaded, else in a worker thread (falling back to in-process if the
+ * worker cannot start). Used while other columns are still streaming.
+ */
+export async function countTokensBatch(texts: readonly string[], modelId?: string | null): Promise<number[]> {
+  const name = encodingFor(modelId);
+  const w = loaded.has(name) ? null : tokenWorker();
+  if (!w) return texts.map((t) => countTokens(t, modelId));
+  w.ref();
+  const id = nextId++;
+  try {
+    return await new Promise<number[]>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      w.postMessage({ id, encoding: name, texts });
+    });
+  } catch {
+    return texts.map((t) => countTokens(t, modelId));
+  }
+}
+
+/** countPromptTokens without blocking the event loop. */
+export async function countPromptTokensAsync(prompt: PromptForCount, modelId?: string | null): Promise<number> {
+  const parts = [...(prompt.system ? [prompt.system] : []), ...prompt.messages.map((m) => m.content)];
+  const counts = await countTokensBatch(parts, modelId);
+  return REPLY_PRIMING + counts.reduce((sum, n) => sum + MESSAGE_OVERHEAD + n, 0);
 }

@@ -45,6 +45,9 @@ export function loadCatalog(dataDir: string, store: Store): LoadedCatalog {
   };
   return {
     full,
+    overrideFor(providerId, upstreamModel) {
+      return store.catalog.listOverrides().find((o) => o.providerId === providerId && o.upstreamModel === upstreamModel)?.price ?? null;
+    },
     endpointsFor: (modelId) => full().endpointsFor(modelId),
     findEndpoint: (p, m) => full().findEndpoint(p, m),
     hasModel: (id) => full().getModel(id) !== null,
