@@ -20,6 +20,7 @@ export function describeError(err: unknown): { message: string; code: number } {
   if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(msg)) {
     return { message: 'better-sqlite3 is built for Electron, not this Node: run `npm run rebuild:node`', code: EXIT_USAGE };
   }
+  if (/^database schema v\d+ is newer/.test(msg)) return { message: msg, code: EXIT_USAGE };
   if (/SQLITE_BUSY|database is locked/.test(msg)) return { message: `the database is busy (another Switchyard is writing): ${msg}`, code: EXIT_USAGE };
   return { message: `unexpected error: ${msg}`, code: EXIT_USAGE };
 }

@@ -20,6 +20,13 @@ export function periodStart(period: BudgetPeriod, now: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 }
 
+/** Dollars readable at any size: $12.50, $0.0042, $0.00000315. */
+export function usd(v: number): string {
+  if (v === 0) return '$0';
+  if (Math.abs(v) >= 1) return `$${v.toFixed(2)}`;
+  return `$${Number(v.toPrecision(3))}`;
+}
+
 export function keyLabel(ref: KeyRef | undefined): string {
   if (!ref) return '';
   return ref.kind === 'env' ? `env:${ref.name}` : ref.id;
@@ -28,7 +35,7 @@ export function keyLabel(ref: KeyRef | undefined): string {
 export function describeBudget(b: Pick<Budget, 'scope' | 'scopeValue' | 'period' | 'usd'>): string {
   const per = b.period === 'day' ? 'daily' : b.period === 'week' ? 'weekly' : 'monthly';
   const scope = b.scope === 'all' ? 'overall' : b.scope === 'provider' ? `provider ${b.scopeValue}` : `key ${b.scopeValue}`;
-  return `${per} ${scope} budget of $${b.usd.toFixed(2)}`;
+  return `${per} ${scope} budget of ${usd(b.usd)}`;
 }
 
 /** Worst case of one column: the most expensive endpoint it may land on, at max output. */
@@ -83,9 +90,9 @@ export class BudgetGuard {
       const spent = this.spent(b);
       const left = Math.max(0, b.usd - spent);
       if (b.hard && worst > left) {
-        blockedBy ??= `refused by the ${describeBudget(b)}: worst case $${worst.toFixed(4)} exceeds the $${left.toFixed(4)} left ($${spent.toFixed(4)} spent this ${b.period})`;
+        blockedBy ??= `refused by the ${describeBudget(b)}: worst case ${usd(worst)} exceeds the ${usd(left)} left (${usd(spent)} spent this ${b.period})`;
       } else if (spent + worst >= (b.usd * b.warnPct) / 100) {
-        warnings.push(`${describeBudget(b)}: $${spent.toFixed(4)} spent, up to $${worst.toFixed(4)} more would pass ${b.warnPct}%`);
+        warnings.push(`${describeBudget(b)}: ${usd(spent)} spent, up to ${usd(worst)} more would pass ${b.warnPct}%`);
       }
     }
     return { warnings, blockedBy };
@@ -116,7 +123,7 @@ export class BudgetGuard {
         entry.usd = computeCost({ inputTokens, outputTokens: Math.ceil(chars / 4) }, price);
         for (const b of budgets) {
           const spent = this.spent(b);
-          if (spent > b.usd) abort({ kind: 'budget', message: `stopped by the ${describeBudget(b)}: $${spent.toFixed(4)} would be spent` });
+          if (spent > b.usd) abort({ kind: 'budget', message: `stopped by the ${describeBudget(b)}: ${usd(spent)} would be spent` });
         }
       },
       done: () => {

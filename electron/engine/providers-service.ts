@@ -98,7 +98,7 @@ export class ProvidersService {
     if (!key.ok) return { ok: false, latencyMs: null, models: [], error: key.error };
     const t0 = performance.now();
     try {
-      const models = await getAdapter(p.type).listModels({ baseUrl: p.baseUrl, apiKey: key.key, signal: AbortSignal.timeout(timeoutMs) });
+      const models = await getAdapter(p.type).listModels({ baseUrl: p.baseUrl, apiKey: key.key, providerId: p.id, signal: AbortSignal.timeout(timeoutMs) });
       return { ok: true, latencyMs: Math.round(performance.now() - t0), models, error: null };
     } catch (err) {
       return { ok: false, latencyMs: Math.round(performance.now() - t0), models: [], error: oneLine(err) };

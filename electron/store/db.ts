@@ -26,7 +26,12 @@ export function openDatabase(file: string): DB {
   // Checkpoints fsync the main file and can stall for tens of ms on a busy disk; the
   // engine runs them between runs (Store.checkpoint) instead of in the middle of streams.
   db.pragma('wal_autocheckpoint = 0');
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 

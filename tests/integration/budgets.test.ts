@@ -116,7 +116,7 @@ describe('budgets', () => {
     }
     expect(thrown).toBeInstanceOf(UserError);
     expect((thrown as UserError).code).toBe('budget');
-    expect((thrown as UserError).message).toMatch(/^refused by the daily overall budget of \$0\.01: worst case \$0\.06\d* exceeds the \$0\.0100 left \(\$0\.0000 spent this day\)$/);
+    expect((thrown as UserError).message).toMatch(/^refused by the daily overall budget of \$0\.01: worst case \$0\.06\d* exceeds the \$0\.01 left \(\$0 spent this day\)$/);
     await expect(wb.engine.compare(req)).rejects.toThrow(/daily overall budget of \$0\.01/);
     expect(mock.requests).toEqual([]);
     expect(wb.ctx.store.runs.listRuns({ limit: 10, offset: 0 })).toEqual([]);
@@ -136,7 +136,7 @@ describe('budgets', () => {
     mock.script('gpt-4o-mini', { tokens: 2 });
     // Worst case 10,000 output tokens: over half of one cent at gpt-4o-mini's price.
     const { warnings, done } = wb.engine.start(ask([TARGET], { params: { maxTokens: 10_000 } }));
-    expect(warnings).toEqual([expect.stringMatching(/^daily overall budget of \$0\.01: \$0\.0000 spent, up to \$0\.00\d+ more would pass 50%$/)]);
+    expect(warnings).toEqual([expect.stringMatching(/^daily overall budget of \$0\.01: \$0 spent, up to \$0\.00\d+ more would pass 50%$/)]);
     expect(col(await done).status).toBe('ok');
     expect(requestsFor(mock, 'gpt-4o-mini')).toHaveLength(1);
   });
