@@ -26,6 +26,8 @@ const skipReason = !binary
     : process.platform === 'linux' && process.getuid?.() === 0
       ? 'Chromium will not run as root without --no-sandbox, and this test does not weaken the sandbox: desktop smoke test skipped'
       : null;
+// Said plainly in the run's output, not only in the report's annotations.
+if (skipReason) process.stdout.write(`e2e-electron: ${skipReason}\n`);
 test.skip(skipReason !== null, skipReason ?? '');
 test.describe.configure({ mode: 'serial' });
 
