@@ -9,8 +9,9 @@ const clamp = (w: number): number => Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COL
  * element directly and commits once on release, so a drag does not re-render
  * every column per pointer move. Arrow keys resize too; double-click resets.
  */
-export function ColumnResizer({ target, index, onResize }: { target: RefObject<HTMLElement | null>; index: number; onResize: (w: number | null) => void }) {
+export function ColumnResizer({ target, index, width, onResize }: { target: RefObject<HTMLElement | null>; index: number; width: number | null; onResize: (w: number | null) => void }) {
   const drag = useRef<{ x: number; w: number } | null>(null);
+  // Measured only on a user action: a layout read during render would cost a layout per frame per column.
   const current = (): number => target.current?.getBoundingClientRect().width ?? MIN_COLUMN_WIDTH;
   const apply = (w: number): void => {
     const el = target.current;
@@ -25,7 +26,7 @@ export function ColumnResizer({ target, index, onResize }: { target: RefObject<H
       role="separator"
       aria-orientation="vertical"
       aria-label={`resize column ${index + 1}`}
-      aria-valuenow={Math.round(current())}
+      aria-valuenow={width ?? undefined}
       aria-valuemin={MIN_COLUMN_WIDTH}
       aria-valuemax={MAX_COLUMN_WIDTH}
       tabIndex={0}

@@ -76,7 +76,7 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
           {column.status === 'ok' && !column.text && !column.reasoning && <p className="col-empty">The model returned an empty answer.</p>}
         </div>
       </div>
-      {onResize && <ColumnResizer target={sectionRef} index={column.index} onResize={onResize} />}
+      {onResize && <ColumnResizer target={sectionRef} index={column.index} width={width} onResize={onResize} />}
     </section>
   );
 });

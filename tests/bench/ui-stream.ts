@@ -113,6 +113,7 @@ export async function benchUiStream(): Promise<UiStreamBench> {
     }
     const start = (await page.evaluate(PROBE_START)) as number;
     const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     await page.getByTestId('send-button').click();
     // Polled from here: waitForFunction would eval a string in the page, which the CSP (rightly) refuses.
     for (const deadline = Date.now() + 120_000; !((await page.evaluate(ALL_DONE)) as boolean); ) {
@@ -120,6 +121,9 @@ export async function benchUiStream(): Promise<UiStreamBench> {
       await new Promise((r) => setTimeout(r, 250));
     }
     const wallMs = Date.now() - t0;
+    // The host (engine + SSE) runs in this process and competes with Chromium for the same cores.
+    const cpu = process.cpuUsage(cpu0);
+    const hostCpuPct = Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100);
     const probe = (await page.evaluate(PROBE_STOP)) as { end: number; frames: number[]; longTasks: Array<[number, number]> };
     if (cdp && profilePath) {
       const { profile } = await cdp.send('Profiler.stop');
@@ -140,7 +144,7 @@ export async function benchUiStream(): Promise<UiStreamBench> {
       frames: deltas.length,
       note:
         `${COLUMNS} columns x ${TOKENS} tokens at ${1000 / TOKEN_DELAY_MS} tok/s each, ${Math.round(wallMs / 100) / 10} s wall, ` +
-        `${chars} chars rendered, ${failed} column(s) not ok, median frame ${pct(deltas, 50).toFixed(1)} ms, ` +
+        `${chars} chars rendered, ${failed} column(s) not ok, host process CPU ${hostCpuPct}% of a core, median frame ${pct(deltas, 50).toFixed(1)} ms, ` +
         `idle-page p95 frame ${pct(idleDeltas, 95).toFixed(1)} ms, ${browser.version()} (--disable-gpu), load average ${load} on this machine`,
     };
   } finally {
