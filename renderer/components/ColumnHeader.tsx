@@ -29,9 +29,6 @@ export function ColumnHeader({ index, target, view, actions, copied = false }: {
             fell back
           </span>
         )}
-        <span className={`status status-${view.status}`} data-testid="column-status">
-          {view.statusLabel}
-        </span>
         <span className="col-actions">
           {actions.onStop && active && (
             <button type="button" className="btn-icon" data-testid="column-stop" onClick={actions.onStop} aria-label={`stop column ${index + 1}`} title="Stop this column">
@@ -50,14 +47,19 @@ export function ColumnHeader({ index, target, view, actions, copied = false }: {
           )}
         </span>
       </div>
-      <dl className="col-metrics">
-        <Metric label="TTFT" value={view.ttft} testId="column-ttft" />
-        <Metric label="total" value={view.total} testId="column-total" />
-        <Metric label="speed" value={view.tps} testId="column-tps" />
-        <Metric label="in" value={view.tokensIn} testId="column-tokens-in" />
-        <Metric label="out" value={view.tokensOut} testId="column-tokens-out" />
-        <Metric label="cost" value={view.cost} testId="column-cost" title={view.costNote ?? undefined} flag={!!view.costNote} />
-      </dl>
+      <div className="col-head-stats">
+        <span className={`status status-${view.status}`} data-testid="column-status">
+          {view.statusLabel}
+        </span>
+        <dl className="col-metrics">
+          <Metric label="TTFT" value={view.ttft} testId="column-ttft" />
+          <Metric label="total" value={view.total} testId="column-total" />
+          <Metric label="speed" value={view.tps} testId="column-tps" />
+          <Metric label="in" value={view.tokensIn} testId="column-tokens-in" />
+          <Metric label="out" value={view.tokensOut} testId="column-tokens-out" />
+          <Metric label="cost" value={view.cost} testId="column-cost" title={view.costNote ?? undefined} flag={!!view.costNote} />
+        </dl>
+      </div>
     </header>
   );
 }

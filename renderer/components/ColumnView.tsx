@@ -14,10 +14,11 @@ export interface ColumnViewProps {
   onResize?: (width: number | null) => void;
   /** Keep the newest text in view while it streams (live runs), unless the reader scrolls up. */
   follow?: boolean;
+  liveTtftMs?: number | null;
 }
 
 /** One answer: header with metrics, attempts, the failure cause, reasoning and the reply. */
-export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false }: ColumnViewProps) {
+export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false, liveTtftMs = null }: ColumnViewProps) {
   const sectionRef = useRef<HTMLElement>(null);
   const streaming = column.status === 'running' || column.status === 'queued';
   const cause = failureCause(column);
@@ -48,7 +49,7 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
       data-status={column.status}
       aria-label={`column ${column.index + 1}: ${column.target}`}
     >
-      <ColumnHeader index={column.index} target={column.target} view={columnHeader(column)} actions={shownActions} copied={copied} />
+      <ColumnHeader index={column.index} target={column.target} view={columnHeader(column, liveTtftMs)} actions={shownActions} copied={copied} />
       <AttemptsTimeline attempts={column.attempts} fellBack={column.fellBack} />
       {/* Following is pure CSS (a column-reverse scroller stays pinned to its end and keeps the
           reader's place once scrolled up): no per-frame layout reads while 16 columns stream. */}

@@ -49,7 +49,10 @@ export function ModelPicker({ targets, options, loading, error, onSearch, onAdd,
     const matches = (o: ModelOption): boolean => !needle || `${o.target} ${o.label} ${o.modelId ?? ''}`.toLowerCase().includes(needle);
     const list: Entry[] = options.filter((o) => !targets.includes(o.target) && matches(o)).map((option) => ({ kind: 'option', option }));
     if (q && !/\s/.test(q) && !options.some((o) => o.target === q) && !targets.includes(q) && targetError(q) === null) {
-      list.unshift({ kind: 'free', target: q });
+      // A bare word is more likely a search than a catalog id: matches first, then the word as typed.
+      const looksLikeTarget = /[:/@,]/.test(q) || list.length === 0;
+      if (looksLikeTarget) list.unshift({ kind: 'free', target: q });
+      else list.push({ kind: 'free', target: q });
     }
     return list.slice(0, 50);
   }, [options, targets, query]);

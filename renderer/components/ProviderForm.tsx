@@ -78,8 +78,8 @@ export function ProviderForm({ initial, onSubmit, onCancel }: ProviderFormProps)
         <label className="field">
           <span className="field-label">Type</span>
           <select className="input" data-testid="provider-type" value={type} onChange={(e) => changeType(e.target.value as ProviderType)}>
-            <option value="openai">openai (Chat Completions, and compatible)</option>
-            <option value="anthropic">anthropic (Messages)</option>
+            <option value="openai">openai (and compatible)</option>
+            <option value="anthropic">anthropic</option>
             <option value="gemini">gemini</option>
           </select>
         </label>
@@ -118,7 +118,7 @@ export function ProviderForm({ initial, onSubmit, onCancel }: ProviderFormProps)
         )}
       </fieldset>
       <fieldset className="serves">
-        <legend className="field-label">Serves (canonical model id = upstream model name)</legend>
+        <legend className="field-label" title="Canonical model id = the provider's own model name">Serves (model id = upstream name)</legend>
         {serves.map((row, i) => (
           <div key={i} className="serve-row">
             <input className="input mono" data-testid="serve-model-id" aria-label={`model id ${i + 1}`} placeholder="openai/gpt-4o-mini" value={row.modelId} onChange={(e) => setServe(i, { modelId: e.target.value })} />

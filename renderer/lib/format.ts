@@ -58,7 +58,8 @@ export interface ColumnHeaderView {
   costNote: string | null;
 }
 
-export function columnHeader(c: ColumnResult): ColumnHeaderView {
+/** `liveTtftMs`: measured by this window while the engine's own figure is not in yet. */
+export function columnHeader(c: ColumnResult, liveTtftMs: number | null = null): ColumnHeaderView {
   const served = c.servedBy ? `${c.servedBy.provider}:${c.servedBy.model}` : c.target;
   const drift = c.costDrift;
   return {
@@ -67,7 +68,7 @@ export function columnHeader(c: ColumnResult): ColumnHeaderView {
     fellBack: c.fellBack,
     status: c.status,
     statusLabel: STATUS_LABEL[c.status],
-    ttft: formatMs(c.metrics.ttftMs),
+    ttft: formatMs(c.metrics.ttftMs ?? liveTtftMs),
     total: formatMs(c.metrics.totalMs),
     tps: formatTps(c.metrics.tokensPerSecond),
     tokensIn: formatCount(c.usage.inputTokens, c.usage.estimated),

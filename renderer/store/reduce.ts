@@ -5,11 +5,19 @@
  */
 import type { AttemptRecord, ColumnResult, CompareEvent, RunResult } from '../../shared/domain';
 
+/** When this window saw a column's current attempt start and its first token (local clock). */
+export interface ColumnClock {
+  attemptAt: number;
+  firstTokenAt: number | null;
+}
+
 export interface LiveRun {
   runId: string;
   /** Column ids in display order. */
   order: string[];
   columns: Record<string, ColumnResult>;
+  /** Lets the header show time to first token while the column still streams; the engine's figure replaces it. */
+  clocks: Record<string, ColumnClock>;
   status: 'running' | 'done';
 }
 
@@ -48,6 +56,7 @@ export function runFromSeeds(runId: string, seeds: ColumnSeed[]): LiveRun {
     runId,
     order: sorted.map((s) => s.columnId),
     columns: Object.fromEntries(sorted.map((s) => [s.columnId, emptyColumn(s)])),
+    clocks: {},
     status: 'running',
   };
 }
@@ -59,6 +68,7 @@ export function runFromResult(result: RunResult): LiveRun {
     runId: result.runId,
     order: sorted.map((c) => c.columnId),
     columns: Object.fromEntries(sorted.map((c) => [c.columnId, c])),
+    clocks: {},
     status: result.status === 'running' ? 'running' : 'done',
   };
 }
@@ -72,7 +82,8 @@ function fellBackFrom(attempts: AttemptRecord[]): boolean {
   return !!first && attempts.some((a) => a.provider !== first.provider || a.model !== first.model);
 }
 
-export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[]): LiveRuns {
+/** `now` is when the batch is applied: all events of one frame share it. */
+export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[], now: number = Date.now()): LiveRuns {
   if (events.length === 0) return prev;
   const runs: LiveRuns = { ...prev };
   const copiedRuns = new Set<string>();
@@ -82,7 +93,7 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[]): L
     const run = runs[runId];
     if (!run) return null;
     if (copiedRuns.has(runId)) return run;
-    const copy = { ...run, columns: { ...run.columns } };
+    const copy = { ...run, columns: { ...run.columns }, clocks: { ...run.clocks } };
     runs[runId] = copy;
     copiedRuns.add(runId);
     return copy;
@@ -105,7 +116,10 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[]): L
         // A column that already streamed (the startRun reply raced ahead) keeps its state.
         const existing = runs[e.runId];
         const fresh = runFromSeeds(e.runId, e.columns);
-        if (existing) for (const id of fresh.order) fresh.columns[id] = existing.columns[id] ?? fresh.columns[id]!;
+        if (existing) {
+          for (const id of fresh.order) fresh.columns[id] = existing.columns[id] ?? fresh.columns[id]!;
+          fresh.clocks = { ...existing.clocks };
+        }
         runs[e.runId] = fresh;
         copiedRuns.add(e.runId);
         break;
@@ -121,6 +135,7 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[]): L
         col.text = '';
         col.reasoning = '';
         col.error = null;
+        runs[e.runId]!.clocks[e.columnId] = { attemptAt: now, firstTokenAt: null };
         break;
       }
       case 'delta': {
@@ -129,6 +144,8 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[]): L
         if (e.text) col.text += e.text;
         if (e.reasoning) col.reasoning += e.reasoning;
         if (col.status === 'queued') col.status = 'running';
+        const clock = runs[e.runId]!.clocks[e.columnId];
+        if (clock && clock.firstTokenAt === null && (e.text || e.reasoning)) runs[e.runId]!.clocks[e.columnId] = { ...clock, firstTokenAt: now };
         break;
       }
       case 'attempt-finished': {

@@ -6,6 +6,10 @@ import { useApp } from '../store';
 /** One column of the active run; subscribes to that column only, so a delta elsewhere does not re-render it. */
 export function LiveColumn({ runId, columnId }: { runId: string; columnId: string }) {
   const column = useApp((s) => s.live[runId]?.columns[columnId]);
+  const liveTtftMs = useApp((s) => {
+    const clock = s.live[runId]?.clocks[columnId];
+    return clock && clock.firstTokenAt !== null ? clock.firstTokenAt - clock.attemptAt : null;
+  });
   const width = useApp((s) => (column ? (s.prefs.columnWidths[column.index] ?? null) : null));
   const stopColumn = useApp((s) => s.stopColumn);
   const retryColumn = useApp((s) => s.retryColumn);
@@ -29,5 +33,5 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
   const onResize = useCallback((w: number | null) => setColumnWidth(index, w), [setColumnWidth, index]);
 
   if (!column) return null;
-  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow />;
+  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow liveTtftMs={liveTtftMs} />;
 }

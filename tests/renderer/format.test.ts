@@ -37,6 +37,12 @@ describe('column header formatting', () => {
     expect(h.servedByPending).toBe(true);
   });
 
+  it('shows the locally measured TTFT until the engine reports its own', () => {
+    expect(columnHeader(column({ status: 'running' }), 240).ttft).toBe('240 ms');
+    const reported = column({ status: 'ok', metrics: { queuedAt: 0, sentAt: 0, ttftMs: 200, totalMs: 900, tokensPerSecond: 10 } });
+    expect(columnHeader(reported, 240).ttft).toBe('200 ms');
+  });
+
   it('flags a fallback and a provider-reported cost that drifts', () => {
     const h = columnHeader(column({ fellBack: true, costUsd: 0.01, providerCostUsd: 0.009, costDrift: 0.111 }));
     expect(h.fellBack).toBe(true);

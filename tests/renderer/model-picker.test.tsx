@@ -105,3 +105,14 @@ describe('model picker', () => {
     window.removeEventListener('keydown', onWindowKey);
   });
 });
+
+describe('model picker ordering', () => {
+  afterEach(cleanup);
+  it('lists search matches before a bare word taken as typed, and a full target first', () => {
+    render(<Harness onSearch={() => undefined} />);
+    fireEvent.change(input(), { target: { value: 'good' } });
+    expect(screen.getAllByTestId('model-option').map((o) => o.dataset.target)).toEqual(['mock:gpt-good', 'good']);
+    fireEvent.change(input(), { target: { value: 'mock:good' } });
+    expect(screen.getAllByTestId('model-option')[0]!.dataset.target).toBe('mock:good');
+  });
+});

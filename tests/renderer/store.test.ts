@@ -66,6 +66,15 @@ describe('event reduction', () => {
     expect(done.r1!.status).toBe('done');
   });
 
+  it('times the first token locally until the engine reports TTFT', () => {
+    let runs = reduceEvents({}, [started(), { type: 'attempt-started', runId: 'r1', columnId: 'c1', attempt: attempt() }], 1_000);
+    runs = reduceEvents(runs, [delta('c1', '')], 1_100);
+    expect(runs.r1!.clocks.c1).toEqual({ attemptAt: 1_000, firstTokenAt: null });
+    runs = reduceEvents(runs, [delta('c1', 'a')], 1_250);
+    runs = reduceEvents(runs, [delta('c1', 'b')], 1_300);
+    expect(runs.r1!.clocks.c1).toEqual({ attemptAt: 1_000, firstTokenAt: 1_250 });
+  });
+
   it('ignores events for runs it never saw', () => {
     const runs = reduceEvents({}, [delta('c1', 'x', '', 'other')]);
     expect(runs).toEqual({});
