@@ -15,10 +15,12 @@ export interface ColumnViewProps {
   /** Keep the newest text in view while it streams (live runs), unless the reader scrolls up. */
   follow?: boolean;
   liveTtftMs?: number | null;
+  /** Told when the column scrolls into or out of the strip's view. */
+  onScreenChange?: (onScreen: boolean) => void;
 }
 
 /** One answer: header with metrics, attempts, the failure cause, reasoning and the reply. */
-export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false, liveTtftMs = null }: ColumnViewProps) {
+export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false, liveTtftMs = null, onScreenChange }: ColumnViewProps) {
   const sectionRef = useRef<HTMLElement>(null);
   const streaming = column.status === 'running' || column.status === 'queued';
   const cause = failureCause(column);
@@ -37,6 +39,7 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
   }, [actions]);
 
   const onScreen = useOnScreen(sectionRef);
+  useEffect(() => onScreenChange?.(onScreen), [onScreen, onScreenChange]);
 
   const style = width ? { flex: `0 0 ${width}px`, width } : undefined;
   return (

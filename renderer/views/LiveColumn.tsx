@@ -1,11 +1,18 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { ColumnResult } from '../../shared/domain';
 import { ColumnView } from '../components/ColumnView';
 import { copyText } from '../lib/clipboard';
-import { useApp } from '../store';
+import { useApp, useAppStore } from '../store';
 
 /** One column of the active run; subscribes to that column only, so a delta elsewhere does not re-render it. */
 export function LiveColumn({ runId, columnId }: { runId: string; columnId: string }) {
-  const column = useApp((s) => s.live[runId]?.columns[columnId]);
+  const latest = useApp((s) => s.live[runId]?.columns[columnId]);
+  const [onScreen, setOnScreen] = useState(true);
+  // A column scrolled out of view keeps showing its last frame until it is back or its status
+  // changes: 12 of 16 columns then cost nothing per streamed frame.
+  const shown = useRef<ColumnResult | undefined>(latest);
+  if (onScreen || !latest || !shown.current || shown.current.columnId !== latest.columnId || shown.current.status !== latest.status) shown.current = latest;
+  const column = shown.current;
   const liveTtftMs = useApp((s) => {
     const clock = s.live[runId]?.clocks[columnId];
     return clock && clock.firstTokenAt !== null ? clock.firstTokenAt - clock.attemptAt : null;
@@ -15,7 +22,7 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
   const retryColumn = useApp((s) => s.retryColumn);
   const setColumnWidth = useApp((s) => s.setColumnWidth);
   const setNotice = useApp((s) => s.setNotice);
-  const text = column?.text ?? '';
+  const store = useAppStore();
   const index = column?.index ?? 0;
 
   const actions = useMemo(
@@ -23,15 +30,16 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
       onStop: () => void stopColumn(columnId),
       onRetry: () => void retryColumn(columnId),
       onCopy: () =>
-        copyText(text).catch((err: unknown) => {
+        // Read at click time, so the actions stay the same object while text streams in.
+        copyText(store.getState().live[runId]?.columns[columnId]?.text ?? '').catch((err: unknown) => {
           setNotice(`copy failed: ${err instanceof Error ? err.message : String(err)}`);
           throw err;
         }),
     }),
-    [columnId, stopColumn, retryColumn, setNotice, text],
+    [runId, columnId, store, stopColumn, retryColumn, setNotice],
   );
   const onResize = useCallback((w: number | null) => setColumnWidth(index, w), [setColumnWidth, index]);
 
   if (!column) return null;
-  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow liveTtftMs={liveTtftMs} />;
+  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow liveTtftMs={liveTtftMs} onScreenChange={setOnScreen} />;
 }
