@@ -50,7 +50,7 @@ export function App({ transport, problem }: { transport: TransportKind; problem:
               aria-selected={view === t.view}
               className={`tab${view === t.view ? ' active' : ''}`}
               data-testid={`nav-${t.view}`}
-              title={`${t.label} (${mod}${t.key})`}
+              title={`${t.label} (${mod}${t.key} or Alt+${t.key})`}
               onClick={() => setView(t.view)}
             >
               {t.label}

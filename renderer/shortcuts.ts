@@ -5,7 +5,7 @@
 import type { AppStore } from './store';
 import type { View } from './store/uiSlice';
 
-const VIEWS: Record<string, View> = { '1': 'compare', '2': 'history', '3': 'providers' };
+const VIEWS: Record<string, View> = { Digit1: 'compare', Digit2: 'history', Digit3: 'providers' };
 
 export function isMac(): boolean {
   return typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -24,8 +24,10 @@ export function handleShortcut(e: KeyboardEvent, store: AppStore): boolean {
     void s.send();
     return true;
   }
-  if (mod && !e.shiftKey && !e.altKey && VIEWS[e.key]) {
-    s.setView(VIEWS[e.key]!);
+  // Browsers keep Ctrl+1..3 for their own tabs, so Alt+1..3 does the same in the headless host's page.
+  const view = VIEWS[e.code];
+  if (view && !e.shiftKey && ((mod && !e.altKey) || (e.altKey && !mod))) {
+    s.setView(view);
     return true;
   }
   if (e.key === 'Escape' && !mod) {

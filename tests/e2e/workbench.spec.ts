@@ -125,3 +125,30 @@ test('without the token the page says what to do instead of showing nothing', as
   await page.goto(host.url.replace(/#.*$/, ''));
   await expect(page.getByRole('alert').first()).toContainText('No access token');
 });
+
+test('history: rerun sends the stored prompt again; delete asks first', async ({ app: page, mock }) => {
+  mock.script('quick', { tokens: 4, tokenDelayMs: 5 });
+  await addMockProvider(page, mock);
+  await page.keyboard.press('Alt+1');
+  await pickTargets(page, ['mock:quick']);
+  await page.getByTestId('prompt-user').fill('first prompt to keep');
+  await page.getByTestId('send-button').click();
+  await expect(page.getByTestId('column')).toHaveAttribute('data-status', 'ok');
+
+  await page.keyboard.press('Alt+2');
+  const row = page.getByTestId('history-row').filter({ hasText: 'first prompt to keep' });
+  await row.click();
+  await page.getByTestId('history-rerun').click();
+  await expect(page.getByTestId('compare-view')).toBeVisible();
+  await expect(page.getByTestId('prompt-user')).toHaveValue('first prompt to keep');
+  await expect(page.getByTestId('column')).toHaveAttribute('data-status', 'ok');
+
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByTestId('history-row')).toHaveCount(2);
+  await page.getByTestId('history-row').first().click();
+  await page.getByTestId('history-delete').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(2);
+  await page.getByTestId('history-delete-confirm').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(1);
+  await expect(page.getByTestId('history-detail')).toBeHidden();
+});
