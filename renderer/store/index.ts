@@ -7,10 +7,14 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createCatalogSlice } from './catalogSlice';
 import { createCompareSlice } from './compareSlice';
+import { createEndpointsSlice } from './endpointsSlice';
 import { createHistorySlice } from './historySlice';
+import { createPreflightSlice } from './preflightSlice';
 import { createProvidersSlice } from './providersSlice';
 import { createSettingsSlice } from './settingsSlice';
+import { createSpendSlice } from './spendSlice';
 import { createUiSlice, type UiPrefs } from './uiSlice';
 import type { AppState, StoreDeps } from './types';
 
@@ -52,6 +56,10 @@ export function createAppStore(deps: StoreDeps, prefsStorage?: StateStorage): Ap
         ...createProvidersSlice(deps)(...a),
         ...createSettingsSlice(deps)(...a),
         ...createUiSlice(...a),
+        ...createCatalogSlice(deps)(...a),
+        ...createSpendSlice(deps)(...a),
+        ...createEndpointsSlice(deps)(...a),
+        ...createPreflightSlice(deps)(...a),
       }),
       {
         name: 'switchyard.ui-prefs',

@@ -1,13 +1,17 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ContractClient } from '../../shared/contract';
+import type { CatalogSlice } from './catalogSlice';
 import type { CompareSlice } from './compareSlice';
+import type { EndpointsSlice } from './endpointsSlice';
 import type { HistorySlice } from './historySlice';
+import type { PreflightSlice } from './preflightSlice';
 import type { ProvidersSlice } from './providersSlice';
 import type { SettingsSlice } from './settingsSlice';
+import type { SpendSlice } from './spendSlice';
 import type { UiSlice } from './uiSlice';
 import type { FrameScheduler } from './frames';
 
-export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice;
+export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice & CatalogSlice & SpendSlice & EndpointsSlice & PreflightSlice;
 
 /** Slices are written against the root's middleware (persist), which only the root applies. */
 export type SliceCreator<S> = StateCreator<AppState, [['zustand/persist', unknown]], [], S>;

@@ -1,6 +1,6 @@
 import type { SliceCreator } from './types';
 
-export type View = 'compare' | 'history' | 'providers';
+export type View = 'compare' | 'history' | 'providers' | 'catalog' | 'spend' | 'endpoints';
 
 /** The only renderer state that survives a reload: layout preferences, never data. */
 export interface UiPrefs {
