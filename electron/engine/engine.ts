@@ -9,7 +9,7 @@ import type { Store } from '../store';
 import { UserError, zodLine } from './errors';
 import type { KeyResolver } from './keys';
 import { EMPTY_CATALOG, resolveTarget, type CatalogLike, type ResolvedStep } from './resolve';
-import { runColumn, type ColumnDeps } from './run-column';
+import { Gate, runColumn, type ColumnDeps, type PlanMemo } from './run-column';
 import { HealthService } from './router/health';
 import { Breakers } from './router/breaker';
 import { KeyRotation } from './router/keys';
@@ -80,6 +80,8 @@ export class Engine {
   private pending = new Map<string, { runId: string; columnId: string; text: string; reasoning: string }>();
   private flushScheduled = false;
   private runsSinceCheckpoint = 0;
+  private open = true;
+  private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * Deltas are coalesced per column and delivered once per event-loop turn: one
@@ -162,20 +164,22 @@ export class Engine {
     const colControllers = new Map<string, AbortController>();
     this.emit({ type: 'run-started', runId, columns });
 
+    const memo: PlanMemo = { health: new Map() };
+    const gate = new Gate(columns.length);
     const jobs = columns.map((c) => {
       const ac = new AbortController();
       colControllers.set(c.columnId, ac);
       controller.signal.addEventListener('abort', () => ac.abort(controller.signal.reason), { once: true });
-      return this.execColumn(runId, c, prepared, prepared.steps[c.index]!, ac.signal, createdAt);
+      return this.execColumn(runId, c, prepared, prepared.steps[c.index]!, ac.signal, createdAt, memo, gate);
     });
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, createdAt, prepared.request, cols));
     this.active.set(runId, { controller, columns: colControllers, done });
     return { runId, columns, warnings, done };
   }
 
-  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number): Promise<ColumnResult> {
+  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, memo?: PlanMemo, gate?: Gate): Promise<ColumnResult> {
     const result = await runColumn(
-      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt },
+      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, memo, gate },
       { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
@@ -200,7 +204,12 @@ export class Engine {
     this.active.delete(runId);
     if (this.active.size === 0 || ++this.runsSinceCheckpoint >= 20) {
       this.runsSinceCheckpoint = 0;
-      this.store.checkpoint();
+      // When idle for a moment, not right after a run: a checkpoint may fsync for tens of ms.
+      clearTimeout(this.checkpointTimer);
+      this.checkpointTimer = setTimeout(() => {
+        if (this.open) this.store.checkpoint();
+      }, 2000);
+      this.checkpointTimer.unref?.();
     }
     const result: RunResult = { runId, createdAt, status: 'done', request, columns };
     this.emit({ type: 'run-finished', runId, result });
@@ -252,6 +261,8 @@ export class Engine {
 
   /** Cancels everything in flight and waits until it is recorded. */
   async close(): Promise<void> {
+    this.open = false;
+    clearTimeout(this.checkpointTimer);
     const runs = [...this.active.values()];
     for (const r of runs) r.controller.abort({ kind: 'cancelled', message: 'cancelled: shutting down' });
     await Promise.allSettled(runs.map((r) => r.done));

@@ -12,7 +12,7 @@ import type { KeyResolver } from './keys';
 import type { Candidate, ResolvedStep } from './resolve';
 import { applyConstraints, explainNoEndpoint } from './router/constraints';
 import { rankEndpoints } from './router/strategies';
-import type { HealthService } from './router/health';
+import type { EndpointHealth, HealthService } from './router/health';
 import { breakerKey, type Breakers } from './router/breaker';
 import { retryDelayMs } from './router/backoff';
 import { classifyFailure } from './router/classify';
@@ -54,6 +54,30 @@ export interface ColumnJob {
   promptTokens: number;
   signal: AbortSignal;
   queuedAt: number;
+  /** Shared by the columns of one run. */
+  memo?: PlanMemo;
+  /** Columns of a fan-out send their first requests together, after all of them are planned and recorded. */
+  gate?: Gate;
+}
+
+/**
+ * A start line for the columns of one fan-out. Planning and recording a column
+ * costs CPU; done column by column between sends, it would sit inside the
+ * other columns' time-to-first-token windows. Every column arrives once
+ * (having planned, recorded and been ready to send, or having finished
+ * without sending), and the first requests go out back to back.
+ */
+export class Gate {
+  private left: number;
+  private release!: () => void;
+  readonly ready = new Promise<void>((r) => (this.release = r));
+  constructor(columns: number) {
+    this.left = columns;
+    if (columns <= 0) this.release();
+  }
+  arrive() {
+    if (--this.left === 0) this.release();
+  }
 }
 
 type Final = { status: ColumnResult['status']; error: string | null; run: AttemptRun | null; cand: Candidate | null };
@@ -71,10 +95,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Facts read once per fan-out and shared by its columns (16 columns of one model need one health read). */
+export interface PlanMemo {
+  misconfigured?: Set<string>;
+  health: Map<string, EndpointHealth>;
+}
+
 /** Plans the endpoints of each chain step under the request's constraints, best first. */
-export function planSteps(job: Pick<ColumnJob, 'request' | 'promptTokens'>, steps: ResolvedStep[], deps: Pick<ColumnDeps, 'health' | 'random' | 'store'>) {
+export function planSteps(job: Pick<ColumnJob, 'request' | 'promptTokens'>, steps: ResolvedStep[], deps: Pick<ColumnDeps, 'health' | 'random' | 'store'>, memo: PlanMemo = { health: new Map() }) {
   const routing = job.request.routing;
-  const misconfigured = new Set(deps.store.routing.listMisconfigured().map((m) => m.endpointId));
+  const misconfigured = (memo.misconfigured ??= new Set(deps.store.routing.listMisconfigured().map((m) => m.endpointId)));
   const planned: Array<{ ranked: Candidate[]; refusal: string | null }> = [];
   for (const s of steps) {
     const byId = new Map(s.candidates.map((c) => [c.endpoint.id, c]));
@@ -83,8 +113,9 @@ export function planSteps(job: Pick<ColumnJob, 'request' | 'promptTokens'>, step
       routing,
       { promptTokens: job.promptTokens, maxOutputTokens: job.request.params.maxTokens ?? null },
     );
-    const health = deps.health.getMany(eligible.map((e) => e.id));
-    const ranked = rankEndpoints(eligible, routing.strategy, health, { order: routing.order, random: deps.random }).map((e) => byId.get(e.id)!);
+    const missing = eligible.map((e) => e.id).filter((id) => !memo.health.has(id));
+    if (missing.length) for (const [id, h] of deps.health.getMany(missing)) memo.health.set(id, h);
+    const ranked = rankEndpoints(eligible, routing.strategy, memo.health, { order: routing.order, random: deps.random }).map((e) => byId.get(e.id)!);
     // A misconfigured endpoint (bad key, unknown model) goes last until it succeeds again.
     ranked.sort((a, b) => Number(misconfigured.has(a.endpoint.id)) - Number(misconfigured.has(b.endpoint.id)));
     planned.push({ ranked, refusal: ranked.length ? null : explainNoEndpoint(s.step.raw, excluded) });
@@ -112,10 +143,17 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
   };
   const flusher = setInterval(flush, TEXT_FLUSH_MS);
   flusher.unref?.();
+  let arrived = false;
+  const arrive = () => {
+    if (arrived) return false;
+    arrived = true;
+    job.gate?.arrive();
+    return true;
+  };
 
   const final = await (async (): Promise<Final> => {
     if (typeof job.steps === 'string') return { status: 'error', error: job.steps, run: null, cand: null };
-    let plan = planSteps(job, job.steps, deps);
+    let plan = planSteps(job, job.steps, deps, job.memo);
     if (routing.noFallback) {
       const first = plan.find((p) => p.ranked.length);
       plan = first ? [{ ranked: first.ranked.slice(0, 1), refusal: null }] : plan.slice(0, 1);
@@ -154,13 +192,13 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
           }
           const bkey = breakerKey(cand.provider.id, keyIndex, cand.endpoint.upstreamModel);
           const attemptSeq = seq++;
-          const attemptId = store.runs.startAttempt(job.columnId, { ...record, endpointId: cand.endpoint.id, seq: attemptSeq });
-          deps.emit({ type: 'attempt-started', runId: job.runId, columnId: job.columnId, attempt: record });
-          if (sentAtHr === null) {
+          const firstSend = sentAtHr === null;
+          if (firstSend) {
             sentAtHr = performance.now();
             sentAt = record.startedAt;
-            store.runs.columnRunning(job.columnId, sentAt);
           }
+          const attemptId = store.runs.startAttempt(job.columnId, { ...record, endpointId: cand.endpoint.id, seq: attemptSeq }, firstSend);
+          deps.emit({ type: 'attempt-started', runId: job.runId, columnId: job.columnId, attempt: record });
           if (lastErrorHr !== null) deps.onSwitch?.(lastErrorHr, performance.now());
           text = '';
           reasoning = '';
@@ -168,6 +206,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
           const onColumnAbort = () => guardAbort.abort(job.signal.reason);
           job.signal.addEventListener('abort', onColumnAbort, { once: true });
           const spend = deps.budgets.watch(cand, job.promptTokens, (r) => guardAbort.abort(r));
+          if (arrive() && job.gate) await job.gate.ready;
           const gated = await deps.breakers.run(
             bkey,
             () =>
@@ -248,7 +287,10 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
       return { status: 'error', error: refusals.join('; ') || `no endpoint available for ${job.target}`, run: null, cand: null };
     }
     return last;
-  })().finally(() => clearInterval(flusher));
+  })().finally(() => {
+    clearInterval(flusher);
+    arrive();
+  });
 
   function finishRecord(r: AttemptRecord, status: AttemptRecord['status'], error: string | null, kind: ErrorKind | null) {
     r.status = status;
