@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ColumnStrip } from '../components/ColumnStrip';
 import { ModelPicker } from '../components/ModelPicker';
@@ -47,6 +48,24 @@ function PromptEditorContainer() {
   );
 }
 
+const MOUNT_BATCH = 4;
+
+/**
+ * How many of a new run's columns to mount now: a few per frame, so 16 columns
+ * do not build, style and lay out in one long task. The first batch is what
+ * fits on screen; the rest are off to the side and arrive a frame or two later.
+ */
+function useProgressiveCount(total: number, key: string | null): number {
+  const [state, setState] = useState({ key, count: MOUNT_BATCH });
+  const count = state.key === key ? state.count : MOUNT_BATCH;
+  useEffect(() => {
+    if (count >= total) return;
+    const id = requestAnimationFrame(() => setState({ key, count: count + MOUNT_BATCH }));
+    return () => cancelAnimationFrame(id);
+  }, [count, total, key]);
+  return Math.min(count, total);
+}
+
 function RunColumns() {
   const runId = useApp((s) => s.activeRunId);
   const order = useApp(useShallow((s) => (s.activeRunId ? (s.live[s.activeRunId]?.order ?? []) : [])));
@@ -63,6 +82,7 @@ function RunColumns() {
       };
     }),
   );
+  const mounted = useProgressiveCount(order.length, runId);
   if (!runId || !summary) {
     return (
       <div className="empty-state" data-testid="compare-empty">
@@ -83,9 +103,7 @@ function RunColumns() {
         {summary.failed > 0 && <span className="count-failed">{summary.failed} failed</span>}
       </div>
       <ColumnStrip count={order.length}>
-        {order.map((id) => (
-          <LiveColumn key={id} runId={runId} columnId={id} />
-        ))}
+        {order.map((id, i) => (i < mounted ? <LiveColumn key={id} runId={runId} columnId={id} /> : <div key={id} className="col col-placeholder" aria-hidden="true" />))}
       </ColumnStrip>
     </div>
   );
