@@ -1,4 +1,8 @@
 import { UserError, oneLine } from '../engine/errors';
+import type { AppContext } from '../app/context';
+
+/** Runs a command body with an opened context; the number returned is the exit code. */
+export type WithCtx = (fn: (ctx: AppContext) => Promise<number>) => Promise<void>;
 
 /** Exit codes: 0 all columns ok, 2 a column is not ok (or a check failed), 1 usage/input error. */
 export const EXIT_OK = 0;

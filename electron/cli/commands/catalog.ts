@@ -1,15 +1,13 @@
 /** `switchyard catalog list|show|refresh|import|export|override`. */
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { AppContext } from '../../app/context';
 import { parseCatalogDocument, CatalogFormatError } from '../../engine/catalog/document';
 import { refreshFromOpenRouter } from '../../engine/catalog/openrouter-refresh';
 import { parseTarget } from '../../../shared/targets';
-import { CliExit, EXIT_OK, EXIT_USAGE } from '../errors';
+import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
 import { fmtUsd, table } from '../output';
 import { num } from '../parse';
 
-type WithCtx = (fn: (ctx: AppContext) => Promise<number>) => Promise<void>;
 const perM = (v: number | null | undefined) => (v == null ? '-' : `$${v}`);
 
 export function registerCatalog(program: Command, withCtx: WithCtx) {

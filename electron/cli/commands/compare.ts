@@ -4,7 +4,7 @@ import type { ColumnResult, CompareEvent, CompareRequestInput, RunResult } from 
 import type { AppContext } from '../../app/context';
 import { COLUMN_HEADERS, columnRow, runJson, table } from '../output';
 import { collect, list, maxPrice, num, strategy } from '../parse';
-import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE } from '../errors';
+import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../errors';
 
 export interface CompareFlags {
   model?: string[];
@@ -121,7 +121,7 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
   }
 }
 
-export function registerCompare(program: Command, withCtx: (fn: (ctx: AppContext) => Promise<number>) => Promise<void>) {
+export function registerCompare(program: Command, withCtx: WithCtx) {
   const cmd = program
     .command('compare')
     .description('send one prompt to several targets at once and compare the answers')

@@ -1,11 +1,9 @@
 /** `switchyard endpoints`: this machine's own health record per endpoint. */
 import type { Command } from 'commander';
-import type { AppContext } from '../../app/context';
-import { EXIT_OK } from '../errors';
+import { EXIT_OK, type WithCtx } from '../errors';
 import { endpointsReport } from '../../app/reports';
 import { fmtMs, fmtTps, table } from '../output';
 
-type WithCtx = (fn: (ctx: AppContext) => Promise<number>) => Promise<void>;
 
 export function registerEndpoints(program: Command, withCtx: WithCtx) {
   program

@@ -1,11 +1,9 @@
 /** `switchyard history list|show`. */
 import type { Command } from 'commander';
-import type { AppContext } from '../../app/context';
-import { CliExit, EXIT_OK } from '../errors';
+import { CliExit, EXIT_OK, type WithCtx } from '../errors';
 import { COLUMN_HEADERS, columnRow, fmtDate, fmtUsd, runJson, table } from '../output';
 import { num } from '../parse';
 
-type WithCtx = (fn: (ctx: AppContext) => Promise<number>) => Promise<void>;
 
 export function registerHistory(program: Command, withCtx: WithCtx) {
   const history = program.command('history').description('runs kept in the local database');

@@ -1,13 +1,11 @@
 /** `switchyard providers add|list|remove|test`. */
 import type { Command } from 'commander';
 import { ProviderType } from '../../../shared/domain';
-import type { AppContext } from '../../app/context';
 import { parseServe } from '../../engine/providers-service';
-import { CliExit, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE } from '../errors';
+import { CliExit, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
 import { collect, } from '../parse';
 import { table } from '../output';
 
-type WithCtx = (fn: (ctx: AppContext) => Promise<number>) => Promise<void>;
 
 export function registerProviders(program: Command, withCtx: WithCtx) {
   const providers = program.command('providers').description('manage your providers and keys (keys are referenced by environment variable, never stored)');

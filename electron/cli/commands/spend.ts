@@ -1,14 +1,12 @@
 /** `switchyard budgets set|list|remove` and `switchyard spend`. */
 import type { Command } from 'commander';
-import type { AppContext } from '../../app/context';
 import type { BudgetPeriod, BudgetScope } from '../../store/spend-repo';
 import { describeBudget, periodStart } from '../../engine/budgets';
 import { newId } from '../../engine/engine';
-import { CliExit, EXIT_OK, EXIT_USAGE } from '../errors';
+import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
 import { fmtUsd, table } from '../output';
 import { num } from '../parse';
 
-type WithCtx = (fn: (ctx: AppContext) => Promise<number>) => Promise<void>;
 
 function period(v: string): BudgetPeriod {
   if (v !== 'day' && v !== 'week' && v !== 'month') throw new CliExit(`invalid --period "${v}": expected day, week or month`, EXIT_USAGE);
