@@ -28,7 +28,6 @@ export function App({ transport, problem }: { transport: TransportKind; problem:
     const disconnect = s.connectEvents();
     void s.loadSettings();
     void s.loadProviders();
-    void s.searchModels('');
     const uninstall = installShortcuts(store);
     return () => {
       disconnect();

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ModelOption } from '../../shared/contract';
 import { parseTarget, TargetSyntaxError } from '../../shared/targets';
 
@@ -37,8 +37,15 @@ export function ModelPicker({ targets, options, loading, error, onSearch, onAdd,
   const [inputError, setInputError] = useState<string | null>(null);
   const listId = useId();
 
+  // Once per distinct query: a parent passing a new callback (or re-rendering while the
+  // search is in flight) must not start the same search again.
+  const searched = useRef<string | null>(null);
   useEffect(() => {
-    const t = setTimeout(() => onSearch(query), SEARCH_DEBOUNCE_MS);
+    if (searched.current === query) return;
+    const t = setTimeout(() => {
+      searched.current = query;
+      onSearch(query);
+    }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(t);
   }, [query, onSearch]);
 

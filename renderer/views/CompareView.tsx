@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ColumnStrip } from '../components/ColumnStrip';
 import { ModelPicker } from '../components/ModelPicker';
@@ -15,7 +15,8 @@ function ModelPickerContainer() {
   const searchModels = useApp((s) => s.searchModels);
   const addTarget = useApp((s) => s.addTarget);
   const removeTarget = useApp((s) => s.removeTarget);
-  return <ModelPicker targets={targets} options={options} loading={loading} error={error} onSearch={(q) => void searchModels(q)} onAdd={addTarget} onRemove={removeTarget} />;
+  const onSearch = useCallback((q: string) => void searchModels(q), [searchModels]);
+  return <ModelPicker targets={targets} options={options} loading={loading} error={error} onSearch={onSearch} onAdd={addTarget} onRemove={removeTarget} />;
 }
 
 function PromptEditorContainer() {

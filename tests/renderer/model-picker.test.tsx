@@ -116,3 +116,44 @@ describe('model picker ordering', () => {
     expect(screen.getAllByTestId('model-option')[0]!.dataset.target).toBe('mock:good');
   });
 });
+
+describe('model picker searching', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it('searches once per query even when the parent re-renders with a new callback (no polling loop)', () => {
+    const calls: string[] = [];
+    // Like a connected parent: every search flips "loading", which re-renders it with a fresh callback.
+    function Parent() {
+      const [loading, setLoading] = useState(false);
+      return (
+        <ModelPicker
+          targets={[]}
+          options={OPTIONS}
+          loading={loading}
+          error={null}
+          onSearch={(q) => {
+            calls.push(q);
+            setLoading(true);
+            setTimeout(() => setLoading(false), 10);
+          }}
+          onAdd={() => undefined}
+          onRemove={() => undefined}
+        />
+      );
+    }
+    // Step the clock so React re-renders between timers, as it would in a browser.
+    const wait = (ms: number): void => {
+      for (let t = 0; t < ms; t += 50) act(() => vi.advanceTimersByTime(50));
+    };
+    render(<Parent />);
+    wait(2_000);
+    expect(calls).toEqual(['']);
+    fireEvent.change(input(), { target: { value: 'gpt' } });
+    wait(2_000);
+    expect(calls).toEqual(['', 'gpt']);
+  });
+});
