@@ -1,18 +1,25 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { AboutDialog } from './components/AboutDialog';
 import { Banner } from './components/Banner';
 import { installShortcuts, isMac } from './shortcuts';
 import { useApp, useAppStore } from './store';
 import type { View } from './store/uiSlice';
 import type { TransportKind } from './transport';
+import { CatalogView } from './views/CatalogView';
 import { CompareView } from './views/CompareView';
+import { EndpointsView } from './views/EndpointsView';
 import { HistoryView } from './views/HistoryView';
 import { ProvidersView } from './views/ProvidersView';
+import { SpendView } from './views/SpendView';
 
 const TABS: Array<{ view: View; label: string; key: string }> = [
   { view: 'compare', label: 'Compare', key: '1' },
   { view: 'history', label: 'History', key: '2' },
   { view: 'providers', label: 'Providers', key: '3' },
+  { view: 'catalog', label: 'Catalog', key: '4' },
+  { view: 'spend', label: 'Spend', key: '5' },
+  { view: 'endpoints', label: 'Endpoints', key: '6' },
 ];
 
 export function App({ transport, problem }: { transport: TransportKind; problem: string | null }) {
@@ -22,6 +29,7 @@ export function App({ transport, problem }: { transport: TransportKind; problem:
   );
   const setView = useApp((s) => s.setView);
   const setNotice = useApp((s) => s.setNotice);
+  const setAboutOpen = useApp((s) => s.setAboutOpen);
 
   useEffect(() => {
     const s = store.getState();
@@ -60,6 +68,9 @@ export function App({ transport, problem }: { transport: TransportKind; problem:
           {transport === 'ipc' ? 'desktop' : 'browser'}
           {version ? ` · v${version}` : ''}
         </span>
+        <button type="button" className="btn-icon topbar-about" data-testid="nav-about" onClick={() => setAboutOpen(true)}>
+          About
+        </button>
       </header>
       {problem && <Banner kind="error">{problem}</Banner>}
       {!problem && settingsError && <Banner kind="error">Cannot reach the engine: {settingsError}</Banner>}
@@ -72,7 +83,11 @@ export function App({ transport, problem }: { transport: TransportKind; problem:
         {view === 'compare' && <CompareView />}
         {view === 'history' && <HistoryView />}
         {view === 'providers' && <ProvidersView />}
+        {view === 'catalog' && <CatalogView />}
+        {view === 'spend' && <SpendView />}
+        {view === 'endpoints' && <EndpointsView />}
       </div>
+      <AboutDialog />
     </div>
   );
 }

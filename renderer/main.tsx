@@ -8,6 +8,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/column.css';
 import './styles/views.css';
+import './styles/data.css';
 import './styles/code.css';
 
 const connection = createClient();

@@ -5,7 +5,7 @@
 import type { AppStore } from './store';
 import type { View } from './store/uiSlice';
 
-const VIEWS: Record<string, View> = { Digit1: 'compare', Digit2: 'history', Digit3: 'providers' };
+const VIEWS: Record<string, View> = { Digit1: 'compare', Digit2: 'history', Digit3: 'providers', Digit4: 'catalog', Digit5: 'spend', Digit6: 'endpoints' };
 
 export function isMac(): boolean {
   return typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Draft } from '../store/draft';
 
 export interface PromptEditorProps {
@@ -11,6 +12,11 @@ export interface PromptEditorProps {
   onToggleSystem(open: boolean): void;
   onSend(): void;
   onStopAll(): void;
+  /** The pre-flight estimate, shown above Send. */
+  preflight?: ReactNode;
+  /** Why Send is disabled (a hard budget); the element with `blockedId` says so in full. */
+  blockedReason?: string | null;
+  blockedId?: string;
 }
 
 const PARAMS: Array<{ key: 'temperature' | 'maxTokens' | 'topP' | 'seed'; label: string; testId: string; placeholder: string; step: string }> = [
@@ -66,13 +72,22 @@ export function PromptEditor(p: PromptEditorProps) {
           </label>
         ))}
       </fieldset>
+      {p.preflight}
       {p.sendError && (
         <p className="field-error" role="alert" data-testid="send-error">
           {p.sendError}
         </p>
       )}
       <div className="send-row">
-        <button type="button" className="btn btn-primary" data-testid="send-button" disabled={p.sending} onClick={p.onSend} title={`Send to all models (${p.shortcut})`}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="send-button"
+          disabled={p.sending || !!p.blockedReason}
+          aria-describedby={p.blockedReason ? p.blockedId : undefined}
+          onClick={p.onSend}
+          title={p.blockedReason ? `Blocked: ${p.blockedReason}` : `Send to all models (${p.shortcut})`}
+        >
           {p.sending ? 'Sending…' : 'Send'} <kbd>{p.shortcut}</kbd>
         </button>
         <button type="button" className="btn" data-testid="stop-all" disabled={!p.running} onClick={p.onStopAll} title="Stop every column (Esc)">

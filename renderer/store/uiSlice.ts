@@ -14,7 +14,10 @@ export interface UiSlice {
   /** One-line message from the last failed action, shown until dismissed. */
   notice: string | null;
   prefs: UiPrefs;
+  /** The About dialog (version, catalog source, licences). */
+  aboutOpen: boolean;
   setView(view: View): void;
+  setAboutOpen(open: boolean): void;
   setNotice(notice: string | null): void;
   setColumnWidth(index: number, width: number | null): void;
   setSystemOpen(open: boolean): void;
@@ -27,7 +30,9 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   view: 'compare',
   notice: null,
   prefs: { columnWidths: {}, systemOpen: false },
+  aboutOpen: false,
   setView: (view) => set({ view }),
+  setAboutOpen: (aboutOpen) => set({ aboutOpen }),
   setNotice: (notice) => set({ notice }),
   setColumnWidth: (index, width) =>
     set((s) => {

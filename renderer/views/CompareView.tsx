@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ColumnStrip } from '../components/ColumnStrip';
 import { ModelPicker } from '../components/ModelPicker';
+import { PREFLIGHT_BLOCK_ID, PreflightContainer } from '../components/PreflightPanel';
 import { PromptEditor } from '../components/PromptEditor';
 import { useApp } from '../store';
 import { sendShortcutLabel } from '../shortcuts';
@@ -27,6 +28,7 @@ function PromptEditorContainer() {
       sending: s.sending,
       sendError: s.sendError,
       running: !!s.activeRunId && s.live[s.activeRunId]?.status === 'running',
+      blockedReason: s.preflight?.blockedBy ?? null,
       setDraft: s.setDraft,
       setSystemOpen: s.setSystemOpen,
       send: s.send,
@@ -45,6 +47,9 @@ function PromptEditorContainer() {
       onToggleSystem={s.setSystemOpen}
       onSend={() => void s.send()}
       onStopAll={() => void s.stopAll()}
+      preflight={<PreflightContainer />}
+      blockedReason={s.blockedReason}
+      blockedId={PREFLIGHT_BLOCK_ID}
     />
   );
 }
