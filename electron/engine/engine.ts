@@ -4,6 +4,7 @@
  * runs inside Electron's main process, the headless host and the CLI.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { CompareRequest, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
 import type { Store } from '../store';
 import { UserError, zodLine } from './errors';
@@ -160,6 +161,8 @@ export class Engine {
     const columns = prepared.request.targets.map((target, index) => ({ columnId: newId('c_'), index, target }));
     this.store.runs.createRun({ runId, createdAt, request: prepared.request, columns, pid: process.pid });
     const controller = new AbortController();
+    // One listener per column on the run's signal: 64 columns is a design point, not a leak.
+    setMaxListeners(0, controller.signal);
     opts.signal?.addEventListener('abort', () => controller.abort({ kind: 'cancelled', message: 'cancelled' }), { once: true });
     const colControllers = new Map<string, AbortController>();
     this.emit({ type: 'run-started', runId, columns });

@@ -18,6 +18,7 @@ import type { CompareEvent } from '../../shared/domain';
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const MAX_BODY = 2 * 1024 * 1024;
+const REPLAY_FRAMES = 5000;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
@@ -40,6 +41,14 @@ export interface Host {
   port: number;
   app: App;
   close(): Promise<void>;
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 export function isLoopback(host: string): boolean {
@@ -89,8 +98,14 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   const app = createApp({ dataDir: opts.dataDir, transport: 'http', env: opts.env });
   const calls = new Map<string, { domain: string; method: string; def: CallDef }>(allCalls().map((c) => [c.def.channel, c]));
   const sseClients = new Set<ServerResponse>();
+  // Recent frames with ids, so a browser that reconnects (EventSource sends Last-Event-ID) misses nothing.
+  const replay: Array<{ id: number; frame: string }> = [];
+  let lastId = 0;
   const unsubscribe = app.onEvent((e: CompareEvent) => {
-    const frame = `event: ${COMPARE_EVENT_CHANNEL}\ndata: ${JSON.stringify(e)}\n\n`;
+    const id = ++lastId;
+    const frame = `id: ${id}\nevent: ${COMPARE_EVENT_CHANNEL}\ndata: ${JSON.stringify(e)}\n\n`;
+    replay.push({ id, frame });
+    if (replay.length > REPLAY_FRAMES) replay.splice(0, replay.length - REPLAY_FRAMES);
     for (const c of sseClients) c.write(frame);
   });
 
@@ -111,6 +126,8 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
         if (url.pathname === '/api/events' && req.method === 'GET') {
           res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
           res.write(': connected\n\n');
+          const since = Number(req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? NaN);
+          if (Number.isInteger(since)) for (const r of replay) if (r.id > since) res.write(r.frame);
           sseClients.add(res);
           const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
           req.on('close', () => {
@@ -119,7 +136,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
           });
           return;
         }
-        const m = /^\/api\/rpc\/([a-z-]+:[a-z-]+)$/.exec(url.pathname);
+        const m = /^\/api\/rpc\/([a-z-]+:[a-z-]+)$/.exec(safeDecode(url.pathname));
         const call = m ? calls.get(m[1]!) : undefined;
         if (!call) return send(res, 404, { error: `no such call ${url.pathname}` });
         if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
@@ -134,7 +151,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
         }
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
-      const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+      const rel = normalize(safeDecode(url.pathname)).replace(/^([/\\])+/, '');
       let file = resolve(rendererDir, rel || 'index.html');
       if (!file.startsWith(rendererDir + sep) && file !== rendererDir) return send(res, 403, { error: 'forbidden' });
       if (!existsSync(file) || statSync(file).isDirectory()) file = join(rendererDir, 'index.html');
