@@ -89,7 +89,9 @@ export function formatPerM(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return 'unknown';
   if (v === 0) return '$0';
   if (v >= 1) return `$${v.toFixed(2)}`;
-  return `$${Number(v.toPrecision(3))}`;
+  // Cents keep two places ($0.60); smaller prices keep three significant digits ($0.075).
+  const short = Number(v.toPrecision(3));
+  return `$${short >= 0.01 && Math.round(short * 100) === short * 100 ? short.toFixed(2) : short}`;
 }
 
 /** 128000 → 128K, 1048576 → 1.05M. */

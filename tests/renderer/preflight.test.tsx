@@ -1,0 +1,184 @@
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Estimate } from '../../shared/contract';
+import { PreflightPanel } from '../../renderer/components/PreflightPanel';
+import { createAppStore, StoreContext } from '../../renderer/store';
+import { PREFLIGHT_DEBOUNCE_MS } from '../../renderer/store/preflightSlice';
+import { CompareView } from '../../renderer/views/CompareView';
+import { fakeClient, manualFrames } from './helpers';
+
+function setup() {
+  const fake = fakeClient();
+  const store = createAppStore({ client: fake.client, frames: manualFrames() }, { getItem: () => null, setItem: () => undefined, removeItem: () => undefined });
+  return { fake, store };
+}
+
+const column = (over: Partial<Estimate['columns'][number]> = {}): Estimate['columns'][number] => ({
+  target: 'openai/gpt-4o-mini',
+  endpointId: 'openai:gpt-4o-mini',
+  provider: 'openai',
+  inputTokens: 12,
+  inputCostUsd: 0.0000018,
+  maxOutputTokens: 1000,
+  maxOutputCostUsd: 0.0006,
+  jurisdiction: 'US',
+  retainsPrompts: true,
+  trainsOnData: false,
+  zdrAvailable: null,
+  error: null,
+  ...over,
+});
+
+const estimate = (over: Partial<Estimate> = {}): Estimate => ({ columns: [column()], totalMinUsd: 0.0000018, totalMaxUsd: 0.0006018, budgetWarnings: [], blockedBy: null, ...over });
+
+const BLOCK = 'refused by the daily overall budget of $0.00001: worst case $0.000602 exceeds the $0.00001 left ($0 spent this day)';
+
+describe('pre-flight slice', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it('estimates once, 300 ms after the last edit, with the draft as a request', async () => {
+    const { fake, store } = setup();
+    const est = fake.calls.compare!.estimateRun!.mockResolvedValue(estimate());
+    const s = () => store.getState();
+    s().setDraft({ prompt: 'Hello', targets: ['openai/gpt-4o-mini'] });
+    s().schedulePreflight();
+    vi.advanceTimersByTime(200);
+    s().setDraft({ prompt: 'Hello there', maxTokens: '1000' });
+    s().schedulePreflight();
+    vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS - 1);
+    expect(est).not.toHaveBeenCalled();
+    await act(async () => vi.advanceTimersByTime(1));
+    expect(est).toHaveBeenCalledTimes(1);
+    expect(est.mock.calls[0]![0]).toMatchObject({ messages: [{ role: 'user', content: 'Hello there' }], targets: ['openai/gpt-4o-mini'], params: { maxTokens: 1000 } });
+    expect(s().preflight?.totalMaxUsd).toBeCloseTo(0.0006018);
+    expect(s().preflightPending).toBe(false);
+  });
+
+  it('asks nothing without a prompt or a target, and clears an old estimate at once', async () => {
+    const { fake, store } = setup();
+    fake.calls.compare!.estimateRun!.mockResolvedValue(estimate());
+    const s = () => store.getState();
+    s().setDraft({ prompt: 'Hi', targets: [] });
+    s().schedulePreflight();
+    s().setDraft({ prompt: '   ', targets: ['a/b'] });
+    s().schedulePreflight();
+    await act(async () => vi.advanceTimersByTime(1000));
+    expect(fake.calls.compare!.estimateRun).not.toHaveBeenCalled();
+
+    s().setDraft({ prompt: 'Hi' });
+    s().schedulePreflight();
+    await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
+    expect(s().preflight).not.toBeNull();
+    s().removeTarget('a/b');
+    s().schedulePreflight();
+    expect(s().preflight).toBeNull();
+  });
+
+  it('keeps only the newest answer when replies overtake each other', async () => {
+    const { fake, store } = setup();
+    const replies: Array<(e: Estimate) => void> = [];
+    fake.calls.compare!.estimateRun!.mockImplementation(() => new Promise((r) => replies.push(r as (e: unknown) => void)));
+    const s = () => store.getState();
+    s().setDraft({ prompt: 'one', targets: ['x/y'] });
+    const first = s().runPreflight();
+    s().setDraft({ prompt: 'two' });
+    const second = s().runPreflight();
+    replies[1]!(estimate({ totalMaxUsd: 2 }));
+    await second;
+    replies[0]!(estimate({ totalMaxUsd: 1 }));
+    await first;
+    expect(s().preflight?.totalMaxUsd).toBe(2);
+  });
+
+  it('turns an estimate failure (unknown model) into one line, and a bad parameter too', async () => {
+    const { fake, store } = setup();
+    fake.calls.compare!.estimateRun!.mockRejectedValue(new Error('unknown model "nope/zzz" in target "nope/zzz": not in the catalog'));
+    const s = () => store.getState();
+    s().setDraft({ prompt: 'Hi', targets: ['nope/zzz'] });
+    await s().runPreflight();
+    expect(s().preflight).toBeNull();
+    expect(s().preflightError).toMatch(/^unknown model "nope\/zzz"/);
+    s().setDraft({ temperature: '9' });
+    await s().runPreflight();
+    expect(s().preflightError).toBe('temperature must be a number from 0 to 2');
+    expect(fake.calls.compare!.estimateRun).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('pre-flight panel', () => {
+  afterEach(cleanup);
+
+  it('shows each target with tokens, costs and data policy, unknown as unknown', () => {
+    render(<PreflightPanel estimate={estimate({ columns: [column(), column({ target: 'x:y', endpointId: 'x:y', inputCostUsd: null, maxOutputCostUsd: null, jurisdiction: null, retainsPrompts: null, trainsOnData: null })] })} error={null} pending={false} />);
+    const [a, b] = screen.getAllByTestId('preflight-column') as [HTMLElement, HTMLElement];
+    expect(a.textContent).toContain('→ openai:gpt-4o-mini');
+    expect(a.textContent).toContain('12 tok');
+    expect(a.textContent).toContain('in $0.0000018');
+    expect(a.textContent).toContain('out ≤ $0.0006');
+    expect(a.textContent).toMatch(/where US.*retains yes.*trains no.*ZDR unknown/);
+    // A direct target needs no arrow to itself.
+    expect(b.textContent).not.toContain('→');
+    expect(b.textContent).toMatch(/in unknown.*out ≤ unknown/);
+    expect(b.textContent).toMatch(/where unknown.*retains unknown.*trains unknown/);
+    expect(screen.getByTestId('preflight-total').textContent).toBe('$0.0000018 – $0.000602');
+    expect(screen.queryByTestId('preflight-blocked')).toBeNull();
+  });
+
+  it('shows budget warnings and a per-target refusal inline', () => {
+    render(<PreflightPanel estimate={estimate({ columns: [column({ error: 'no endpoint satisfies zdr' })], budgetWarnings: ['weekly overall budget of $5: $4.50 spent'] })} error={null} pending={false} />);
+    expect(screen.getByTestId('preflight-warning').textContent).toContain('weekly overall budget');
+    expect(screen.getByTestId('preflight-column').textContent).toContain('no endpoint satisfies zdr');
+  });
+});
+
+describe('compare view with the pre-flight', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it('disables Send while a hard budget blocks, naming the budget, and lifts it when the estimate clears', async () => {
+    const { fake, store } = setup();
+    fake.calls.compare!.estimateRun!.mockResolvedValue(estimate({ blockedBy: BLOCK }));
+    store.getState().setDraft({ prompt: 'Hello', targets: ['openai/gpt-4o-mini'] });
+    render(
+      <StoreContext.Provider value={store}>
+        <CompareView />
+      </StoreContext.Provider>,
+    );
+    const send = screen.getByTestId('send-button') as HTMLButtonElement;
+    expect(send.disabled).toBe(false);
+    await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
+    const blocked = screen.getByTestId('preflight-blocked');
+    expect(blocked.textContent).toContain('daily overall budget of $0.00001');
+    expect(send.disabled).toBe(true);
+    expect(send.getAttribute('aria-describedby')).toBe(blocked.id);
+    expect(send.title).toContain('daily overall budget');
+
+    fake.calls.compare!.estimateRun!.mockResolvedValue(estimate());
+    await act(async () => store.getState().setDraft({ prompt: 'Hello again' }));
+    await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
+    expect(screen.queryByTestId('preflight-blocked')).toBeNull();
+    expect(send.disabled).toBe(false);
+  });
+
+  it('an estimate error stays one line in the sidebar and the editor keeps working', async () => {
+    const { fake, store } = setup();
+    fake.calls.compare!.estimateRun!.mockRejectedValue(new Error('unknown model "nope/zzz"'));
+    store.getState().setDraft({ prompt: 'Hello', targets: ['nope/zzz'] });
+    render(
+      <StoreContext.Provider value={store}>
+        <CompareView />
+      </StoreContext.Provider>,
+    );
+    await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
+    expect(screen.getByTestId('preflight-error').textContent).toBe('unknown model "nope/zzz"');
+    expect((screen.getByTestId('send-button') as HTMLButtonElement).disabled).toBe(false);
+    expect((screen.getByTestId('prompt-user') as HTMLTextAreaElement).value).toBe('Hello');
+  });
+});
