@@ -206,11 +206,12 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
           const onColumnAbort = () => guardAbort.abort(job.signal.reason);
           job.signal.addEventListener('abort', onColumnAbort, { once: true });
           const spend = deps.budgets.watch(cand, job.promptTokens, (r) => guardAbort.abort(r));
-          if (arrive() && job.gate) await job.gate.ready;
           const gated = await deps.breakers.run(
             bkey,
-            () =>
-              runAttempt(cand, key.key, job.request, timeouts, guardAbort.signal, {
+            // The breaker's own reads happen before the start line; only the send waits on it.
+            async () => {
+              if (arrive() && job.gate) await job.gate.ready;
+              return runAttempt(cand, key.key, job.request, timeouts, guardAbort.signal, {
                 onText(d) {
                   text += d;
                   dirty = true;
@@ -222,7 +223,8 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
                   dirty = true;
                   deps.delta(job.runId, job.columnId, '', d);
                 },
-              }),
+              });
+            },
             (r) => r.outcome.status !== 'ok' && r.outcome.status !== 'cancelled' && BREAKER_KINDS.has(r.outcome.error?.kind ?? 'server'),
             { force: isLast },
           );
