@@ -128,7 +128,7 @@ export function CatalogCompare({ selected, details, providerNames, targets, onAd
         </button>
       </div>
       <div className="catalog-compare-scroll">
-        <table className="table spec-table" style={{ minWidth: 140 + selected.length * 330 }}>
+        <table className="table spec-table" style={{ minWidth: 110 + selected.length * 300 }}>
           <thead>
             <tr>
               <th className="spec-label">

@@ -22,7 +22,13 @@ const tooltip = {
   itemStyle: { color: 'var(--text)' },
   cursor: { fill: 'var(--bg-hover)' },
 };
-const usdTick = (v: number): string => formatUsd(v);
+/** Axis ticks: two significant digits are enough to read a scale, and they fit the axis. */
+export function usdTick(v: number): string {
+  if (v === 0) return '$0';
+  if (v >= 100) return `$${Math.round(v)}`;
+  const [whole, frac = ''] = Number(v.toPrecision(2)).toFixed(12).replace(/0+$/, '').split('.');
+  return `$${whole}.${frac.padEnd(2, '0')}`;
+}
 const tokensTick = (v: number): string => (v >= 1_000_000 ? `${Number((v / 1e6).toFixed(1))}M` : v >= 1000 ? `${Number((v / 1000).toFixed(1))}K` : String(v));
 const usdValue = (v: unknown): string => (typeof v === 'number' ? formatUsd(v) : String(v));
 
@@ -88,7 +94,7 @@ export function SpendCharts({ data, now }: { data: SpendData; now: number }) {
           <BarChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid {...grid} vertical={false} />
             <XAxis dataKey="key" tick={tick} tickFormatter={dayTick} stroke="var(--border-strong)" minTickGap={12} />
-            <YAxis tick={tick} tickFormatter={usdTick} width={70} stroke="var(--border-strong)" />
+            <YAxis tick={tick} tickFormatter={usdTick} width={76} stroke="var(--border-strong)" />
             <Tooltip {...tooltip} formatter={(v) => [usdValue(v), 'spend']} />
             <Bar dataKey="usd" name="spend" fill="var(--chart-1)" isAnimationActive={false} radius={[3, 3, 0, 0]} maxBarSize={40} />
           </BarChart>
@@ -117,7 +123,7 @@ export function SpendCharts({ data, now }: { data: SpendData; now: number }) {
           <BarChart data={runs} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid {...grid} vertical={false} />
             <XAxis dataKey="label" tick={tick} stroke="var(--border-strong)" minTickGap={16} />
-            <YAxis tick={tick} tickFormatter={usdTick} width={70} stroke="var(--border-strong)" />
+            <YAxis tick={tick} tickFormatter={usdTick} width={76} stroke="var(--border-strong)" />
             <Tooltip
               {...tooltip}
               labelFormatter={(_l, payload) => {
@@ -148,7 +154,7 @@ export function SpendCharts({ data, now }: { data: SpendData; now: number }) {
           <ScatterChart margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid {...grid} />
             <XAxis type="number" dataKey="x" name={axis === 'totalMs' ? 'total' : 'TTFT'} unit=" ms" tick={tick} stroke="var(--border-strong)" />
-            <YAxis type="number" dataKey="y" name="cost" tick={tick} tickFormatter={usdTick} width={70} stroke="var(--border-strong)" />
+            <YAxis type="number" dataKey="y" name="cost" tick={tick} tickFormatter={usdTick} width={76} stroke="var(--border-strong)" />
             <Tooltip {...tooltip} cursor={{ stroke: 'var(--border-strong)' }} formatter={(v, name) => (name === 'cost' ? [usdValue(v), name] : [`${String(v)} ms`, name])} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {series.map((s, i) => (

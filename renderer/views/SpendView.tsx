@@ -51,13 +51,12 @@ export function SpendView() {
       <main className="spend-main">
         <div className="spend-bar">
           <h2>Spend</h2>
-          <div className="segmented" role="radiogroup" aria-label="Period">
+          <div className="segmented" role="group" aria-label="Period">
             {SPEND_PERIODS.map((p) => (
               <button
                 key={p.value}
                 type="button"
-                role="radio"
-                aria-checked={s.period === p.value}
+                aria-pressed={s.period === p.value}
                 className={`seg${s.period === p.value ? ' active' : ''}`}
                 data-testid={`spend-period-${p.value}`}
                 onClick={() => s.setPeriod(p.value)}

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BudgetView, ProviderView, SpendEntry } from '../../shared/contract';
 import { budgetFormToArgs, BudgetsPanel } from '../../renderer/components/BudgetsPanel';
-import { topRows } from '../../renderer/components/SpendCharts';
+import { topRows, usdTick } from '../../renderer/components/SpendCharts';
 import { budgetProgress, budgetTitle, costPerRun, fillDays, formatUsd, keyRefOptions, scatterSeries, sinceFor } from '../../renderer/lib/spend';
 import { createAppStore, StoreContext } from '../../renderer/store';
 import { SpendView } from '../../renderer/views/SpendView';
@@ -103,6 +103,8 @@ describe('spend shaping', () => {
     expect(formatUsd(0.0042)).toBe('$0.0042');
     expect(formatUsd(0.00000315)).toBe('$0.00000315');
     expect(formatUsd(0)).toBe('$0');
+    // Axis ticks stay short enough for the axis.
+    expect([0, 0.000026, 0.05, 0.5, 1.5, 250].map(usdTick)).toEqual(['$0', '$0.000026', '$0.05', '$0.50', '$1.50', '$250']);
   });
 });
 
