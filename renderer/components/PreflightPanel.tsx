@@ -22,6 +22,15 @@ function Policy({ label, value, good }: { label: string; value: Fact; good: 'yes
   );
 }
 
+/** The min–max total; columns without a price make it a lower bound, and say so. */
+export function totalText(e: Estimate): string {
+  const unpriced = e.columns.filter((c) => !c.error && c.inputCostUsd === null).length;
+  const priced = e.columns.filter((c) => !c.error && c.inputCostUsd !== null).length;
+  if (unpriced > 0 && priced === 0) return 'price unknown';
+  const range = `${formatUsd(e.totalMinUsd)} – ${formatUsd(e.totalMaxUsd)}`;
+  return unpriced ? `${range} + ${unpriced} unpriced` : range;
+}
+
 /** What the fan-out would cost and where each prompt would go, before anything is sent. */
 export function PreflightPanel({ estimate, error, pending }: PreflightPanelProps) {
   if (!estimate && !error) {
@@ -37,7 +46,7 @@ export function PreflightPanel({ estimate, error, pending }: PreflightPanelProps
         <span className="field-label">Pre-flight</span>
         {estimate && (
           <span className="mono" data-testid="preflight-total" title="Input cost of every column, up to the cost if every column writes its maximum output">
-            {formatUsd(estimate.totalMinUsd)} – {formatUsd(estimate.totalMaxUsd)}
+            {totalText(estimate)}
           </span>
         )}
       </div>
@@ -74,14 +83,22 @@ export function PreflightPanel({ estimate, error, pending }: PreflightPanelProps
                         out ≤ {c.maxOutputCostUsd === null ? <span className="fact fact-unknown">unknown</span> : formatUsd(c.maxOutputCostUsd)}
                       </span>
                     </div>
-                    <div className="preflight-line">
-                      <span>
-                        <span className="muted">where</span> {c.jurisdiction ?? <span className="fact fact-unknown">unknown</span>}
-                      </span>
-                      <Policy label="retains" value={fact(c.retainsPrompts)} good="no" />
-                      <Policy label="trains" value={fact(c.trainsOnData)} good="no" />
-                      <Policy label="ZDR" value={fact(c.zdrAvailable)} good="yes" />
-                    </div>
+                    {c.jurisdiction === null && c.retainsPrompts === null && c.trainsOnData === null && c.zdrAvailable === null ? (
+                      <div className="preflight-line">
+                        <span>
+                          <span className="muted">data policy</span> <span className="fact fact-unknown">unknown</span>
+                        </span>
+                      </div>
+                    ) : (
+                      <div className="preflight-line">
+                        <span>
+                          <span className="muted">where</span> {c.jurisdiction ?? <span className="fact fact-unknown">unknown</span>}
+                        </span>
+                        <Policy label="retains" value={fact(c.retainsPrompts)} good="no" />
+                        <Policy label="trains" value={fact(c.trainsOnData)} good="no" />
+                        <Policy label="ZDR" value={fact(c.zdrAvailable)} good="yes" />
+                      </div>
+                    )}
                   </>
                 )}
               </li>

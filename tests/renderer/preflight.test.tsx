@@ -1,7 +1,7 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Estimate } from '../../shared/contract';
-import { PreflightPanel } from '../../renderer/components/PreflightPanel';
+import { PreflightPanel, totalText } from '../../renderer/components/PreflightPanel';
 import { createAppStore, StoreContext } from '../../renderer/store';
 import { PREFLIGHT_DEBOUNCE_MS } from '../../renderer/store/preflightSlice';
 import { CompareView } from '../../renderer/views/CompareView';
@@ -123,8 +123,14 @@ describe('pre-flight panel', () => {
     // A direct target needs no arrow to itself.
     expect(b.textContent).not.toContain('→');
     expect(b.textContent).toMatch(/in unknown.*out ≤ unknown/);
-    expect(b.textContent).toMatch(/where unknown.*retains unknown.*trains unknown/);
-    expect(screen.getByTestId('preflight-total').textContent).toBe('$0.0000018 – $0.000602');
+    expect(b.textContent).toContain('data policy unknown');
+    // One column has no price: the total is a lower bound and says so.
+    expect(screen.getByTestId('preflight-total').textContent).toBe('$0.0000018 – $0.000602 + 1 unpriced');
+    expect(totalText(estimate())).toBe('$0.0000018 – $0.000602');
+    expect(totalText(estimate({ columns: [column({ inputCostUsd: null, maxOutputCostUsd: null })], totalMinUsd: 0, totalMaxUsd: 0 }))).toBe('price unknown');
+    // Partly known policy: each fact on its own, unknown as unknown.
+    render(<PreflightPanel estimate={estimate({ columns: [column({ zdrAvailable: null, trainsOnData: null })] })} error={null} pending={false} />);
+    expect(screen.getAllByTestId('preflight-column')[2]!.textContent).toMatch(/where US.*retains yes.*trains unknown.*ZDR unknown/);
     expect(screen.queryByTestId('preflight-blocked')).toBeNull();
   });
 
