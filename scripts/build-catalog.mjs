@@ -2,7 +2,6 @@
 // Builds the shipped offline catalog from the models.dev snapshot.
 //   node scripts/build-catalog.mjs [path/to/models-dev.json] [--out path/to/catalog.json]
 // The output is compact JSON on purpose: it ships inside the app and is parsed at startup.
-/* global process, console */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -5,7 +5,6 @@
 //   electron/cli/index.ts -> dist/cli/switchyard.mjs    (the `switchyard` command; node_modules stay external)
 // plus the shipped catalog next to each bundle that loads it.
 // Fails loudly: a missing entry, an esbuild warning or a preload that would need more than 'electron' stops the build.
-/* global process, console, Buffer */
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

@@ -1,6 +1,5 @@
 // Recognises a better-sqlite3 binary built for the other runtime (Node vs Electron) and says
 // what to run, in one line. Side-effect free so the CLI, the host and the shell can import it.
-/* global process */
 
 const MISMATCH = /NODE_MODULE_VERSION\s+(\d+)[\s\S]*?requires\s+NODE_MODULE_VERSION\s+(\d+)/;
 

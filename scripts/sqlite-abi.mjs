@@ -7,7 +7,6 @@
 // Each binary is built once (@electron/rebuild for Electron, `npm rebuild` for Node) and cached
 // under node_modules/.cache, so later switches are a file swap. The live ABI is recorded in
 // node_modules/better-sqlite3/build/.switchyard-abi; asking for the ABI already live does nothing.
-/* global process, console */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

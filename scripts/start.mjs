@@ -5,7 +5,6 @@
 // dist/electron/main.cjs, and switches back to Node's ABI when the app exits (tests and the CLI
 // need it). Anything missing (binary, display, a native build) falls back to the headless host,
 // with the reason in one line.
-/* global process, console */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

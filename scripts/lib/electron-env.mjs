@@ -1,6 +1,5 @@
 // Where Electron can run: a downloaded binary and a display. Read from files only:
 // `require('electron')` would start a download when the binary is missing.
-/* global process */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
