@@ -1,7 +1,9 @@
+import { memo } from 'react';
 import type { AttemptRecord } from '../../shared/domain';
 import { formatMs } from '../lib/format';
 
-export function AttemptsTimeline({ attempts, fellBack }: { attempts: AttemptRecord[]; fellBack: boolean }) {
+/** Memoised: the attempts array only changes on attempt events, not on every streamed frame. */
+export const AttemptsTimeline = memo(function AttemptsTimeline({ attempts, fellBack }: { attempts: AttemptRecord[]; fellBack: boolean }) {
   if (attempts.length === 0) return null;
   const label = `${attempts.length} attempt${attempts.length === 1 ? '' : 's'}${fellBack ? ' · fell back' : ''}`;
   return (
@@ -24,4 +26,4 @@ export function AttemptsTimeline({ attempts, fellBack }: { attempts: AttemptReco
       </ol>
     </details>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { ColumnHeaderView } from '../lib/format';
 
 export interface ColumnActions {
@@ -9,7 +10,29 @@ export interface ColumnActions {
 
 const ACTIVE = new Set(['queued', 'running']);
 
-export function ColumnHeader({ index, target, view, actions, copied = false }: { index: number; target: string; view: ColumnHeaderView; actions: ColumnActions; copied?: boolean }) {
+export interface ColumnHeaderProps {
+  index: number;
+  target: string;
+  view: ColumnHeaderView;
+  actions: ColumnActions;
+  copied?: boolean;
+}
+
+function sameView(a: ColumnHeaderView, b: ColumnHeaderView): boolean {
+  for (const k of Object.keys(a) as Array<keyof ColumnHeaderView>) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * The column's view is rebuilt on every streamed frame, but its fields change a
+ * few times per answer: compared field by field, the header re-renders only then.
+ */
+export const ColumnHeader = memo(
+  ColumnHeaderImpl,
+  (a: ColumnHeaderProps, b: ColumnHeaderProps) => a.index === b.index && a.target === b.target && a.actions === b.actions && a.copied === b.copied && sameView(a.view, b.view),
+);
+
+function ColumnHeaderImpl({ index, target, view, actions, copied = false }: ColumnHeaderProps) {
   const active = ACTIVE.has(view.status);
   return (
     <header className="col-head">

@@ -1,8 +1,9 @@
-import { memo, useEffect, useState } from 'react';
-import { renderMarkdown } from '../lib/markdown';
+import { memo, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { highlightStep, renderMarkdown, warmUpJobs } from '../lib/markdown';
 import { hasLinkDefinitions, settledEnd } from '../lib/settle';
-import { nextParseDelay } from '../lib/throttle';
-import { parseQueue } from '../lib/workQueue';
+import { nextParseDelay, runWhenReallyIdle, whenIdle } from '../lib/throttle';
+import { WorkQueue } from '../lib/workQueue';
 
 /**
  * Rendered state of one reply. Settled chunks are parsed once and their DOM
@@ -19,62 +20,197 @@ export interface Rendered {
   tailLength: number;
   at: number;
   final: boolean;
+  /** The text ran ahead of the parses (by more than a slice): parse again at once, not after the throttle. */
+  more: boolean;
 }
 
+/**
+ * At most about this many characters are settled per parse, so a reply that is
+ * far ahead of its parses (a finished reply, an off-screen column shown again)
+ * catches up in small tasks, not one long one.
+ */
+export const SLICE_CHARS = 3_000;
+
 const now = (): number => performance.now();
-const EMPTY: Rendered = { chunks: [], settled: 0, tailHtml: '', tailLength: 0, at: -Infinity, final: false };
+const EMPTY: Rendered = { chunks: [], settled: 0, tailHtml: '', tailLength: 0, at: -Infinity, final: false, more: false };
 
 /** One throttled step while streaming: settle what can be settled, re-parse the rest. */
 export function streamStep(prev: Rendered, text: string): Rendered {
-  const base = text.length < prev.settled + prev.tailLength ? EMPTY : prev;
-  const end = settledEnd(text, base.settled);
+  const base = prev.final || text.length < prev.settled + prev.tailLength ? EMPTY : prev;
+  const end = settledEnd(text, base.settled, SLICE_CHARS);
   const chunks = end > base.settled ? [...base.chunks, renderMarkdown(text.slice(base.settled, end), 'final')] : base.chunks;
+  // Stopped at the slice limit: the rest stays plain text until the next step, which comes at once.
+  if (end - base.settled >= SLICE_CHARS) return { chunks, settled: end, tailHtml: '', tailLength: 0, at: now(), final: false, more: true };
   const tail = text.slice(end);
-  return { chunks, settled: end, tailHtml: tail ? renderMarkdown(tail, 'streaming') : '', tailLength: tail.length, at: now(), final: false };
+  return { chunks, settled: end, tailHtml: tail ? renderMarkdown(tail, 'streaming') : '', tailLength: tail.length, at: now(), final: false, more: false };
 }
 
-/** The finished reply: the tail settles too; a full parse only when chunks cannot be trusted. */
+/** The finished reply, a slice per step: the tail settles too; a full parse only when chunks cannot be trusted. */
 export function finalStep(prev: Rendered, text: string): Rendered {
-  const reuse = prev.chunks.length > 0 && text.length >= prev.settled && !hasLinkDefinitions(text);
-  const chunks = reuse ? [...prev.chunks] : [];
-  const from = reuse ? prev.settled : 0;
-  if (text.length > from) chunks.push(renderMarkdown(text.slice(from), 'final'));
-  return { chunks, settled: text.length, tailHtml: '', tailLength: 0, at: now(), final: true };
+  if (hasLinkDefinitions(text)) {
+    // Reference-style links resolve across the whole text: chunks parsed apart would miss them.
+    return { chunks: text ? [renderMarkdown(text, 'final')] : [], settled: text.length, tailHtml: '', tailLength: 0, at: now(), final: true, more: false };
+  }
+  const base = prev.final || text.length < prev.settled ? EMPTY : prev;
+  const end = settledEnd(text, base.settled, SLICE_CHARS);
+  if (end - base.settled >= SLICE_CHARS) {
+    return { chunks: [...base.chunks, renderMarkdown(text.slice(base.settled, end), 'final')], settled: end, tailHtml: '', tailLength: 0, at: now(), final: false, more: true };
+  }
+  const chunks = text.length > base.settled ? [...base.chunks, renderMarkdown(text.slice(base.settled), 'final')] : base.chunks;
+  return { chunks, settled: text.length, tailHtml: '', tailLength: 0, at: now(), final: true, more: false };
+}
+
+/** Parses and deferred highlighting may take this long per idle task before yielding to the next frame. */
+const IDLE_BUDGET_MS = 6;
+/** A page that never idles (a busy machine) still gets its parses, this late at most. */
+const IDLE_TIMEOUT_MS = 120;
+
+/**
+ * One queue for every column, run in the idle time between frames: 16 columns
+ * wanting a parse (or the burst of columns finishing together) become several
+ * small tasks, never one long one. A batch's state updates are committed in
+ * the same task (flushSync), so their DOM work also stays inside idle time.
+ */
+export const markdownQueue = new WorkQueue(IDLE_BUDGET_MS, {
+  now,
+  schedule: (run) => whenIdle(() => flushSync(run), IDLE_TIMEOUT_MS),
+});
+
+let warmedUp = false;
+/** Once per page: compiles the markdown pipeline and the code grammars in idle time, before the first run needs them. */
+export function warmUpMarkdown(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  runWhenReallyIdle(warmUpJobs());
+}
+
+/**
+ * A finished reply mounted at once (history, a column that finished before it
+ * was shown) parses its first slice during render while this much time is left
+ * in the current burst of mounts, so the first paint is already formatted; the
+ * rest, and any further columns, follow in idle time.
+ */
+const MOUNT_BUDGET_MS = 8;
+const mountBurst = { start: -Infinity, spent: 0 };
+function initialRender(text: string, streaming: boolean, paused: boolean): Rendered {
+  // A streaming reply's first parse waits one throttle interval: by then the column knows whether it is on screen.
+  if (streaming) return { ...EMPTY, at: now() };
+  if (!text || paused) return EMPTY;
+  const t0 = now();
+  if (t0 - mountBurst.start > 50) Object.assign(mountBurst, { start: t0, spent: 0 });
+  if (mountBurst.spent >= MOUNT_BUDGET_MS) return EMPTY;
+  const r = finalStep(EMPTY, text);
+  mountBurst.spent += now() - t0;
+  return r;
+}
+
+/**
+ * Decides when one reply is parsed next. Called after every commit (every
+ * streamed frame) but arms at most one timer per parse, and the parse itself
+ * reads the latest text when it runs, so a frame of new text costs a few
+ * comparisons, not a timer.
+ */
+class ParseSchedule {
+  text = '';
+  streaming = false;
+  paused = false;
+  r: Rendered = EMPTY;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the pending parse is due; Infinity when none is pending. */
+  private due = Infinity;
+
+  constructor(private readonly commit: (r: Rendered) => void) {}
+
+  update(text: string, streaming: boolean, paused: boolean, r: Rendered): void {
+    this.text = text;
+    this.streaming = streaming;
+    this.paused = paused;
+    this.r = r;
+    // Nobody sees a paused (off-screen) reply: it catches up in slices when it is shown again.
+    if (paused) return;
+    const delay = this.delay();
+    if (delay === Infinity || now() + delay >= this.due) return;
+    this.clearTimer();
+    this.due = now() + delay;
+    const enqueue = (): void => {
+      this.timer = null;
+      markdownQueue.request(this, () => this.run());
+    };
+    if (delay > 0) this.timer = setTimeout(enqueue, delay);
+    else enqueue();
+  }
+
+  dispose(): void {
+    this.clearTimer();
+    this.due = Infinity;
+    markdownQueue.cancel(this);
+  }
+
+  private delay(): number {
+    const { text, r } = this;
+    if (!this.streaming) return r.final && r.settled === text.length ? Infinity : 0;
+    if (r.final || r.more) return 0;
+    return nextParseDelay(text.length, r.settled + r.tailLength, r.at, now());
+  }
+
+  private run(): void {
+    this.due = Infinity;
+    if (this.paused || this.delay() === Infinity) return;
+    this.r = this.streaming ? streamStep(this.r, this.text) : finalStep(this.r, this.text);
+    this.commit(this.r);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
 }
 
 /**
  * Markdown that re-parses on a throttle while a reply streams (lib/throttle)
- * and shows the not-yet-parsed tail as plain text meanwhile.
+ * and shows the not-yet-parsed tail as plain text meanwhile. Big code blocks
+ * and auto-detected ones are highlighted after the parse, a slice per idle
+ * task (lib/markdown `highlightStep`).
+ *
+ * `paused` (the column is out of view): no parsing, and the text on the page
+ * stays as it was, so off-screen columns finishing together do not lay out
+ * their whole replies in one frame; it catches up once shown.
  */
-export const Markdown = memo(function Markdown({ text, streaming, paused = false }: { text: string; streaming: boolean; paused?: boolean }) {
-  const [r, setR] = useState<Rendered>(() => (streaming ? EMPTY : finalStep(EMPTY, text)));
-  const [key] = useState(() => ({}));
+export const Markdown = memo(function Markdown({ text: latest, streaming, paused = false }: { text: string; streaming: boolean; paused?: boolean }) {
+  const shown = useRef(latest);
+  if (!paused) shown.current = latest;
+  const text = shown.current;
+  const [r, setR] = useState<Rendered>(() => initialRender(text, streaming, paused));
+  const [schedule] = useState(() => new ParseSchedule(setR));
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => () => schedule.dispose(), [schedule]);
+  // After every commit: cheap unless a parse is due.
+  useEffect(() => schedule.update(text, streaming, paused, r));
 
   useEffect(() => {
-    // Nobody sees a paused (off-screen) reply: it catches up in one parse when it is shown again.
-    if (paused) return;
-    const base = r.final ? EMPTY : r;
-    if (!streaming && r.final && r.settled === text.length) return;
-    const delay = streaming ? nextParseDelay(text.length, r.final ? -1 : r.settled + r.tailLength, r.at, now()) : 0;
-    if (delay === Infinity) return;
-    const run = streaming ? () => setR(streamStep(base, text)) : () => setR(finalStep(base, text));
-    // Parses go through the shared queue, never straight into this commit: see lib/workQueue.
-    const timer = delay > 0 ? setTimeout(() => parseQueue.request(key, run), delay) : null;
-    if (!timer) parseQueue.request(key, run);
-    return () => {
-      if (timer) clearTimeout(timer);
-      parseQueue.cancel(key);
-    };
-  }, [text, streaming, paused, r, key]);
+    const root = ref.current;
+    if (paused || !root) return;
+    for (const code of root.querySelectorAll<HTMLElement>('.md-chunk code[data-highlight]')) {
+      const step = (): void => {
+        // Off screen again: it is picked up once shown (this effect runs on `paused`).
+        if (!schedule.paused && highlightStep(code)) markdownQueue.request(code, step);
+      };
+      markdownQueue.request(code, step);
+    }
+  }, [r.chunks, paused, schedule]);
 
   const covered = r.settled + r.tailLength;
   const plain = text.length > covered ? text.slice(covered) : '';
+  // The plain-text tail continues right under the last parsed block (code.css drops that block's bottom margin).
+  const open = plain ? ' md-chunk--open' : '';
+  const last = r.chunks.length - 1;
   return (
-    <div className="md" data-testid="column-text">
+    <div className="md" data-testid="column-text" ref={ref}>
       {r.chunks.map((html, i) => (
-        <div key={i} className="md-chunk" dangerouslySetInnerHTML={{ __html: html }} />
+        <div key={i} className={`md-chunk${i === last && !r.tailHtml ? open : ''}`} dangerouslySetInnerHTML={{ __html: html }} />
       ))}
-      {r.tailHtml && <div className="md-chunk" dangerouslySetInnerHTML={{ __html: r.tailHtml }} />}
+      {r.tailHtml && <div className={`md-chunk${open}`} dangerouslySetInnerHTML={{ __html: r.tailHtml }} />}
       {plain && <span className="md-tail">{plain}</span>}
     </div>
   );

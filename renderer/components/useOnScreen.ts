@@ -1,19 +1,27 @@
 import { useEffect, useState, type RefObject } from 'react';
 
 /**
- * Whether the browser is rendering an element with `content-visibility: auto`
- * (columns scrolled out of the strip are skipped). Work whose only purpose is
- * what the reader sees (markdown parsing, scroll-follow, which would force a
- * skipped column to lay out) waits until it is on screen again.
+ * Whether a column is in the strip's view. Work whose only purpose is what the
+ * reader sees (markdown parsing, per-frame text updates) waits until it is on
+ * screen again.
+ *
+ * An IntersectionObserver, not content-visibility's state event: Chromium keeps
+ * rendering `content-visibility: auto` columns up to 150% of a viewport away,
+ * so seven off-screen columns of sixteen would count as shown; and that event
+ * bubbles, so a markdown chunk scrolling out of a column's own view (chunks are
+ * `content-visibility: auto` too) would freeze a column that is in plain view.
  */
 export function useOnScreen(ref: RefObject<HTMLElement | null>): boolean {
   const [onScreen, setOnScreen] = useState(true);
   useEffect(() => {
     const el = ref.current;
-    if (!el) return;
-    const onChange = (e: Event): void => setOnScreen(!(e as Event & { skipped?: boolean }).skipped);
-    el.addEventListener('contentvisibilityautostatechange', onChange);
-    return () => el.removeEventListener('contentvisibilityautostatechange', onChange);
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver((entries) => {
+      const last = entries[entries.length - 1];
+      if (last) setOnScreen(last.isIntersecting);
+    });
+    io.observe(el);
+    return () => io.disconnect();
   }, [ref]);
   return onScreen;
 }

@@ -5,9 +5,12 @@
  * or be code, which depends on what came before).
  *
  * Scans only from `from`, which must itself be such a boundary (or 0), so the
- * cost per call is the unsettled tail, not the whole reply.
+ * cost per call is the unsettled tail, not the whole reply. With `limit`, stops
+ * at the first boundary at least that far from `from`, so a reply that has run
+ * far ahead of its parses (an off-screen column shown again, a finished reply)
+ * is settled in slices of about `limit` characters, one small parse each.
  */
-export function settledEnd(text: string, from: number): number {
+export function settledEnd(text: string, from: number, limit = Infinity): number {
   let fence: { ch: string; len: number } | null = null;
   let prevBlank = false;
   let end = from;
@@ -16,7 +19,10 @@ export function settledEnd(text: string, from: number): number {
     const nl = text.indexOf('\n', i);
     const line = nl < 0 ? text.slice(i) : text.slice(i, nl);
     const first = text[i];
-    if (!fence && prevBlank && i > from && first !== undefined && first !== ' ' && first !== '\t' && first !== '\n' && first !== '\r') end = i;
+    if (!fence && prevBlank && i > from && first !== undefined && first !== ' ' && first !== '\t' && first !== '\n' && first !== '\r') {
+      end = i;
+      if (end - from >= limit) break;
+    }
     if (nl < 0) break; // the last line is still arriving: it cannot open or close a fence yet
     const marker = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
     if (marker) {

@@ -17,3 +17,35 @@ export function nextParseDelay(length: number, parsedLength: number, lastParseAt
   if (length < parsedLength) return 0;
   return Math.max(0, lastParseAt + parseIntervalMs(length) - now);
 }
+
+type IdleWindow = typeof globalThis & {
+  requestIdleCallback?: (cb: (deadline: { timeRemaining(): number; didTimeout: boolean }) => void, opts?: { timeout: number }) => number;
+};
+
+/**
+ * Runs `run` in the page's next idle period (after a frame is done, before the
+ * next one is due), or after `timeoutMs` when the page never idles, so parses
+ * fill the gaps between frames instead of delaying them. Without
+ * requestIdleCallback (tests, old engines), a plain next task.
+ */
+export function whenIdle(run: () => void, timeoutMs: number): void {
+  const ric = (globalThis as IdleWindow).requestIdleCallback;
+  if (ric) ric(() => run(), { timeout: timeoutMs });
+  else setTimeout(run, 0);
+}
+
+/**
+ * Runs `jobs` one per long idle period (at least `minIdleMs` free, which
+ * Chromium only grants when no frame is being drawn), so warm-up work never
+ * competes with a stream. Does nothing without requestIdleCallback.
+ */
+export function runWhenReallyIdle(jobs: Array<() => void>, minIdleMs = 40): void {
+  const ric = (globalThis as IdleWindow).requestIdleCallback;
+  if (!ric) return;
+  const queue = [...jobs];
+  const step = (deadline: { timeRemaining(): number }): void => {
+    if (deadline.timeRemaining() >= minIdleMs) queue.shift()?.();
+    if (queue.length > 0) ric(step);
+  };
+  ric(step);
+}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ColumnStrip } from '../components/ColumnStrip';
+import { warmUpMarkdown } from '../components/Markdown';
 import { ModelPicker } from '../components/ModelPicker';
 import { PREFLIGHT_BLOCK_ID, PreflightContainer } from '../components/PreflightPanel';
 import { PromptEditor } from '../components/PromptEditor';
@@ -54,7 +55,7 @@ function PromptEditorContainer() {
   );
 }
 
-const MOUNT_BATCH = 4;
+const MOUNT_BATCH = 2;
 
 /**
  * How many of a new run's columns to mount now: a few per frame, so 16 columns
@@ -116,6 +117,7 @@ function RunColumns() {
 }
 
 export function CompareView() {
+  useEffect(warmUpMarkdown, []);
   return (
     <div className="compare" data-testid="compare-view">
       <aside className="compare-side" aria-label="Prompt and models">

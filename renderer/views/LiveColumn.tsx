@@ -2,17 +2,26 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type { ColumnResult } from '../../shared/domain';
 import { ColumnView } from '../components/ColumnView';
 import { copyText } from '../lib/clipboard';
-import { useApp, useAppStore } from '../store';
+import { useApp, useAppStore, type AppState } from '../store';
 
 /** One column of the active run; subscribes to that column only, so a delta elsewhere does not re-render it. */
 export function LiveColumn({ runId, columnId }: { runId: string; columnId: string }) {
-  const latest = useApp((s) => s.live[runId]?.columns[columnId]);
   const [onScreen, setOnScreen] = useState(true);
   // A column scrolled out of view keeps showing its last frame until it is back or its status
-  // changes: 12 of 16 columns then cost nothing per streamed frame.
-  const shown = useRef<ColumnResult | undefined>(latest);
-  if (onScreen || !latest || !shown.current || shown.current.columnId !== latest.columnId || shown.current.status !== latest.status) shown.current = latest;
-  const column = shown.current;
+  // changes. The selector itself returns the frozen column, so the store's per-frame update
+  // does not even re-render 12 of 16 columns.
+  const shown = useRef<ColumnResult | undefined>(undefined);
+  const column = useApp(
+    useCallback(
+      (s: AppState) => {
+        const latest = s.live[runId]?.columns[columnId];
+        const prev = shown.current;
+        return !onScreen && latest && prev && prev.columnId === latest.columnId && prev.status === latest.status ? prev : latest;
+      },
+      [runId, columnId, onScreen],
+    ),
+  );
+  shown.current = column;
   const liveTtftMs = useApp((s) => {
     const clock = s.live[runId]?.clocks[columnId];
     return clock && clock.firstTokenAt !== null ? clock.firstTokenAt - clock.attemptAt : null;

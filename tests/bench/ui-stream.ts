@@ -7,10 +7,10 @@
  * The mock runs in a child process so its pacing does not share the host's
  * event loop; the host runs here; the page runs in Chromium.
  */
-import { chromium } from '@playwright/test';
+import { chromium, type CDPSession } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type Host } from '../../electron/host/server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
@@ -21,7 +21,15 @@ export interface UiStreamBench {
   p95FrameMs: number;
   longTasksOver50ms: number;
   maxLongTaskMs: number;
+  /** When each long task started (ms after Send) and how long it took: start-up, steady streaming, or the finish. */
+  longTasks: Array<{ atMs: number; ms: number }>;
   frames: number;
+  /** CPU time of the page's main thread during the stream, and what Chromium files it under. */
+  mainThreadCpuMs: number;
+  scriptMs: number;
+  styleAndLayoutMs: number;
+  /** How busy the whole machine was during the stream (all processes, all cores), 0..100. */
+  machineBusyPct: number;
   note: string;
 }
 
@@ -73,6 +81,34 @@ const ALL_DONE = `(() => {
   return cols.length === ${COLUMNS} && [...cols].every((c) => !['queued', 'running'].includes(c.getAttribute('data-status')));
 })()`;
 
+const SCROLL_THROUGH = `(async () => {
+  const cols = [...document.querySelectorAll('[data-testid="column"]')];
+  for (const c of cols) {
+    c.scrollIntoView({ block: 'nearest', inline: 'start' });
+    await new Promise((r) => setTimeout(r, 150));
+  }
+})()`;
+
+/** Enough to see what each main-thread task spent on script, style, layout and paint; the CPU profile alone files rendering under "(program)". */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing', 'v8.execute'];
+
+/** Idle and total CPU time over all cores since boot: two readings give how busy the machine was in between. */
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const c of cpus()) {
+    idle += c.times.idle;
+    total += c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq;
+  }
+  return { idle, total };
+}
+
+type Metrics = Record<string, number>;
+async function pageMetrics(cdp: CDPSession): Promise<Metrics> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : 0;
@@ -104,16 +140,24 @@ export async function benchUiStream(): Promise<UiStreamBench> {
     const idle = (await page.evaluate(PROBE_STOP)) as { frames: number[] };
     const idleDeltas = idle.frames.slice(1).map((t, i) => t - idle.frames[i]!);
 
+    // Wall-clock frame times on a shared machine mix our work with everyone else's: the page's own
+    // CPU time (Chromium's Performance metrics) and the machine's load say which one moved.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     // UI_BENCH_PROFILE=file.cpuprofile records a CPU profile of the page during the stream (open it in DevTools).
     const profilePath = process.env.UI_BENCH_PROFILE;
-    const cdp = profilePath ? await page.context().newCDPSession(page) : null;
-    if (cdp) {
+    if (profilePath) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    // UI_BENCH_TRACE=file.json records a Chrome trace (style, layout, paint, scripting per task) instead.
+    const tracePath = process.env.UI_BENCH_TRACE;
+    if (tracePath) await browser.startTracing(page, { path: tracePath, categories: TRACE_CATEGORIES });
     const start = (await page.evaluate(PROBE_START)) as number;
     const t0 = Date.now();
     const cpu0 = process.cpuUsage();
+    const machine0 = cpuTimes();
+    const metrics0 = await pageMetrics(cdp);
     await page.getByTestId('send-button').click();
     // Polled from here: waitForFunction would eval a string in the page, which the CSP (rightly) refuses.
     for (const deadline = Date.now() + 120_000; !((await page.evaluate(ALL_DONE)) as boolean); ) {
@@ -125,27 +169,42 @@ export async function benchUiStream(): Promise<UiStreamBench> {
     const cpu = process.cpuUsage(cpu0);
     const hostCpuPct = Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100);
     const probe = (await page.evaluate(PROBE_STOP)) as { end: number; frames: number[]; longTasks: Array<[number, number]> };
-    if (cdp && profilePath) {
+    const metrics1 = await pageMetrics(cdp);
+    const machine1 = cpuTimes();
+    const spent = (name: string): number => Math.round(((metrics1[name] ?? 0) - (metrics0[name] ?? 0)) * 1000);
+    const machineBusyPct = Math.round((1 - (machine1.idle - machine0.idle) / Math.max(1, machine1.total - machine0.total)) * 100);
+    if (tracePath) await browser.stopTracing();
+    if (profilePath) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(profilePath, JSON.stringify(profile));
     }
     const failed = await page.locator('[data-testid="column"]:not([data-status="ok"])').count();
+    // Off-screen columns render nothing new until they are shown: scroll every one into view (after
+    // the measurement) so the count below is what a reader would find, not what was skipped.
+    await page.evaluate(SCROLL_THROUGH);
     const chars = await page.locator('[data-testid="column-text"]').evaluateAll((els) => els.reduce((n, el) => n + (el.textContent ?? '').length, 0));
 
     const frames = probe.frames.filter((t) => t >= start && t <= probe.end);
     const deltas = frames.slice(1).map((t, i) => t - frames[i]!);
-    const longTasks = probe.longTasks.filter(([t]) => t >= start && t <= probe.end).map(([, d]) => d);
+    const inRun = probe.longTasks.filter(([t]) => t >= start && t <= probe.end);
+    const longTasks = inRun.map(([, d]) => d);
     const load = loadavg()[0]!.toFixed(1);
     return {
       framesOver16ms: deltas.filter((d) => d > SLOW_FRAME_MS).length,
       p95FrameMs: pct(deltas, 95),
       longTasksOver50ms: longTasks.filter((d) => d > 50).length,
       maxLongTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+      longTasks: inRun.filter(([, d]) => d > 50).map(([t, d]) => ({ atMs: Math.round(t - start), ms: Math.round(d) })),
       frames: deltas.length,
+      mainThreadCpuMs: spent('ThreadTime'),
+      scriptMs: spent('ScriptDuration'),
+      styleAndLayoutMs: spent('RecalcStyleDuration') + spent('LayoutDuration'),
+      machineBusyPct,
       note:
         `${COLUMNS} columns x ${TOKENS} tokens at ${1000 / TOKEN_DELAY_MS} tok/s each, ${Math.round(wallMs / 100) / 10} s wall, ` +
-        `${chars} chars rendered, ${failed} column(s) not ok, host process CPU ${hostCpuPct}% of a core, median frame ${pct(deltas, 50).toFixed(1)} ms, ` +
-        `idle-page p95 frame ${pct(idleDeltas, 95).toFixed(1)} ms, ${browser.version()} (--disable-gpu), load average ${load} on this machine`,
+        `${chars} chars rendered (every column scrolled into view after the run), ${failed} column(s) not ok, host process CPU ${hostCpuPct}% of a core, median frame ${pct(deltas, 50).toFixed(1)} ms, ` +
+        `idle-page p95 frame ${pct(idleDeltas, 95).toFixed(1)} ms, page main thread ${spent('ThreadTime')} ms CPU (renderer process ${spent('ProcessTime')} ms), machine ${machineBusyPct}% busy (${cpus().length} cores), ` +
+        `${browser.version()} (--disable-gpu), load average ${load} on this machine`,
     };
   } finally {
     await browser.close();

@@ -1,7 +1,7 @@
 import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Markdown } from '../../renderer/components/Markdown';
-import { renderMarkdown } from '../../renderer/lib/markdown';
+import { Markdown, SLICE_CHARS } from '../../renderer/components/Markdown';
+import { HIGHLIGHT_SLICE, highlightStep, INLINE_HIGHLIGHT_LIMIT, renderMarkdown } from '../../renderer/lib/markdown';
 import { hasLinkDefinitions, settledEnd } from '../../renderer/lib/settle';
 import { nextParseDelay, parseIntervalMs } from '../../renderer/lib/throttle';
 
@@ -29,6 +29,31 @@ describe('markdown throttle', () => {
   });
 });
 
+describe('deferred highlighting', () => {
+  it('highlights a marked block one slice per step, the rest staying escaped text', () => {
+    const code = Array.from({ length: 80 }, (_, i) => `let x${i} = "<b>${i}</b>";`).join('\n');
+    const host = document.createElement('div');
+    host.innerHTML = renderMarkdown(`\`\`\`ts\n${code}\n\`\`\`\n`, 'final');
+    document.body.append(host);
+    const el = host.querySelector('code') as HTMLElement;
+    expect(el.dataset.highlight).toBe('ts');
+    let steps = 0;
+    let highlighted = 0;
+    while (highlightStep(el)) {
+      steps++;
+      const now = el.querySelectorAll('.hljs-keyword').length;
+      expect(now).toBeGreaterThan(highlighted);
+      expect(now).toBeLessThan(80);
+      highlighted = now;
+    }
+    expect(steps).toBeGreaterThanOrEqual(Math.floor(code.length / HIGHLIGHT_SLICE));
+    expect(el.querySelectorAll('.hljs-keyword')).toHaveLength(80);
+    expect(el.textContent).toBe(code);
+    expect(el.querySelector('b')).toBeNull();
+    host.remove();
+  });
+});
+
 describe('settled boundary', () => {
   it('cuts before a block that follows a blank line', () => {
     const t = 'para one\n\npara two\n\nthird';
@@ -47,6 +72,19 @@ describe('settled boundary', () => {
     expect(settledEnd(tilde, 0)).toBe(tilde.indexOf('~~~~'));
   });
 
+  it('with a limit, stops at the first boundary that far on, so a long text settles in slices', () => {
+    const para = (i: number): string => `paragraph ${i} ${'x'.repeat(40)}\n\n`;
+    const t = Array.from({ length: 20 }, (_, i) => para(i)).join('') + 'tail';
+    const unlimited = settledEnd(t, 0);
+    expect(unlimited).toBe(t.indexOf('tail'));
+    const first = settledEnd(t, 0, 200);
+    expect(first).toBeGreaterThanOrEqual(200);
+    expect(first).toBeLessThan(200 + para(0).length);
+    expect(t.slice(first).startsWith('paragraph')).toBe(true);
+    // A limit beyond the last boundary changes nothing.
+    expect(settledEnd(t, first, 100_000)).toBe(unlimited);
+  });
+
   it('does not cut before an indented line (a list item may go on)', () => {
     expect(settledEnd('- item\n\n  more of the item\n', 0)).toBe(0);
   });
@@ -57,11 +95,22 @@ describe('settled boundary', () => {
   });
 });
 
-/** Runs the parse queue's pending task (parses never run inside the commit that asked for them). */
+/**
+ * Runs the parse queue's pending task (parses never run inside the commit that asked for them).
+ * 1 ms: fake timers push a 0 ms timer set from inside another timer to 1 ms.
+ */
 function flush(): void {
   act(() => {
-    vi.advanceTimersByTime(0);
+    vi.advanceTimersByTime(1);
   });
+}
+
+/** A streaming reply's first parse waits one interval (the column learns meanwhile whether it is on screen). */
+function firstParse(): void {
+  act(() => {
+    vi.advanceTimersByTime(parseIntervalMs(0));
+  });
+  flush();
 }
 
 describe('<Markdown>', () => {
@@ -70,6 +119,10 @@ describe('<Markdown>', () => {
     vi.mocked(renderMarkdown).mockClear();
   });
   afterEach(() => {
+    // The parse queue is shared by every column: leave nothing queued on a fake timer for the next test.
+    act(() => {
+      vi.runAllTimers();
+    });
     cleanup();
     vi.useRealTimers();
   });
@@ -77,6 +130,8 @@ describe('<Markdown>', () => {
   it('while streaming, parses at most once per interval and shows the unparsed tail as text', () => {
     const { container, rerender } = render(<Markdown text="**a**" streaming />);
     flush();
+    expect(renderMarkdown).not.toHaveBeenCalled();
+    firstParse();
     expect(renderMarkdown).toHaveBeenCalledTimes(1);
     expect(container.querySelector('strong')?.textContent).toBe('a');
 
@@ -104,7 +159,7 @@ describe('<Markdown>', () => {
   it('parses a settled paragraph once and keeps its DOM while the reply grows', () => {
     let text = 'First **settled** paragraph.\n\nSecond';
     const { container, rerender } = render(<Markdown text={text} streaming />);
-    flush();
+    firstParse();
     const first = container.querySelector('.md-chunk');
     expect(first?.querySelector('strong')?.textContent).toBe('settled');
     for (let i = 0; i < 5; i++) {
@@ -142,28 +197,105 @@ describe('<Markdown>', () => {
     flush();
     expect(container.querySelector('a')?.getAttribute('href')).toBe('https://example.com/docs');
   });
+  it('arms one timer per parse, not one per frame of new text', () => {
+    let text = 'start';
+    const { rerender } = render(<Markdown text={text} streaming />);
+    firstParse();
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    for (let i = 0; i < 10; i++) {
+      text += ` w${i}`;
+      act(() => {
+        rerender(<Markdown text={text} streaming />);
+        vi.advanceTimersByTime(2);
+      });
+    }
+    // The first frame of new text arms the next parse; the nine after it find it armed.
+    expect(setTimer).toHaveBeenCalledTimes(1);
+    setTimer.mockRestore();
+  });
+
+  it('parses a long finished reply in slices, one small task each', () => {
+    const src = Array.from({ length: 60 }, (_, i) => `Paragraph **${i}** ${'word '.repeat(40)}\n`).join('\n');
+    const { container } = render(<Markdown text={src} streaming={false} />);
+    // The first slice is parsed for the first paint; the rest follows a slice per task.
+    const afterMount = vi.mocked(renderMarkdown).mock.calls.length;
+    expect(afterMount).toBe(1);
+    let tasks = 0;
+    while (container.querySelector('.md-tail') && tasks < 50) {
+      flush();
+      tasks++;
+    }
+    expect(tasks).toBeGreaterThan(2);
+    for (const [part] of vi.mocked(renderMarkdown).mock.calls) expect(part.length).toBeLessThan(SLICE_CHARS + 300);
+    expect(container.querySelectorAll('strong')).toHaveLength(60);
+    expect(container.textContent).toContain('Paragraph 59');
+  });
+
+  it('leaves big and unnamed code blocks out of the parse, then highlights them in later tasks', () => {
+    const line = (i: number): string => `const v${i}: string = "<img src=x onerror=alert(${i})>";\n`;
+    const code = Array.from({ length: 60 }, (_, i) => line(i)).join('');
+    expect(code.length).toBeGreaterThan(INLINE_HIGHLIGHT_LIMIT);
+    const src = `Code:\n\n\`\`\`ts\n${code}\`\`\`\n\nAnd:\n\n\`\`\`\ndef f(x):\n    return x + 1\n\`\`\`\n`;
+    const { container, rerender } = render(<Markdown text="Code:" streaming />);
+    act(() => {
+      rerender(<Markdown text={src} streaming={false} />);
+    });
+    flush();
+    // What the parse produced: both blocks as plain, marked text.
+    const html = vi.mocked(renderMarkdown).mock.results.map((r) => String(r.value)).join('');
+    expect(html).toContain('data-highlight="ts"');
+    expect(html).toContain('data-highlight="auto"');
+    expect(html).not.toContain('hljs-keyword');
+    for (let i = 0; i < 20 && container.querySelector('[data-highlight]'); i++) flush();
+    const [ts, py] = [...container.querySelectorAll('pre code')] as HTMLElement[];
+    expect(container.querySelector('[data-highlight]')).toBeNull();
+    expect(ts!.querySelectorAll('.hljs-keyword')).toHaveLength(60);
+    expect(ts!.textContent).toBe(code.replace(/\n$/, ''));
+    expect(container.querySelector('img')).toBeNull();
+    expect(py!.className).toContain('language-python');
+    expect(py!.querySelector('.hljs-keyword')?.textContent).toBe('def');
+  });
+
   // Sanitising is checked in Chromium (tests/e2e): happy-dom's HTML parser does not model what DOMPurify relies on.
 });
 
 describe('<Markdown paused>', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => {
+    act(() => {
+      vi.runAllTimers();
+    });
     cleanup();
     vi.useRealTimers();
   });
 
-  it('does no parsing while off screen and catches up when shown', () => {
+  it('does no parsing and no DOM updates while off screen, and catches up when shown', () => {
     vi.mocked(renderMarkdown).mockClear();
     const { container, rerender } = render(<Markdown text="**x**" streaming paused />);
     rerender(<Markdown text="**x** and more" streaming paused />);
     expect(renderMarkdown).not.toHaveBeenCalled();
-    expect(container.textContent).toBe('**x** and more');
+    expect(container.textContent).toBe('**x**');
     rerender(<Markdown text="**x** and more" streaming paused />);
     flush();
     expect(renderMarkdown).not.toHaveBeenCalled();
     rerender(<Markdown text="**x** and more" streaming paused={false} />);
-    flush();
+    expect(container.textContent).toBe('**x** and more');
+    firstParse();
     expect(renderMarkdown).toHaveBeenCalledTimes(1);
     expect(container.querySelector('strong')?.textContent).toBe('x');
+  });
+
+  it('a reply that finishes off screen is not parsed until it is shown, then in slices', () => {
+    vi.mocked(renderMarkdown).mockClear();
+    const long = Array.from({ length: 40 }, (_, i) => `Para **${i}** ${'word '.repeat(40)}\n`).join('\n');
+    const { container, rerender } = render(<Markdown text="Para" streaming paused />);
+    rerender(<Markdown text={long} streaming={false} paused />);
+    flush();
+    expect(renderMarkdown).not.toHaveBeenCalled();
+    expect(container.textContent).toBe('Para');
+    rerender(<Markdown text={long} streaming={false} paused={false} />);
+    for (let i = 0; i < 20 && container.querySelector('.md-tail'); i++) flush();
+    expect(vi.mocked(renderMarkdown).mock.calls.length).toBeGreaterThan(1);
+    expect(container.querySelectorAll('strong')).toHaveLength(40);
   });
 });
