@@ -21,6 +21,10 @@ function ModelPickerContainer() {
   return <ModelPicker targets={targets} options={options} loading={loading} error={error} onSearch={onSearch} onAdd={addTarget} onRemove={removeTarget} />;
 }
 
+// One element for good: the editor re-renders when sending or running flips (a run's first and
+// last frames, already the busiest), and a fresh element would re-render the pre-flight panel too.
+const PREFLIGHT = <PreflightContainer />;
+
 function PromptEditorContainer() {
   const s = useApp(
     useShallow((s) => ({
@@ -48,7 +52,7 @@ function PromptEditorContainer() {
       onToggleSystem={s.setSystemOpen}
       onSend={() => void s.send()}
       onStopAll={() => void s.stopAll()}
-      preflight={<PreflightContainer />}
+      preflight={PREFLIGHT}
       blockedReason={s.blockedReason}
       blockedId={PREFLIGHT_BLOCK_ID}
     />
