@@ -21,6 +21,8 @@ export interface UiStreamBench {
   p95FrameMs: number;
   longTasksOver50ms: number;
   maxLongTaskMs: number;
+  /** The longest time the text of a column in view did not change while its reply streamed in (a frozen column makes smooth frames meaningless). */
+  maxVisibleStaleMs: number;
   /** When each long task started (ms after Send) and how long it took: start-up, steady streaming, or the finish. */
   longTasks: Array<{ atMs: number; ms: number }>;
   frames: number;
@@ -67,6 +69,22 @@ const PROBE_START = `(() => {
   requestAnimationFrame(loop);
   s.observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) s.longTasks.push([e.startTime, e.duration]); });
   s.observer.observe({ type: 'longtask' });
+  // When each column's reply last changed on the page: smooth frames prove nothing if the text stops moving.
+  s.changes = new Map();
+  s.mutations = new MutationObserver((records) => {
+    const t = performance.now();
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const text = el && el.closest('[data-testid="column-text"]');
+      const col = text && text.closest('[data-testid="column"]');
+      if (!col) continue;
+      const id = col.getAttribute('data-column-id');
+      const times = s.changes.get(id) || [];
+      if (times[times.length - 1] !== t) times.push(t);
+      s.changes.set(id, times);
+    }
+  });
+  s.mutations.observe(document.body, { subtree: true, childList: true, characterData: true });
   globalThis.__uiBench = s;
   return performance.now();
 })()`;
@@ -74,7 +92,16 @@ const PROBE_STOP = `(() => {
   const s = globalThis.__uiBench;
   s.running = false;
   s.observer.disconnect();
-  return { end: performance.now(), frames: s.frames, longTasks: s.longTasks };
+  s.mutations.disconnect();
+  // The longest pause between changes of a column in view while its reply streamed in.
+  let stale = 0;
+  for (const col of document.querySelectorAll('[data-testid="column"]')) {
+    const r = col.getBoundingClientRect();
+    if (r.right <= 0 || r.left >= innerWidth) continue;
+    const times = s.changes.get(col.getAttribute('data-column-id')) || [];
+    for (let i = 1; i < times.length; i++) stale = Math.max(stale, times[i] - times[i - 1]);
+  }
+  return { end: performance.now(), frames: s.frames, longTasks: s.longTasks, stale };
 })()`;
 const ALL_DONE = `(() => {
   const cols = document.querySelectorAll('[data-testid="column"]');
@@ -168,7 +195,7 @@ export async function benchUiStream(): Promise<UiStreamBench> {
     // The host (engine + SSE) runs in this process and competes with Chromium for the same cores.
     const cpu = process.cpuUsage(cpu0);
     const hostCpuPct = Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100);
-    const probe = (await page.evaluate(PROBE_STOP)) as { end: number; frames: number[]; longTasks: Array<[number, number]> };
+    const probe = (await page.evaluate(PROBE_STOP)) as { end: number; frames: number[]; longTasks: Array<[number, number]>; stale: number };
     const metrics1 = await pageMetrics(cdp);
     const machine1 = cpuTimes();
     const spent = (name: string): number => Math.round(((metrics1[name] ?? 0) - (metrics0[name] ?? 0)) * 1000);
@@ -194,6 +221,7 @@ export async function benchUiStream(): Promise<UiStreamBench> {
       p95FrameMs: pct(deltas, 95),
       longTasksOver50ms: longTasks.filter((d) => d > 50).length,
       maxLongTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+      maxVisibleStaleMs: Math.round(probe.stale),
       longTasks: inRun.filter(([, d]) => d > 50).map(([t, d]) => ({ atMs: Math.round(t - start), ms: Math.round(d) })),
       frames: deltas.length,
       mainThreadCpuMs: spent('ThreadTime'),
@@ -202,7 +230,7 @@ export async function benchUiStream(): Promise<UiStreamBench> {
       machineBusyPct,
       note:
         `${COLUMNS} columns x ${TOKENS} tokens at ${1000 / TOKEN_DELAY_MS} tok/s each, ${Math.round(wallMs / 100) / 10} s wall, ` +
-        `${chars} chars rendered (every column scrolled into view after the run), ${failed} column(s) not ok, host process CPU ${hostCpuPct}% of a core, median frame ${pct(deltas, 50).toFixed(1)} ms, ` +
+        `${chars} chars rendered (every column scrolled into view after the run), columns in view updated at least every ${Math.round(probe.stale)} ms, ${failed} column(s) not ok, host process CPU ${hostCpuPct}% of a core, median frame ${pct(deltas, 50).toFixed(1)} ms, ` +
         `idle-page p95 frame ${pct(idleDeltas, 95).toFixed(1)} ms, page main thread ${spent('ThreadTime')} ms CPU (renderer process ${spent('ProcessTime')} ms), machine ${machineBusyPct}% busy (${cpus().length} cores), ` +
         `${browser.version()} (--disable-gpu), load average ${load} on this machine`,
     };
