@@ -60,8 +60,13 @@ export function finalStep(prev: Rendered, text: string): Rendered {
   return { chunks, settled: text.length, tailHtml: '', tailLength: 0, at: now(), final: true, more: false };
 }
 
-/** Parses and deferred highlighting may take this long per idle task before yielding to the next frame. */
-const IDLE_BUDGET_MS = 6;
+/**
+ * Parses and deferred highlighting start in an idle period with at least
+ * IDLE_MIN_MS left and stop after IDLE_BUDGET_MS, so a batch (and the DOM work
+ * it leaves for the next frame) fits beside that frame's own work.
+ */
+const IDLE_MIN_MS = 5;
+const IDLE_BUDGET_MS = 4;
 /** A page that never idles (a busy machine) still gets its parses, this late at most. */
 const IDLE_TIMEOUT_MS = 120;
 
@@ -73,7 +78,7 @@ const IDLE_TIMEOUT_MS = 120;
  */
 export const markdownQueue = new WorkQueue(IDLE_BUDGET_MS, {
   now,
-  schedule: (run) => whenIdle(() => flushSync(run), IDLE_TIMEOUT_MS),
+  schedule: (run) => whenIdle(() => flushSync(run), IDLE_TIMEOUT_MS, IDLE_MIN_MS),
 });
 
 let warmedUp = false;

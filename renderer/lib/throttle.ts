@@ -23,15 +23,24 @@ type IdleWindow = typeof globalThis & {
 };
 
 /**
- * Runs `run` in the page's next idle period (after a frame is done, before the
- * next one is due), or after `timeoutMs` when the page never idles, so parses
- * fill the gaps between frames instead of delaying them. Without
- * requestIdleCallback (tests, old engines), a plain next task.
+ * Runs `run` in the page's next idle period with at least `minIdleMs` left
+ * (after a frame is done, well before the next one is due), or after
+ * `timeoutMs` when the page never idles that long, so parses fill the gaps
+ * between frames instead of delaying them. Without requestIdleCallback
+ * (tests, old engines), a plain next task.
  */
-export function whenIdle(run: () => void, timeoutMs: number): void {
+export function whenIdle(run: () => void, timeoutMs: number, minIdleMs = 0): void {
   const ric = (globalThis as IdleWindow).requestIdleCallback;
-  if (ric) ric(() => run(), { timeout: timeoutMs });
-  else setTimeout(run, 0);
+  if (!ric) {
+    setTimeout(run, 0);
+    return;
+  }
+  const latest = performance.now() + timeoutMs;
+  const attempt = (deadline: { timeRemaining(): number; didTimeout: boolean }): void => {
+    if (deadline.didTimeout || deadline.timeRemaining() >= minIdleMs) run();
+    else ric(attempt, { timeout: Math.max(0, latest - performance.now()) });
+  };
+  ric(attempt, { timeout: timeoutMs });
 }
 
 /**

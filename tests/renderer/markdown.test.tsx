@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Markdown, SLICE_CHARS } from '../../renderer/components/Markdown';
 import { HIGHLIGHT_SLICE, highlightStep, INLINE_HIGHLIGHT_LIMIT, renderMarkdown } from '../../renderer/lib/markdown';
 import { hasLinkDefinitions, settledEnd } from '../../renderer/lib/settle';
-import { nextParseDelay, parseIntervalMs } from '../../renderer/lib/throttle';
+import { nextParseDelay, parseIntervalMs, runWhenReallyIdle, whenIdle } from '../../renderer/lib/throttle';
 
 vi.mock('../../renderer/lib/markdown', async (orig) => {
   const real = await orig<typeof import('../../renderer/lib/markdown')>();
@@ -51,6 +51,51 @@ describe('deferred highlighting', () => {
     expect(el.textContent).toBe(code);
     expect(el.querySelector('b')).toBeNull();
     host.remove();
+  });
+});
+
+describe('idle scheduling', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  function fakeIdle() {
+    const pending: Array<{ cb: (d: { timeRemaining(): number; didTimeout: boolean }) => void; timeout: number | undefined }> = [];
+    vi.stubGlobal('requestIdleCallback', (cb: (d: { timeRemaining(): number; didTimeout: boolean }) => void, opts?: { timeout: number }) => {
+      pending.push({ cb, timeout: opts?.timeout });
+      return pending.length;
+    });
+    const idle = (remaining: number, didTimeout = false): void => pending.shift()!.cb({ timeRemaining: () => remaining, didTimeout });
+    return { pending, idle };
+  }
+
+  it('waits for an idle period long enough to do something, or for the timeout', () => {
+    const { pending, idle } = fakeIdle();
+    const run = vi.fn();
+    whenIdle(run, 100, 5);
+    expect(pending[0]!.timeout).toBe(100);
+    idle(2);
+    expect(run).not.toHaveBeenCalled();
+    // Asked again, and the timeout still counts from the first request.
+    expect(pending).toHaveLength(1);
+    expect(pending[0]!.timeout).toBeLessThanOrEqual(100);
+    idle(8);
+    expect(run).toHaveBeenCalledOnce();
+    whenIdle(run, 100, 5);
+    idle(0, true);
+    expect(run).toHaveBeenCalledTimes(2);
+  });
+
+  it('runs warm-up jobs one per long idle period only', () => {
+    const { pending, idle } = fakeIdle();
+    const jobs = [vi.fn(), vi.fn()];
+    runWhenReallyIdle(jobs, 40);
+    idle(10);
+    expect(jobs[0]).not.toHaveBeenCalled();
+    idle(45);
+    expect(jobs[0]).toHaveBeenCalledOnce();
+    expect(jobs[1]).not.toHaveBeenCalled();
+    idle(49);
+    expect(jobs[1]).toHaveBeenCalledOnce();
+    expect(pending).toHaveLength(0);
   });
 });
 
