@@ -207,16 +207,29 @@ export const Markdown = memo(function Markdown({ text: latest, streaming, paused
 
   const covered = r.settled + r.tailLength;
   const plain = text.length > covered ? text.slice(covered) : '';
-  // The plain-text tail continues right under the last parsed block (code.css drops that block's bottom margin).
-  const open = plain ? ' md-chunk--open' : '';
-  const last = r.chunks.length - 1;
   return (
     <div className="md" data-testid="column-text" ref={ref}>
-      {r.chunks.map((html, i) => (
-        <div key={i} className={`md-chunk${i === last && !r.tailHtml ? open : ''}`} dangerouslySetInnerHTML={{ __html: html }} />
-      ))}
-      {r.tailHtml && <div className={`md-chunk${open}`} dangerouslySetInnerHTML={{ __html: r.tailHtml }} />}
+      <Parsed chunks={r.chunks} tailHtml={r.tailHtml} open={!!plain} />
       {plain && <span className="md-tail">{plain}</span>}
     </div>
+  );
+});
+
+/**
+ * The parsed blocks, apart from the plain tail: a streamed frame only adds to
+ * the tail, so this list (dozens of chunks in a long reply) is not even diffed
+ * between parses.
+ */
+const Parsed = memo(function Parsed({ chunks, tailHtml, open }: { chunks: string[]; tailHtml: string; open: boolean }) {
+  // The plain-text tail continues right under the last parsed block (code.css drops that block's bottom margin).
+  const openClass = open ? ' md-chunk--open' : '';
+  const last = chunks.length - 1;
+  return (
+    <>
+      {chunks.map((html, i) => (
+        <div key={i} className={`md-chunk${i === last && !tailHtml ? openClass : ''}`} dangerouslySetInnerHTML={{ __html: html }} />
+      ))}
+      {tailHtml && <div className={`md-chunk${openClass}`} dangerouslySetInnerHTML={{ __html: tailHtml }} />}
+    </>
   );
 });
