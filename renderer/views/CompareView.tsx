@@ -59,12 +59,14 @@ function PromptEditorContainer() {
   );
 }
 
-const MOUNT_BATCH = 2;
+const MOUNT_BATCH = 1;
 
 /**
- * How many of a new run's columns to mount now: a few per frame, so 16 columns
- * do not build, style and lay out in one long task. The first batch is what
- * fits on screen; the rest are off to the side and arrive a frame or two later.
+ * How many of a new run's columns to mount now: one per frame, so 16 columns
+ * do not build, style and lay out in one long task, and each frame of a run's
+ * start (which also takes the first tokens of every column) stays light. The
+ * columns on screen arrive within the first few frames; the rest are off to
+ * the side.
  */
 function useProgressiveCount(total: number, key: string | null): number {
   const [state, setState] = useState({ key, count: MOUNT_BATCH });
