@@ -264,6 +264,7 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let readError: unknown = null;
+  let ended = false;
   let atLineBreak = true;
   try {
     while (!state.stop) {
@@ -275,6 +276,7 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
         break;
       }
       if (chunk.done) {
+        ended = true;
         // Dispatch a last event whose blank line never came; a cut-off line stays unparsed.
         const rest = decoder.decode();
         if (rest) parser.feed(rest);
@@ -290,8 +292,9 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
       }
     }
   } finally {
-    // Releases the socket when we stop early; a no-op after a clean end.
-    reader.cancel().catch(() => undefined);
+    // Releases the socket when we stop early. Not after a clean end: there undici would still
+    // build an AbortError (a DOMException with its stack) per stream for nothing.
+    if (!ended) reader.cancel().catch(() => undefined);
   }
 
   if (state.error) return finish('error', res.status, state.error);
