@@ -25,10 +25,11 @@ async function section(key: string, fn: () => Promise<void>) {
 
 await section('engine', async () => {
   for (const streams of [1, 16]) {
-    const r = await benchStreams(streams, 500, streams === 1 ? 15 : 9);
+    // 16 concurrent TTFTs swing by several ms from round to round here: enough rounds to resolve the 1 ms target.
+    const r = await benchStreams(streams, 500, streams === 1 ? 15 : 41);
     results[`engine_${streams}`] = r;
     rows.push({ name: `engine vs raw fetch, ${streams} stream(s) x 500 tokens: wall`, value: `${f(r.wallRatio)}x (${f(r.engineWallMs, 1)} vs ${f(r.rawWallMs, 1)} ms)`, target: streams === 16 ? '<= 1.20x' : '', pass: streams === 16 ? r.wallRatio <= 1.2 : null });
-    rows.push({ name: `engine vs raw fetch, ${streams} stream(s): TTFT median added`, value: `${f(r.ttftAddedMs)} ms (${f(r.engineTtftMedianMs)} vs ${f(r.rawTtftMedianMs)} ms)`, target: '<= 1 ms', pass: r.ttftAddedMs <= 1 });
+    rows.push({ name: `engine vs raw fetch, ${streams} stream(s): TTFT median added`, value: `${f(r.ttftAddedMs)} ms paired per round (pooled ${f(r.pooledTtftAddedMs)} ms: ${f(r.engineTtftMedianMs)} vs ${f(r.rawTtftMedianMs)} ms)`, target: '<= 1 ms', pass: r.ttftAddedMs <= 1 });
   }
 });
 
