@@ -113,8 +113,11 @@ for (const dir of ['dist/electron/data', 'dist/cli/data']) {
   mkdirSync(at(dir), { recursive: true });
   copyFileSync(CATALOG, join(at(dir), 'catalog.json'));
 }
-// tokens.ts starts its worker from a file beside the module that loads it.
-for (const dir of ['dist/electron', 'dist/cli']) copyFileSync(at('electron/engine/token-worker.mjs'), join(at(dir), 'token-worker.mjs'));
+// tokens.ts and the store's checkpointer start their workers from files beside the module that loads them.
+for (const dir of ['dist/electron', 'dist/cli']) {
+  copyFileSync(at('electron/engine/token-worker.mjs'), join(at(dir), 'token-worker.mjs'));
+  copyFileSync(at('electron/store/checkpoint-worker.mjs'), join(at(dir), 'checkpoint-worker.mjs'));
+}
 
 for (const b of builds) {
   for (const [file, { bytes }] of Object.entries(b.value.metafile.outputs)) {

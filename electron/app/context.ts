@@ -3,7 +3,7 @@
  * keys, catalog, engine, services. Built the same way by the CLI, the
  * headless host and the desktop app.
  */
-import { openStore, defaultDataDir, type Store } from '../store';
+import { openStore, defaultDataDir, type Store, type StoreOptions } from '../store';
 import { Engine, type EngineOptions } from '../engine/engine';
 import { KeyResolver, type KeyVault } from '../engine/keys';
 import { ProvidersService } from '../engine/providers-service';
@@ -14,6 +14,7 @@ export interface AppContextOptions {
   env?: NodeJS.ProcessEnv;
   vault?: KeyVault | null;
   hooks?: EngineOptions['hooks'];
+  store?: StoreOptions;
 }
 
 export interface AppContext {
@@ -30,7 +31,7 @@ export interface AppContext {
 export function openAppContext(opts: AppContextOptions = {}): AppContext {
   const env = opts.env ?? process.env;
   const dataDir = opts.dataDir ?? defaultDataDir(env);
-  const store = openStore(dataDir);
+  const store = openStore(dataDir, opts.store);
   const vault = opts.vault ?? null;
   const keys = new KeyResolver(env, store.secrets, vault);
   const catalog = loadCatalog(dataDir, store);

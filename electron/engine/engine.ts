@@ -39,6 +39,10 @@ interface ActiveRun {
   done: Promise<RunResult>;
 }
 
+/** A 16-column run adds about 1 MB to the WAL: a checkpoint at least this often keeps it to a few MB. */
+const CHECKPOINT_EVERY_RUNS = 8;
+const CHECKPOINT_IDLE_MS = 2000;
+
 export function newId(prefix: string): string {
   // Time-ordered so ids sort like their creation; random suffix for uniqueness across processes.
   return `${prefix}${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
@@ -205,18 +209,31 @@ export class Engine {
   private finishRun(runId: string, createdAt: number, request: CompareRequest, columns: ColumnResult[]): RunResult {
     this.store.runs.finishRun(runId, Date.now());
     this.active.delete(runId);
-    if (this.active.size === 0 || ++this.runsSinceCheckpoint >= 20) {
-      this.runsSinceCheckpoint = 0;
-      // When idle for a moment, not right after a run: a checkpoint may fsync for tens of ms.
-      clearTimeout(this.checkpointTimer);
-      this.checkpointTimer = setTimeout(() => {
-        if (this.open) this.store.checkpoint();
-      }, 2000);
-      this.checkpointTimer.unref?.();
-    }
+    this.maintainWal();
     const result: RunResult = { runId, createdAt, status: 'done', request, columns };
     this.emit({ type: 'run-finished', runId, result });
     return result;
+  }
+
+  /**
+   * Keeps the WAL small. Off the engine's thread a checkpoint costs streams
+   * nothing, so it runs every few runs whatever is in flight; the idle one
+   * catches the runs since. Without a worker, checkpoints run here, and only
+   * once nothing has streamed for a moment (one may fsync for tens of ms).
+   */
+  private maintainWal(): void {
+    clearTimeout(this.checkpointTimer);
+    if (++this.runsSinceCheckpoint >= CHECKPOINT_EVERY_RUNS && this.store.checkpointOffThread()) {
+      this.runsSinceCheckpoint = 0;
+      return;
+    }
+    if (this.active.size > 0) return;
+    this.checkpointTimer = setTimeout(() => {
+      if (!this.open) return;
+      this.runsSinceCheckpoint = 0;
+      if (!this.store.checkpointOffThread()) this.store.checkpoint();
+    }, CHECKPOINT_IDLE_MS);
+    this.checkpointTimer.unref?.();
   }
 
   async compare(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal } = {}): Promise<RunResult> {

@@ -26,6 +26,8 @@ export function openDatabase(file: string): DB {
   // Checkpoints fsync the main file and can stall for tens of ms on a busy disk; the
   // engine runs them between runs (Store.checkpoint) instead of in the middle of streams.
   db.pragma('wal_autocheckpoint = 0');
+  // Once a checkpoint has caught up, the WAL restarts from its beginning; a file that grew past this is cut back then.
+  db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
   try {
     migrate(db);
   } catch (err) {

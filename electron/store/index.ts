@@ -1,5 +1,6 @@
 /** Opens the store of a data directory: one connection, migrated, with crash recovery done. */
 import { databaseFile } from './paths';
+import { OffThreadCheckpointer } from './checkpointer';
 import { openDatabase, type DB } from './db';
 import { createProvidersRepo } from './providers-repo';
 import { createRunsRepo } from './runs-repo';
@@ -20,7 +21,13 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-export function createStore(db: DB) {
+export interface StoreOptions {
+  /** Past this many bytes of WAL a checkpoint also truncates it (checkpointer.ts). */
+  walTruncateAboveBytes?: number;
+}
+
+export function createStore(db: DB, opts: StoreOptions = {}) {
+  const checkpointer = new OffThreadCheckpointer(db.memory ? ':memory:' : db.name, { truncateAboveBytes: opts.walTruncateAboveBytes });
   return {
     db,
     runs: createRunsRepo(db),
@@ -30,16 +37,21 @@ export function createStore(db: DB) {
     routing: createRoutingRepo(db),
     catalog: createCatalogRepo(db),
     spend: createSpendRepo(db),
-    /** Folds the WAL back into the database file; called when no stream is running. */
+    /** Folds the WAL back into the database file on this thread (about 1 ms per MB of WAL): only while nothing streams. */
     checkpoint: () => db.pragma('wal_checkpoint(PASSIVE)'),
-    close: () => db.close(),
+    /** The same on a worker thread, never blocking this one; null when no worker can run. */
+    checkpointOffThread: () => checkpointer.request(),
+    close: () => {
+      checkpointer.close();
+      db.close();
+    },
   };
 }
 export type Store = ReturnType<typeof createStore>;
 
-export function openStore(dataDirOrMemory: string, opts: { recover?: boolean; now?: () => number } = {}): Store {
+export function openStore(dataDirOrMemory: string, opts: StoreOptions & { recover?: boolean; now?: () => number } = {}): Store {
   const file = dataDirOrMemory === ':memory:' ? ':memory:' : databaseFile(dataDirOrMemory);
-  const store = createStore(openDatabase(file));
+  const store = createStore(openDatabase(file), opts);
   if (opts.recover !== false) store.runs.recoverInterrupted(isProcessAlive, (opts.now ?? Date.now)());
   return store;
 }

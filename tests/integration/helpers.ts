@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { openAppContext, type AppContext } from '../../electron/app/context';
 import { Engine } from '../../electron/engine/engine';
+import type { StoreOptions } from '../../electron/store';
 import { userCatalogPath } from '../../electron/engine/catalog/load';
 import type { ColumnResult, CompareEvent, CompareRequestInput, Price, ProviderType, RunResult } from '../../shared/domain';
 import type { MockProviders, MockRequestRecord } from '../mocks/provider-server';
@@ -41,6 +42,7 @@ export interface WorkbenchOptions {
   /** Load the shipped catalog (about half a second); otherwise the data directory gets an empty one. */
   shippedCatalog?: boolean;
   random?: () => number;
+  store?: StoreOptions;
 }
 
 const EMPTY_CATALOG_DOC = { asOf: '2025-01-01', source: 'integration tests', license: 'none', providers: [], models: [], endpoints: [], overrides: [] };
@@ -52,7 +54,7 @@ export function openWorkbench(opts: WorkbenchOptions = {}): Workbench {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-it-'));
   // A user catalog in the data directory wins over the shipped one (see catalog/load.ts).
   if (!opts.shippedCatalog) writeFileSync(userCatalogPath(dir), JSON.stringify(EMPTY_CATALOG_DOC));
-  const ctx = openAppContext({ dataDir: dir, env: { ...opts.env } });
+  const ctx = openAppContext({ dataDir: dir, env: { ...opts.env }, store: opts.store });
   const engine = opts.random ? new Engine({ store: ctx.store, keys: ctx.keys, catalog: ctx.catalog, random: opts.random }) : ctx.engine;
   const wb: Workbench = {
     dir,

@@ -6,11 +6,13 @@
  * import.meta, data-file paths, a handler the wiring missed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OffThreadCheckpointer } from '../../../electron/store/checkpointer';
+import { openDatabase } from '../../../electron/store/db';
 import { allCalls } from '../../../shared/contract';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -106,5 +108,32 @@ describe('dist/electron/main.cjs under a fake electron', () => {
 
   it('closes the engine and quits', () => {
     expect(lines.some((l) => l.quit === true)).toBe(true);
+  });
+});
+
+describe('workers beside the bundles', () => {
+  // The store and the tokenizer start them from files next to the module that loads them.
+  it.each(['dist/electron', 'dist/cli'])('%s/checkpoint-worker.mjs checkpoints a WAL database from there', async (dir) => {
+    const tmp = mkdtempSync(join(tmpdir(), 'switchyard-bundle-wal-'));
+    const file = join(tmp, 'switchyard.db');
+    const db = openDatabase(file);
+    const ckpt = new OffThreadCheckpointer(file, { workerFile: join(repo, dir, 'checkpoint-worker.mjs'), log: () => undefined });
+    try {
+      db.exec('CREATE TABLE t (x TEXT)');
+      db.prepare('INSERT INTO t VALUES (?)').run('x'.repeat(10_000));
+      expect(ckpt.available).toBe(true);
+      const r = await ckpt.request();
+      expect(r).toMatchObject({ busy: 0 });
+      expect(r!.checkpointed).toBe(r!.log);
+      expect(r!.log).toBeGreaterThan(0);
+    } finally {
+      ckpt.close();
+      db.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['dist/electron', 'dist/cli'])('%s/token-worker.mjs is there', (dir) => {
+    expect(existsSync(join(repo, dir, 'token-worker.mjs'))).toBe(true);
   });
 });

@@ -1,0 +1,50 @@
+/**
+ * Back-to-back runs never leave the engine idle for the idle checkpoint, so
+ * the WAL is checkpointed off the engine's thread every few runs and cut back
+ * once it passes the limit: it stays bounded instead of growing with history.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { startMockProviders, type MockProviders } from '../mocks/provider-server';
+import { addProvider, ask, closeWorkbenches, openWorkbench } from './helpers';
+
+let mock: MockProviders;
+beforeAll(async () => {
+  mock = await startMockProviders();
+});
+afterAll(async () => {
+  await closeWorkbenches();
+  await mock.close();
+});
+afterEach(closeWorkbenches);
+
+const LIMIT = 256 * 1024;
+const RUNS = 40;
+
+it('keeps the WAL bounded under back-to-back runs, with every run intact', async () => {
+  const wb = openWorkbench({ store: { walTruncateAboveBytes: LIMIT } });
+  await addProvider(wb, { id: 'm', baseUrl: mock.baseUrls.openai });
+  const wal = join(wb.dir, 'switchyard.db-wal');
+  const targets = Array.from({ length: 6 }, (_, i) => `m:wal-${i}`);
+  for (let i = 0; i < 6; i++) mock.script(`wal-${i}`, { tokens: 200 });
+
+  const sizes: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await wb.engine.compare(ask(targets));
+    expect(r.columns.every((c) => c.status === 'ok')).toBe(true);
+    sizes.push(statSync(wal).size);
+  }
+  // Without checkpoints the WAL only grows: the last run's size would be RUNS times the first's.
+  const perRun = sizes[0]!;
+  expect(perRun).toBeGreaterThan(0);
+  expect(sizes[RUNS - 1]! * 1.0).toBeLessThan(perRun * RUNS * 0.5);
+  // It was cut back at least once (a checkpoint that truncates), not merely slowed.
+  expect(sizes.some((s, i) => i > 0 && s < sizes[i - 1]!)).toBe(true);
+  // Bounded by the limit plus the runs that fit between two checkpoints (every 8 runs), with slack for timing.
+  expect(Math.max(...sizes)).toBeLessThan(LIMIT + perRun * 16);
+
+  const db = wb.ctx.store.db;
+  expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  expect(wb.ctx.store.runs.listRuns({ limit: 100, offset: 0 })).toHaveLength(RUNS);
+});
