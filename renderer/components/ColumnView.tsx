@@ -5,6 +5,7 @@ import { AttemptsTimeline } from './AttemptsTimeline';
 import { ColumnHeader, type ColumnActions } from './ColumnHeader';
 import { Markdown } from './Markdown';
 import { ColumnResizer } from './ColumnResizer';
+import { useFollow } from './useFollow';
 import { useOnScreen } from './useOnScreen';
 
 export interface ColumnViewProps {
@@ -39,6 +40,9 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
   }, [actions]);
 
   const onScreen = useOnScreen(sectionRef);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const innerRef = useRef<HTMLDivElement>(null);
+  useFollow(bodyRef, innerRef, follow);
   useEffect(() => onScreenChange?.(onScreen), [onScreen, onScreenChange]);
 
   const style = width ? { flex: `0 0 ${width}px`, width } : undefined;
@@ -54,10 +58,8 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
     >
       <ColumnHeader index={column.index} target={column.target} view={columnHeader(column, liveTtftMs)} actions={shownActions} copied={copied} />
       <AttemptsTimeline attempts={column.attempts} fellBack={column.fellBack} />
-      {/* Following is pure CSS (a column-reverse scroller stays pinned to its end and keeps the
-          reader's place once scrolled up): no per-frame layout reads while 16 columns stream. */}
-      <div className={`col-body${follow ? ' col-body--follow' : ''}`} data-testid="column-body" tabIndex={0}>
-        <div className="col-body-inner">
+      <div className="col-body" data-testid="column-body" tabIndex={0} ref={bodyRef}>
+        <div className="col-body-inner" ref={innerRef}>
           {failed && cause && (
             <div className={`col-error${column.status === 'error' ? '' : ' col-error-soft'}`} role="alert" data-testid="column-error">
               {cause}
