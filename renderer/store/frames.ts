@@ -1,7 +1,8 @@
 /**
  * Buffers streamed events and hands them over once per animation frame, so a
  * burst of deltas (16 columns x 100 tokens/s) costs one store update and one
- * React commit per frame instead of one per token.
+ * React commit per frame instead of one per token. Under a wide fan-out, once
+ * every two frames (see STREAMING_FRAMES_PER_COMMIT in compareSlice).
  */
 export interface FrameScheduler {
   request(cb: () => void): () => void;
@@ -35,14 +36,25 @@ export class FrameBatcher<T> {
   private queue: T[] = [];
   private cancel: (() => void) | null = null;
 
+  /**
+   * `framesPerCommit` is asked when a batch starts: 1 commits on the next
+   * frame, 2 on the one after (the frames in between have nothing to lay out).
+   */
   constructor(
     private readonly commit: (items: T[]) => void,
     private readonly frames: FrameScheduler,
+    private readonly framesPerCommit: () => number = () => 1,
   ) {}
 
   push(item: T): void {
     this.queue.push(item);
-    this.cancel ??= this.frames.request(() => this.flush());
+    if (this.cancel) return;
+    let wait = Math.max(1, Math.floor(this.framesPerCommit()));
+    const onFrame = (): void => {
+      if (--wait > 0) this.cancel = this.frames.request(onFrame);
+      else this.flush();
+    };
+    this.cancel = this.frames.request(onFrame);
   }
 
   /** Commits whatever is buffered now (e.g. before a retry resets a column). */

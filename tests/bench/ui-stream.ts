@@ -25,6 +25,8 @@ export interface UiStreamBench {
   maxVisibleStaleMs: number;
   /** When each long task started (ms after Send) and how long it took: start-up, steady streaming, or the finish. */
   longTasks: Array<{ atMs: number; ms: number }>;
+  /** Slow frames by when they ended, in seconds after Send ("0" is the first second): start-up, streaming, or the finish. */
+  slowFramesBySecond: Record<string, number>;
   frames: number;
   /** CPU time of the page's main thread during the stream, and what Chromium files it under. */
   mainThreadCpuMs: number;
@@ -213,6 +215,12 @@ export async function benchUiStream(): Promise<UiStreamBench> {
 
     const frames = probe.frames.filter((t) => t >= start && t <= probe.end);
     const deltas = frames.slice(1).map((t, i) => t - frames[i]!);
+    const slowFramesBySecond: Record<string, number> = {};
+    deltas.forEach((d, i) => {
+      if (d <= SLOW_FRAME_MS) return;
+      const sec = String(Math.floor((frames[i + 1]! - start) / 1000));
+      slowFramesBySecond[sec] = (slowFramesBySecond[sec] ?? 0) + 1;
+    });
     const inRun = probe.longTasks.filter(([t]) => t >= start && t <= probe.end);
     const longTasks = inRun.map(([, d]) => d);
     const load = loadavg()[0]!.toFixed(1);
@@ -223,6 +231,7 @@ export async function benchUiStream(): Promise<UiStreamBench> {
       maxLongTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
       maxVisibleStaleMs: Math.round(probe.stale),
       longTasks: inRun.filter(([, d]) => d > 50).map(([t, d]) => ({ atMs: Math.round(t - start), ms: Math.round(d) })),
+      slowFramesBySecond,
       frames: deltas.length,
       mainThreadCpuMs: spent('ThreadTime'),
       scriptMs: spent('ScriptDuration'),

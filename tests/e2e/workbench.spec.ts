@@ -152,3 +152,36 @@ test('history: rerun sends the stored prompt again; delete asks first', async ({
   await expect(page.getByTestId('history-row')).toHaveCount(1);
   await expect(page.getByTestId('history-detail')).toBeHidden();
 });
+
+test('a long answer keeps its newest line in view while it streams; a reader who scrolls up keeps their place', async ({ app: page, mock }) => {
+  const text = Array.from({ length: 60 }, (_, k) => `Line${k} of a long answer.`).join('\n\n') + '\n\nTHE-LAST-LINE';
+  mock.script('long', { text, tokenDelayMs: 6 });
+  mock.script('long-too', { text: text.replace('THE-LAST-LINE', 'OTHER-LAST-LINE'), tokenDelayMs: 6 });
+  await addMockProvider(page, mock);
+  await page.keyboard.press('Control+1');
+  await pickTargets(page, ['mock:long', 'mock:long-too']);
+  await page.getByTestId('prompt-user').fill('write a lot');
+  await page.getByTestId('send-button').click();
+
+  const [followed, readUp] = [page.getByTestId('column').nth(0), page.getByTestId('column').nth(1)];
+  // Mid-stream, well past one screenful: the newest line is on screen, the first is not.
+  await expect(followed.getByTestId('column-text')).toContainText('Line40');
+  await expect(followed.getByTestId('column-text').locator('p').last()).toBeInViewport();
+  await expect(followed.getByText('Line0 of a long answer.')).not.toBeInViewport();
+
+  // The reader scrolls the other column back to the top while it still streams: it stays there.
+  await readUp.getByTestId('column-body').evaluate((el) => el.scrollTo({ top: 0 }));
+  await expect(followed).toHaveAttribute('data-status', 'ok');
+  await expect(readUp).toHaveAttribute('data-status', 'ok');
+  await expect(readUp.getByText('Line0 of a long answer.')).toBeInViewport();
+  await expect(readUp.getByText('OTHER-LAST-LINE')).not.toBeInViewport();
+
+  // The followed column ends on its last line, and all of it can be scrolled back to.
+  await expect(followed.getByText('THE-LAST-LINE')).toBeInViewport();
+  await followed.getByTestId('column-body').hover();
+  await page.mouse.wheel(0, -100_000);
+  await expect(followed.getByText('Line0 of a long answer.')).toBeInViewport();
+  await readUp.getByTestId('column-body').focus();
+  await page.keyboard.press('End');
+  await expect(readUp.getByText('OTHER-LAST-LINE')).toBeInViewport();
+});

@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../renderer/store';
+import { WIDE_FAN_OUT } from '../../renderer/store/compareSlice';
+import { FrameBatcher } from '../../renderer/store/frames';
 import { reduceEvents } from '../../renderer/store/reduce';
+import type { CompareEvent } from '../../shared/domain';
 import { attempt, column, delta, fakeClient, manualFrames, started } from './helpers';
 
 function setup() {
@@ -104,6 +107,89 @@ describe('rAF batching', () => {
     expect(store.getState().live.r1!.columns.c1!.text.endsWith('!?')).toBe(true);
     disconnect();
     expect(fake.listeners).toBe(0);
+  });
+});
+
+describe('FrameBatcher pacing', () => {
+  it('commits on the next frame by default, and on the second frame when asked for two', () => {
+    const frames = manualFrames();
+    const commits: number[][] = [];
+    let perCommit = 1;
+    const b = new FrameBatcher<number>((items) => commits.push(items), frames, () => perCommit);
+    b.push(1);
+    b.push(2);
+    frames.tick();
+    expect(commits).toEqual([[1, 2]]);
+
+    perCommit = 2;
+    b.push(3);
+    frames.tick();
+    expect(commits).toHaveLength(1);
+    b.push(4);
+    expect(frames.pending).toBe(1);
+    frames.tick();
+    expect(commits).toEqual([[1, 2], [3, 4]]);
+    expect(frames.pending).toBe(0);
+  });
+
+  it('flush commits at once and cancels the frame it was waiting for', () => {
+    const frames = manualFrames();
+    const commits: number[][] = [];
+    const b = new FrameBatcher<number>((items) => commits.push(items), frames, () => 2);
+    b.push(1);
+    frames.tick();
+    b.flush();
+    expect(commits).toEqual([[1]]);
+    expect(frames.pending).toBe(0);
+  });
+});
+
+/** A run-started event for `n` columns c1..cn. */
+const wideRun = (n: number): CompareEvent => ({
+  type: 'run-started',
+  runId: 'r1',
+  columns: Array.from({ length: n }, (_, i) => ({ columnId: `c${i + 1}`, index: i, target: `mock:m${i + 1}` })),
+});
+
+describe('commit pacing by fan-out', () => {
+  function framesToCommit(columns: number): number {
+    const { fake, frames, store } = setup();
+    store.getState().connectEvents();
+    fake.emit(wideRun(columns));
+    frames.tick();
+    let commits = 0;
+    store.subscribe(() => commits++);
+    fake.emit(delta('c1', 'x'));
+    let ticks = 0;
+    while (commits === 0 && ticks < 5) {
+      frames.tick();
+      ticks++;
+    }
+    return ticks;
+  }
+
+  it(`commits every frame with up to ${WIDE_FAN_OUT} columns streaming`, () => {
+    expect(framesToCommit(WIDE_FAN_OUT)).toBe(1);
+  });
+
+  it(`commits every second frame with more than ${WIDE_FAN_OUT} columns streaming`, () => {
+    expect(framesToCommit(WIDE_FAN_OUT + 1)).toBe(2);
+    expect(framesToCommit(16)).toBe(2);
+  });
+
+  it('goes back to every frame once the wide run has finished streaming', () => {
+    const { fake, frames, store } = setup();
+    store.getState().connectEvents();
+    fake.emit(wideRun(8));
+    frames.tick();
+    for (let i = 1; i <= 8; i++) fake.emit({ type: 'column-finished', runId: 'r1', column: column({ columnId: `c${i}`, index: i - 1, status: 'ok', text: 'done' }) });
+    frames.tick();
+    frames.tick();
+    let commits = 0;
+    store.subscribe(() => commits++);
+    fake.emit(delta('c1', 'late'));
+    frames.tick();
+    expect(commits).toBe(1);
   });
 });
 
