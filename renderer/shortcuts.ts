@@ -31,8 +31,7 @@ export function handleShortcut(e: KeyboardEvent, store: AppStore): boolean {
     return true;
   }
   if (e.key === 'Escape' && !mod) {
-    const run = s.activeRunId ? s.live[s.activeRunId] : undefined;
-    if (run?.status !== 'running') return false;
+    if (!Object.values(s.live).some((r) => r.status === 'running')) return false;
     void s.stopAll();
     return true;
   }

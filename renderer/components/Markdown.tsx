@@ -207,9 +207,12 @@ export const Markdown = memo(function Markdown({ text: latest, streaming, paused
 
   const covered = r.settled + r.tailLength;
   const plain = text.length > covered ? text.slice(covered) : '';
+  // The plain text carries on the parsed tail's last line (its paragraph was cut mid-line),
+  // rather than dropping onto a line of its own until the next parse.
+  const cont = !!plain && !!r.tailHtml && text[covered - 1] !== '\n' && plain[0] !== '\n';
   return (
     <div className="md" data-testid="column-text" ref={ref}>
-      <Parsed chunks={r.chunks} tailHtml={r.tailHtml} open={!!plain} />
+      <Parsed chunks={r.chunks} tailHtml={r.tailHtml} open={!!plain} cont={cont} />
       {plain && <span className="md-tail">{plain}</span>}
     </div>
   );
@@ -220,8 +223,9 @@ export const Markdown = memo(function Markdown({ text: latest, streaming, paused
  * the tail, so this list (dozens of chunks in a long reply) is not even diffed
  * between parses.
  */
-const Parsed = memo(function Parsed({ chunks, tailHtml, open }: { chunks: string[]; tailHtml: string; open: boolean }) {
-  // The plain-text tail continues right under the last parsed block (code.css drops that block's bottom margin).
+const Parsed = memo(function Parsed({ chunks, tailHtml, open, cont }: { chunks: string[]; tailHtml: string; open: boolean; cont: boolean }) {
+  // The plain-text tail continues right under the last parsed block (code.css drops that block's bottom
+  // margin), or on its last line when it continues that line (`cont`: the block is laid out inline).
   const openClass = open ? ' md-chunk--open' : '';
   const last = chunks.length - 1;
   return (
@@ -229,7 +233,10 @@ const Parsed = memo(function Parsed({ chunks, tailHtml, open }: { chunks: string
       {chunks.map((html, i) => (
         <div key={i} className={`md-chunk${i === last && !tailHtml ? openClass : ''}`} dangerouslySetInnerHTML={{ __html: html }} />
       ))}
-      {tailHtml && <div className={`md-chunk${openClass}`} dangerouslySetInnerHTML={{ __html: tailHtml }} />}
+      {tailHtml && (
+        // trimEnd: the newline after the last tag would add a second space before a continuing tail.
+        <div className={`md-chunk${openClass}${cont ? ' md-chunk--cont' : ''}`} dangerouslySetInnerHTML={{ __html: cont ? tailHtml.trimEnd() : tailHtml }} />
+      )}
     </>
   );
 });

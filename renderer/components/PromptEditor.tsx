@@ -83,10 +83,12 @@ export function PromptEditor(p: PromptEditorProps) {
           type="button"
           className="btn btn-primary"
           data-testid="send-button"
-          disabled={p.sending || !!p.blockedReason}
+          disabled={p.sending || p.running || !!p.blockedReason}
           aria-describedby={p.blockedReason ? p.blockedId : undefined}
           onClick={p.onSend}
-          title={p.blockedReason ? `Blocked: ${p.blockedReason}` : `Send to all models (${p.shortcut})`}
+          title={
+            p.blockedReason ? `Blocked: ${p.blockedReason}` : p.running ? 'A run is streaming: stop it (Esc) or let it finish first' : `Send to all models (${p.shortcut})`
+          }
         >
           {p.sending ? 'Sending…' : 'Send'} <kbd>{p.shortcut}</kbd>
         </button>

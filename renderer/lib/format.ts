@@ -68,7 +68,8 @@ export function columnHeader(c: ColumnResult, liveTtftMs: number | null = null):
     fellBack: c.fellBack,
     status: c.status,
     statusLabel: STATUS_LABEL[c.status],
-    ttft: formatMs(c.metrics.ttftMs ?? liveTtftMs),
+    // "~": timed by this window (it includes the trip from the engine) until the engine's own figure arrives.
+    ttft: c.metrics.ttftMs !== null ? formatMs(c.metrics.ttftMs) : liveTtftMs !== null ? `~${formatMs(liveTtftMs)}` : DASH,
     total: formatMs(c.metrics.totalMs),
     tps: formatTps(c.metrics.tokensPerSecond),
     tokensIn: formatCount(c.usage.inputTokens, c.usage.estimated),

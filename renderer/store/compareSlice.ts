@@ -79,6 +79,12 @@ export const createCompareSlice =
 
       send: async () => {
         if (get().sending) return;
+        // One run at a time: a second would stream on unseen, and nothing in view could stop it.
+        const active = get().activeRunId;
+        if (active && get().live[active]?.status === 'running') {
+          set({ sendError: 'a run is still streaming: stop it (Esc) or let it finish first' });
+          return;
+        }
         const converted = draftToRequest(get().draft);
         if (!converted.ok) {
           set({ sendError: converted.error });
@@ -100,13 +106,11 @@ export const createCompareSlice =
       },
 
       stopAll: async () => {
-        const runId = get().activeRunId;
-        if (!runId || get().live[runId]?.status !== 'running') return;
-        try {
-          await deps.client.compare.cancelRun({ runId });
-        } catch (err) {
-          get().setNotice(`stop failed: ${errorMessage(err)}`);
-        }
+        // Every run this window still sees streaming, not only the one in view.
+        const running = Object.values(get().live).filter((r) => r.status === 'running');
+        const results = await Promise.allSettled(running.map((r) => deps.client.compare.cancelRun({ runId: r.runId })));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) get().setNotice(`stop failed: ${errorMessage(failed.reason)}`);
       },
 
       stopColumn: async (columnId) => {

@@ -135,7 +135,9 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[], no
         col.text = '';
         col.reasoning = '';
         col.error = null;
-        runs[e.runId]!.clocks[e.columnId] = { attemptAt: now, firstTokenAt: null };
+        // The engine's start time, not this batch's: the first token often lands in the same batch
+        // (a frame later at most), which would read as 0 ms. Capped at now for a host whose clock runs ahead.
+        runs[e.runId]!.clocks[e.columnId] = { attemptAt: Math.min(now, e.attempt.startedAt), firstTokenAt: null };
         break;
       }
       case 'delta': {

@@ -32,7 +32,8 @@ function PromptEditorContainer() {
       systemOpen: s.prefs.systemOpen,
       sending: s.sending,
       sendError: s.sendError,
-      running: !!s.activeRunId && s.live[s.activeRunId]?.status === 'running',
+      // Any run still streaming: Send waits for it, Stop all stops it.
+      running: Object.values(s.live).some((r) => r.status === 'running'),
       blockedReason: s.preflight?.blockedBy ?? null,
       setDraft: s.setDraft,
       setSystemOpen: s.setSystemOpen,

@@ -38,7 +38,7 @@ describe('column header formatting', () => {
   });
 
   it('shows the locally measured TTFT until the engine reports its own', () => {
-    expect(columnHeader(column({ status: 'running' }), 240).ttft).toBe('240 ms');
+    expect(columnHeader(column({ status: 'running' }), 240).ttft).toBe('~240 ms');
     const reported = column({ status: 'ok', metrics: { queuedAt: 0, sentAt: 0, ttftMs: 200, totalMs: 900, tokensPerSecond: 10 } });
     expect(columnHeader(reported, 240).ttft).toBe('200 ms');
   });

@@ -191,6 +191,8 @@ describe('<Markdown>', () => {
     }
     expect(renderMarkdown).toHaveBeenCalledTimes(1);
     expect(container.querySelector('.md-tail')?.textContent).toBe(' w0 w1 w2 w3 w4 w5 w6 w7 w8 w9');
+    // It carries on the parsed paragraph's line (cut mid-line), not on a line of its own.
+    expect(container.querySelector('.md-chunk--cont')?.textContent).toBe('a');
 
     act(() => {
       vi.advanceTimersByTime(20);
@@ -199,6 +201,16 @@ describe('<Markdown>', () => {
     expect(renderMarkdown).toHaveBeenCalledTimes(2);
     expect(container.querySelector('.md-tail')).toBeNull();
     expect(container.textContent).toContain('w9');
+  });
+
+  it('puts plain text that starts a new line under the parsed tail, not on its last line', () => {
+    const { container, rerender } = render(<Markdown text="- one" streaming />);
+    firstParse();
+    expect(container.querySelector('li')?.textContent).toBe('one');
+    act(() => rerender(<Markdown text={'- one\n- two'} streaming />));
+    expect(container.querySelector('.md-tail')?.textContent).toBe('\n- two');
+    expect(container.querySelector('.md-chunk--cont')).toBeNull();
+    expect(container.querySelector('.md-chunk--open')).not.toBeNull();
   });
 
   it('parses a settled paragraph once and keeps its DOM while the reply grows', () => {

@@ -78,6 +78,14 @@ describe('event reduction', () => {
     expect(runs.r1!.clocks.c1).toEqual({ attemptAt: 1_000, firstTokenAt: 1_250 });
   });
 
+  it('times the first token from the engine\'s attempt start, so one batch holding both does not read 0 ms', () => {
+    const runs = reduceEvents({}, [started(), { type: 'attempt-started', runId: 'r1', columnId: 'c1', attempt: attempt({ startedAt: 4_970 }) }, delta('c1', 'a')], 5_000);
+    expect(runs.r1!.clocks.c1).toEqual({ attemptAt: 4_970, firstTokenAt: 5_000 });
+    // A host clock ahead of this window's never makes it negative.
+    const ahead = reduceEvents({}, [started(), { type: 'attempt-started', runId: 'r1', columnId: 'c1', attempt: attempt({ startedAt: 9_000 }) }], 5_000);
+    expect(ahead.r1!.clocks.c1!.attemptAt).toBe(5_000);
+  });
+
   it('ignores events for runs it never saw', () => {
     const runs = reduceEvents({}, [delta('c1', 'x', '', 'other')]);
     expect(runs).toEqual({});
@@ -221,6 +229,34 @@ describe('compare actions', () => {
     fake.emit(delta('c1', 'streamed'));
     frames.tick();
     expect(store.getState().live.r1!.columns.c1!.text).toBe('streamed');
+  });
+
+  it('send() refuses while the run in view still streams, and sends again once it is done', async () => {
+    const { fake, frames, store } = setup();
+    store.getState().connectEvents();
+    fake.calls.compare!.startRun!.mockResolvedValue({ runId: 'r1', columns: [{ columnId: 'c1', index: 0, target: 'mock:m1' }] });
+    store.getState().setDraft({ prompt: 'hi', targets: ['mock:m1'] });
+    await store.getState().send();
+    await store.getState().send();
+    expect(fake.calls.compare!.startRun).toHaveBeenCalledOnce();
+    expect(store.getState().sendError).toMatch(/still streaming/);
+    fake.emit({ type: 'run-finished', runId: 'r1', result: { runId: 'r1', createdAt: 1, status: 'done', request: null, columns: [] } } as unknown as CompareEvent);
+    frames.tick();
+    await store.getState().send();
+    expect(fake.calls.compare!.startRun).toHaveBeenCalledTimes(2);
+  });
+
+  it('stopAll() cancels every run still streaming, not only the one in view', async () => {
+    const { fake, frames, store } = setup();
+    store.getState().connectEvents();
+    fake.calls.compare!.cancelRun!.mockResolvedValue({ ok: true });
+    fake.emit(started('r1'));
+    fake.emit(started('r2'));
+    frames.tick();
+    store.setState({ activeRunId: 'r2' });
+    await store.getState().stopAll();
+    expect(fake.calls.compare!.cancelRun).toHaveBeenCalledWith({ runId: 'r1' });
+    expect(fake.calls.compare!.cancelRun).toHaveBeenCalledWith({ runId: 'r2' });
   });
 
   it('shows the engine refusal as the send error', async () => {
