@@ -44,6 +44,14 @@ export function modelOptions(ctx: AppContext, query: string | undefined, limit =
       push({ target: `${p.id}:${e.upstreamModel}`, label: `${e.modelId} on ${p.id}`, provider: p.id, modelId: e.modelId });
     }
   }
+  // What each provider listed when it was last tested (a local server, a gateway the catalog does not know).
+  const listed = ctx.store.providers.listedModels();
+  for (const p of providers) {
+    for (const m of listed.get(p.id) ?? []) {
+      if (out.length >= limit) return out;
+      push({ target: `${p.id}:${m}`, label: `${m} on ${p.id}`, provider: p.id, modelId: null });
+    }
+  }
   return out.slice(0, limit);
 }
 

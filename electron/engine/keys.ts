@@ -43,7 +43,7 @@ export class KeyResolver {
     }
     const row = this.secrets?.get(ref.id);
     if (!row) return { ok: false, index, error: `missing key: the stored key of provider ${p.id} was removed; set it again` };
-    if (!this.vault) return { ok: false, index, error: `provider ${p.id} uses a key stored by the desktop app's keychain; use --api-key-env here` };
+    if (!this.vault) return { ok: false, index, error: `provider ${p.id} keeps its key in the desktop app's keychain, which only the desktop app can read: give it an environment variable here instead` };
     try {
       return { ok: true, key: await this.vault.decrypt(row.ciphertext), index };
     } catch {

@@ -43,7 +43,7 @@ export class ProvidersService {
     let keys: KeyRef[] = existing?.keys ?? [];
     if (input.apiKeyEnv?.length) keys = input.apiKeyEnv.map((name) => ({ kind: 'env' as const, name }));
     if (input.apiKey) {
-      if (!this.vault) throw new UserError('storing a key needs the desktop keychain; use --api-key-env VAR here');
+      if (!this.vault) throw new UserError('no keychain here to store a key in: read the key from an environment variable instead');
       const id = `key:${input.id}`;
       this.store.secrets.put(id, await this.vault.encrypt(input.apiKey), this.vault.backend, input.apiKey.slice(-4), Date.now());
       keys = [{ kind: 'secret', id, last4: input.apiKey.slice(-4) }];
@@ -60,6 +60,8 @@ export class ProvidersService {
     const url = new URL(parsed.data.baseUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`base URL must be http(s), got "${parsed.data.baseUrl}"`);
     const saved = this.store.providers.save(parsed.data, Date.now());
+    // Another URL or protocol may serve other models: the list comes back with the next test.
+    if (existing && (existing.baseUrl !== saved.baseUrl || existing.type !== saved.type)) this.store.providers.clearListedModels(saved.id);
     // A fixed key or URL deserves a fresh chance on endpoints marked misconfigured.
     for (const m of this.store.routing.listMisconfigured()) if (m.endpointId.startsWith(`${saved.id}:`)) this.store.routing.clearMisconfigured(m.endpointId);
     return saved;
@@ -99,7 +101,11 @@ export class ProvidersService {
     const t0 = performance.now();
     try {
       const models = await getAdapter(p.type).listModels({ baseUrl: p.baseUrl, apiKey: key.key, providerId: p.id, signal: AbortSignal.timeout(timeoutMs) });
-      return { ok: true, latencyMs: Math.round(performance.now() - t0), models, error: null };
+      const latencyMs = Math.round(performance.now() - t0);
+      // Kept for the model picker, unless the provider was removed or changed while we waited.
+      const now = this.store.providers.get(id);
+      if (now && now.baseUrl === p.baseUrl && now.type === p.type) this.store.providers.setListedModels(id, models, Date.now());
+      return { ok: true, latencyMs, models, error: null };
     } catch (err) {
       return { ok: false, latencyMs: Math.round(performance.now() - t0), models: [], error: oneLine(err) };
     }

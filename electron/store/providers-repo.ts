@@ -20,6 +20,9 @@ export function createProvidersRepo(db: DB) {
     get: db.prepare('SELECT * FROM providers WHERE id = ?'),
     list: db.prepare('SELECT * FROM providers ORDER BY id'),
     remove: db.prepare('DELETE FROM providers WHERE id = ?'),
+    clearModels: db.prepare('DELETE FROM provider_models WHERE provider_id = ?'),
+    addModel: db.prepare('INSERT OR IGNORE INTO provider_models (provider_id, model, listed_at) VALUES (?, ?, ?)'),
+    allModels: db.prepare('SELECT provider_id AS providerId, model FROM provider_models ORDER BY provider_id, model'),
   };
   return {
     save(p: ProviderConfig, now: number): ProviderConfig {
@@ -38,6 +41,26 @@ export function createProvidersRepo(db: DB) {
     },
     remove(id: string): boolean {
       return s.remove.run(id).changes > 0;
+    },
+    /** Replaces what the provider last listed (a test's model list). */
+    setListedModels(id: string, models: readonly string[], at: number): void {
+      db.transaction(() => {
+        s.clearModels.run(id);
+        for (const m of models) s.addModel.run(id, m, at);
+      })();
+    },
+    clearListedModels(id: string): void {
+      s.clearModels.run(id);
+    },
+    /** Every provider's listed models, by provider id, sorted. */
+    listedModels(): Map<string, string[]> {
+      const out = new Map<string, string[]>();
+      for (const r of s.allModels.all() as Array<{ providerId: string; model: string }>) {
+        const list = out.get(r.providerId) ?? [];
+        list.push(r.model);
+        out.set(r.providerId, list);
+      }
+      return out;
     },
   };
 }

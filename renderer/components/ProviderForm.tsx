@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ProviderView } from '../../shared/contract';
 import type { ProviderType } from '../../shared/domain';
 import type { SaveProviderInput } from '../store/providersSlice';
@@ -9,21 +9,69 @@ export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
   gemini: 'https://generativelanguage.googleapis.com/v1beta',
 };
 
-type KeyMode = 'keep' | 'key' | 'env';
+type KeyMode = 'keep' | 'none' | 'key' | 'env';
+const FIELDS = ['id', 'type', 'baseUrl', 'apiKey', 'apiKeyEnv', 'serves'] as const;
+type Field = (typeof FIELDS)[number];
+interface FormError {
+  /** The input to mark, or null for an error about the whole form. */
+  field: Field | null;
+  message: string;
+}
 interface ServeRow {
   modelId: string;
   upstreamModel: string;
+}
+interface FormValues {
+  id: string;
+  type: ProviderType;
+  baseUrl: string;
+  keyMode: KeyMode;
+  apiKey: string;
+  apiKeyEnv: string;
+  serves: ServeRow[];
+}
+
+/** Fields whose schema has no sentence of its own: zod's default ("Invalid string: must match pattern …") is not for people. */
+const PLAIN: Partial<Record<Field, string>> = {
+  apiKeyEnv: 'a variable name is letters, digits and "_", and does not start with a digit',
+  apiKey: 'that key is too long (500 characters at most)',
+};
+
+/**
+ * Schema errors arrive as "path: sentence" (from the client's check or the
+ * engine): the path marks the input, only the sentence is shown.
+ * @example toFormError('baseUrl: base URL must be an http(s) URL') // { field: 'baseUrl', message: 'base URL must be an http(s) URL' }
+ */
+export function toFormError(message: string): FormError {
+  const m = /^([A-Za-z]+)[\w.]*: (.+)$/s.exec(message);
+  const field = FIELDS.find((f) => f === m?.[1]);
+  if (!m?.[2] || !field) return { field: null, message };
+  return { field, message: PLAIN[field] ?? m[2] };
+}
+
+/** What the schema cannot know: the form's choices and the providers that already exist. */
+function precheck(v: FormValues, ctx: { editing: boolean; hasKeys: boolean; takenIds: readonly string[] }): FormError | null {
+  const id = v.id.trim();
+  if (!ctx.editing && !id) return { field: 'id', message: 'enter an ID for this provider, e.g. openai' };
+  if (!ctx.editing && ctx.takenIds.includes(id)) return { field: 'id', message: `a provider with id "${id}" already exists: edit it instead` };
+  if (v.keyMode === 'env' && !v.apiKeyEnv.trim()) return { field: 'apiKeyEnv', message: 'name the environment variable that holds the key' };
+  if (v.keyMode === 'key' && !v.apiKey) return { field: 'apiKey', message: ctx.hasKeys ? 'paste the new key, or keep the current one' : 'paste the key, or choose "no key"' };
+  return null;
 }
 
 export interface ProviderFormProps {
   /** null for a new provider. */
   initial: ProviderView | null;
+  /** Ids already configured: saving a new provider under one of them would overwrite it. */
+  takenIds?: readonly string[];
+  /** False where a typed key could not be stored (no keychain): the key can only come from the environment. */
+  canStoreKeys?: boolean;
   onSubmit(args: SaveProviderInput): Promise<string | null>;
   onCancel(): void;
 }
 
 /** Builds the save call from the form; the key is only sent when the user typed one. */
-export function formToArgs(f: { id: string; type: ProviderType; baseUrl: string; keyMode: KeyMode; apiKey: string; apiKeyEnv: string; serves: ServeRow[] }): SaveProviderInput {
+export function formToArgs(f: FormValues): SaveProviderInput {
   const args: SaveProviderInput = {
     id: f.id.trim(),
     type: f.type,
@@ -35,72 +83,127 @@ export function formToArgs(f: { id: string; type: ProviderType; baseUrl: string;
   return args;
 }
 
-export function ProviderForm({ initial, onSubmit, onCancel }: ProviderFormProps) {
+export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSubmit, onCancel }: ProviderFormProps) {
   const editing = initial !== null;
+  const hasKeys = (initial?.keys.length ?? 0) > 0;
   const [id, setId] = useState(initial?.id ?? '');
   const [type, setType] = useState<ProviderType>(initial?.type ?? 'openai');
   const [baseUrl, setBaseUrl] = useState(initial?.baseUrl ?? DEFAULT_BASE_URLS.openai);
   const envKey = initial?.keys.find((k) => k.kind === 'env');
-  const [keyMode, setKeyMode] = useState<KeyMode>(initial?.keys.length ? 'keep' : 'key');
+  const [chosenMode, setKeyMode] = useState<KeyMode>(hasKeys ? 'keep' : editing ? 'none' : canStoreKeys ? 'key' : 'env');
+  // Settings may arrive after the form opened: paste is never in effect where it cannot be stored.
+  const keyMode = chosenMode === 'key' && !canStoreKeys ? 'env' : chosenMode;
   const [apiKey, setApiKey] = useState('');
   const [apiKeyEnv, setApiKeyEnv] = useState(envKey?.label ?? '');
   const [serves, setServes] = useState<ServeRow[]>(initial?.serves.map((s) => ({ ...s })) ?? []);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
   const [saving, setSaving] = useState(false);
+  const errorId = useId();
+  const noteId = useId();
+
+  /** Editing a field retires its error; a form-wide error is retired by any edit. */
+  const edited = (...fields: Field[]): void => setError((e) => (e && (e.field === null || fields.includes(e.field)) ? null : e));
+  const marks = (field: Field) => (error?.field === field ? { 'aria-invalid': true, 'aria-describedby': errorId } : {});
 
   const changeType = (next: ProviderType): void => {
     // Only replace a URL the user has not customised.
     if (!baseUrl.trim() || Object.values(DEFAULT_BASE_URLS).includes(baseUrl.trim())) setBaseUrl(DEFAULT_BASE_URLS[next]);
     setType(next);
+    edited('type', 'baseUrl');
+  };
+  const chooseMode = (mode: KeyMode): void => {
+    setKeyMode(mode);
+    edited('apiKey', 'apiKeyEnv');
   };
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
+    const values: FormValues = { id, type, baseUrl, keyMode, apiKey, apiKeyEnv, serves };
+    const invalid = precheck(values, { editing, hasKeys, takenIds });
+    if (invalid) return setError(invalid);
     setSaving(true);
     setError(null);
-    const err = await onSubmit(formToArgs({ id, type, baseUrl, keyMode, apiKey, apiKeyEnv, serves }));
+    const err = await onSubmit(formToArgs(values));
     setSaving(false);
     // The key leaves the form as soon as it is sent: it is write-only.
     setApiKey('');
-    if (err) setError(err);
+    if (err) setError(toFormError(err));
   };
 
-  const setServe = (i: number, patch: Partial<ServeRow>): void => setServes((rows) => rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const setServe = (i: number, patch: Partial<ServeRow>): void => {
+    setServes((rows) => rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+    edited('serves');
+  };
 
+  // noValidate: the form's own one-line errors replace the browser's bubbles, so every path reads the same.
   return (
-    <form className="provider-form" data-testid="provider-form" onSubmit={(e) => void submit(e)} aria-label={editing ? `Edit provider ${initial.id}` : 'Add provider'}>
+    <form className="provider-form" data-testid="provider-form" noValidate onSubmit={(e) => void submit(e)} aria-label={editing ? `Edit provider ${initial.id}` : 'Add provider'}>
       <h3>{editing ? `Edit ${initial.id}` : 'Add provider'}</h3>
       <div className="form-grid">
         <label className="field">
           <span className="field-label">ID</span>
-          <input className="input mono" data-testid="provider-id" value={id} disabled={editing} required placeholder="e.g. openai, groq, my-vllm" spellCheck={false} onChange={(e) => setId(e.target.value)} />
+          <input
+            className="input mono"
+            data-testid="provider-id"
+            value={id}
+            disabled={editing}
+            required
+            placeholder="e.g. openai, groq, my-vllm"
+            spellCheck={false}
+            {...marks('id')}
+            onChange={(e) => {
+              setId(e.target.value);
+              edited('id');
+            }}
+          />
         </label>
         <label className="field">
           <span className="field-label">Type</span>
-          <select className="input" data-testid="provider-type" value={type} onChange={(e) => changeType(e.target.value as ProviderType)}>
-            <option value="openai">openai (and compatible)</option>
-            <option value="anthropic">anthropic</option>
-            <option value="gemini">gemini</option>
+          <select className="input" data-testid="provider-type" value={type} {...marks('type')} onChange={(e) => changeType(e.target.value as ProviderType)}>
+            <option value="openai">OpenAI-compatible</option>
+            <option value="anthropic">Anthropic</option>
+            <option value="gemini">Gemini</option>
           </select>
         </label>
         <label className="field field-wide">
           <span className="field-label">Base URL</span>
-          <input className="input mono" data-testid="provider-base-url" value={baseUrl} required spellCheck={false} onChange={(e) => setBaseUrl(e.target.value)} />
+          <input
+            className="input mono"
+            data-testid="provider-base-url"
+            value={baseUrl}
+            required
+            spellCheck={false}
+            {...marks('baseUrl')}
+            onChange={(e) => {
+              setBaseUrl(e.target.value);
+              edited('baseUrl');
+            }}
+          />
         </label>
       </div>
       <fieldset className="key-mode">
         <legend className="field-label">API key</legend>
-        {editing && initial.keys.length > 0 && (
+        {hasKeys && (
           <label className="radio">
-            <input type="radio" name="keymode" checked={keyMode === 'keep'} onChange={() => setKeyMode('keep')} /> keep the current key
+            <input type="radio" name="keymode" data-testid="provider-key-mode-keep" checked={keyMode === 'keep'} onChange={() => chooseMode('keep')} /> keep the current key
           </label>
         )}
-        <label className="radio">
-          <input type="radio" name="keymode" data-testid="provider-key-mode-key" checked={keyMode === 'key'} onChange={() => setKeyMode('key')} /> paste a key
+        <label className={`radio${canStoreKeys ? '' : ' radio-off'}`}>
+          <input type="radio" name="keymode" data-testid="provider-key-mode-key" checked={keyMode === 'key'} disabled={!canStoreKeys} aria-describedby={canStoreKeys ? undefined : noteId} onChange={() => chooseMode('key')} /> paste a key
         </label>
+        {!canStoreKeys && (
+          <p className="key-note" id={noteId} data-testid="provider-key-note">
+            Keys typed here would have to be stored, and this host has no keychain: set an environment variable before starting Switchyard and name it below.
+          </p>
+        )}
         <label className="radio">
-          <input type="radio" name="keymode" data-testid="provider-key-mode-env" checked={keyMode === 'env'} onChange={() => setKeyMode('env')} /> read from an environment variable
+          <input type="radio" name="keymode" data-testid="provider-key-mode-env" checked={keyMode === 'env'} onChange={() => chooseMode('env')} /> read from an environment variable
         </label>
+        {!hasKeys && (
+          <label className="radio">
+            <input type="radio" name="keymode" data-testid="provider-key-mode-none" checked={keyMode === 'none'} onChange={() => chooseMode('none')} /> no key (e.g. a local Ollama)
+          </label>
+        )}
         {keyMode === 'key' && (
           <input
             className="input mono"
@@ -110,11 +213,27 @@ export function ProviderForm({ initial, onSubmit, onCancel }: ProviderFormProps)
             autoComplete="off"
             placeholder={editing ? 'new key (the stored one is never shown)' : 'sk-…'}
             value={apiKey}
-            onChange={(e) => setApiKey(e.target.value)}
+            {...marks('apiKey')}
+            onChange={(e) => {
+              setApiKey(e.target.value);
+              edited('apiKey');
+            }}
           />
         )}
         {keyMode === 'env' && (
-          <input className="input mono" data-testid="provider-api-key-env" aria-label="Environment variable name" placeholder="OPENAI_API_KEY" value={apiKeyEnv} spellCheck={false} onChange={(e) => setApiKeyEnv(e.target.value)} />
+          <input
+            className="input mono"
+            data-testid="provider-api-key-env"
+            aria-label="Environment variable name"
+            placeholder="OPENAI_API_KEY"
+            value={apiKeyEnv}
+            spellCheck={false}
+            {...marks('apiKeyEnv')}
+            onChange={(e) => {
+              setApiKeyEnv(e.target.value);
+              edited('apiKeyEnv');
+            }}
+          />
         )}
       </fieldset>
       <fieldset className="serves">
@@ -134,8 +253,8 @@ export function ProviderForm({ initial, onSubmit, onCancel }: ProviderFormProps)
         </button>
       </fieldset>
       {error && (
-        <p className="field-error" role="alert" data-testid="provider-form-error">
-          {error}
+        <p className="field-error" role="alert" id={errorId} data-testid="provider-form-error">
+          {error.message}
         </p>
       )}
       <div className="form-actions">

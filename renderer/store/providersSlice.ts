@@ -7,6 +7,12 @@ export type SaveProviderInput = z.input<typeof SaveProviderArgs>;
 
 export type ProviderTestState = { pending: true } | { pending: false; result: ProviderTestResult } | { pending: false; error: string };
 
+const withoutTest = (tests: Record<string, ProviderTestState>, id: string): Record<string, ProviderTestState> => {
+  const rest = { ...tests };
+  delete rest[id];
+  return rest;
+};
+
 export interface ProvidersSlice {
   providers: ProviderView[];
   providersLoaded: boolean;
@@ -28,6 +34,9 @@ export const createProvidersSlice =
   (deps: StoreDeps): SliceCreator<ProvidersSlice> =>
   (set, get) => {
     let modelSeq = 0;
+    // Bumped when a provider changes, so a test started against the old settings cannot land after the save.
+    const testGen = new Map<string, number>();
+    const forget = (id: string): void => void testGen.set(id, (testGen.get(id) ?? 0) + 1);
     return {
       providers: [],
       providersLoaded: false,
@@ -49,12 +58,18 @@ export const createProvidersSlice =
       saveProvider: async (args) => {
         try {
           const saved = await deps.client.providers.saveProvider(args);
+          forget(saved.id);
           set((s) => {
             const rest = s.providers.filter((p) => p.id !== saved.id);
-            return { providers: [...rest, saved].sort((a, b) => a.id.localeCompare(b.id)) };
+            // The old result describes the old URL or key: showing it next to the new ones would mislead.
+            return { providers: [...rest, saved].sort((a, b) => a.id.localeCompare(b.id)), providerTests: withoutTest(s.providerTests, saved.id) };
           });
-          // New provider, new models: the picker's cached options are stale now.
+          // New provider, new models: the picker's cached options are stale now. A test right away
+          // shows whether URL and key work, and what the provider lists feeds the picker.
           void get().searchModels(get().modelQuery);
+          void get()
+            .testProvider(saved.id)
+            .then(() => get().searchModels(get().modelQuery));
           return null;
         } catch (err) {
           return errorMessage(err);
@@ -63,16 +78,14 @@ export const createProvidersSlice =
       removeProvider: async (id) => {
         try {
           await deps.client.providers.removeProvider({ id });
-          set((s) => {
-            const providerTests = { ...s.providerTests };
-            delete providerTests[id];
-            return { providers: s.providers.filter((p) => p.id !== id), providerTests };
-          });
+          forget(id);
+          set((s) => ({ providers: s.providers.filter((p) => p.id !== id), providerTests: withoutTest(s.providerTests, id) }));
         } catch (err) {
           get().setNotice(`remove failed: ${errorMessage(err)}`);
         }
       },
       testProvider: async (id) => {
+        const gen = testGen.get(id) ?? 0;
         set((s) => ({ providerTests: { ...s.providerTests, [id]: { pending: true } } }));
         let state: ProviderTestState;
         try {
@@ -80,7 +93,7 @@ export const createProvidersSlice =
         } catch (err) {
           state = { pending: false, error: errorMessage(err) };
         }
-        set((s) => ({ providerTests: { ...s.providerTests, [id]: state } }));
+        if ((testGen.get(id) ?? 0) === gen) set((s) => ({ providerTests: { ...s.providerTests, [id]: state } }));
       },
       searchModels: async (query) => {
         const mine = ++modelSeq;

@@ -15,6 +15,7 @@ export function ProvidersView() {
       error: s.providersError,
       tests: s.providerTests,
       keyWarning: s.settings?.keyStorage.warning ?? null,
+      keyBackend: s.settings?.keyStorage.backend ?? null,
       save: s.saveProvider,
       remove: s.removeProvider,
       test: s.testProvider,
@@ -22,6 +23,8 @@ export function ProvidersView() {
   );
   const [editing, setEditing] = useState<Editing>({ mode: 'closed' });
   const initial = editing.mode === 'edit' ? (p.providers.find((x) => x.id === editing.id) ?? null) : null;
+  // 'env-only' is the engine without a keychain (the headless host, or a desktop without one): nowhere to store a typed key.
+  const canStoreKeys = p.keyBackend !== 'env-only';
 
   return (
     <div className="providers" data-testid="providers-view">
@@ -47,6 +50,8 @@ export function ProvidersView() {
           <ProviderForm
             key={editing.mode === 'edit' ? editing.id : 'new'}
             initial={initial}
+            takenIds={p.providers.map((x) => x.id)}
+            canStoreKeys={canStoreKeys}
             onCancel={() => setEditing({ mode: 'closed' })}
             onSubmit={async (args) => {
               const err = await p.save(args);

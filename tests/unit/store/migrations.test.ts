@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -136,6 +136,23 @@ describe('migrations', () => {
     expect(() => insert(db, 'budgets', { id: 'b4', scope: 'team', period: 'week', usd: 1, created_at: NOW })).toThrow(/CHECK constraint/);
     // The column id is the key: a second entry for the same column cannot count twice.
     expect(() => insert(db, 'spend_ledger', { column_id: 'c1', run_id: 'r1', at: NOW, provider: 'openai', model: 'gpt-4o-mini', cost_usd: 1 })).toThrow(/UNIQUE constraint/);
+  });
+});
+
+describe('migrations, continued', () => {
+  it('0005-provider-models: one row per provider and model, gone with the provider', () => {
+    expect(createdBy(5)).toEqual({ tables: ['provider_models'], indexes: [] });
+
+    const db = dbAt(5);
+    insert(db, 'providers', { id: 'local', type: 'openai', base_url: 'http://127.0.0.1:11434/v1', created_at: NOW, updated_at: NOW });
+    insert(db, 'provider_models', { provider_id: 'local', model: 'llama3:8b', listed_at: NOW });
+    insert(db, 'provider_models', { provider_id: 'local', model: 'qwen2:7b', listed_at: NOW });
+    expect(read(db, 'SELECT model FROM provider_models ORDER BY model')).toEqual([{ model: 'llama3:8b' }, { model: 'qwen2:7b' }]);
+    expect(() => insert(db, 'provider_models', { provider_id: 'local', model: 'llama3:8b', listed_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    // Only for providers that exist, and removed with them.
+    expect(() => insert(db, 'provider_models', { provider_id: 'ghost', model: 'x', listed_at: NOW })).toThrow(/FOREIGN KEY/);
+    db.prepare('DELETE FROM providers WHERE id = ?').run('local');
+    expect(read(db, 'SELECT COUNT(*) AS n FROM provider_models')).toEqual([{ n: 0 }]);
   });
 });
 
