@@ -5,7 +5,11 @@
  * system browser, only for http(s).
  */
 
-/** Same policy as renderer/index.html; sent as a header too so it holds even if the meta tag is lost. */
+/**
+ * Sent as a header on every response. renderer/index.html carries the same policy
+ * in a meta tag (so it holds even if a header is lost) minus frame-ancestors,
+ * which browsers ignore in a meta tag, with a console error on every load.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -18,6 +22,11 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** The part of the policy a meta tag can carry (renderer/index.html). */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');
 
 /** The privileged scheme the renderer is served from (see app-protocol.ts for why not file://). */
 export const APP_SCHEME = 'app';

@@ -4,9 +4,13 @@ import type { RunSummary } from '../../shared/domain';
 import { formatCost, formatDate } from '../lib/format';
 
 const ROW_HEIGHT = 62;
+// Two names fit a 380px row beside date and cost; the count says how many more hide in the title.
+const SHOWN_TARGETS = 2;
 
 export interface RunListProps {
   runs: RunSummary[];
+  /** The search these runs answer: an empty list means "no match", not "no history". */
+  query: string;
   selectedId: string | null;
   hasMore: boolean;
   loading: boolean;
@@ -25,7 +29,7 @@ function statusCounts(s: RunSummary): { ok: number; failed: number } {
 }
 
 /** Virtualised: history grows without bound, the DOM should not. */
-export function RunList({ runs, selectedId, hasMore, loading, onOpen, onEndReached }: RunListProps) {
+export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onEndReached }: RunListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: runs.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
@@ -63,6 +67,7 @@ export function RunList({ runs, selectedId, hasMore, loading, onOpen, onEndReach
         {items.map((item) => {
           const run = runs[item.index]!;
           const { ok, failed } = statusCounts(run);
+          const hidden = run.targets.length - SHOWN_TARGETS;
           return (
             <div
               key={run.runId}
@@ -79,8 +84,14 @@ export function RunList({ runs, selectedId, hasMore, loading, onOpen, onEndReach
               </div>
               <div className="run-meta">
                 <span>{formatDate(run.createdAt)}</span>
-                <span className="run-models mono" title={run.targets.join('\n')}>
-                  {run.targets.join(', ')}
+                <span className="run-models mono" title={run.targets.join('\n')} data-testid="history-row-models">
+                  <span className="run-models-names">{run.targets.slice(0, SHOWN_TARGETS).join(', ')}</span>
+                  {hidden > 0 && (
+                    <span className="run-models-more">
+                      +{hidden}
+                      <span className="sr-only"> more</span>
+                    </span>
+                  )}
                 </span>
                 <span className="mono">{formatCost(run.costUsd)}</span>
                 {run.status !== 'done' && <span className={`status status-${run.status === 'running' ? 'running' : 'interrupted'}`}>{run.status}</span>}
@@ -93,7 +104,7 @@ export function RunList({ runs, selectedId, hasMore, loading, onOpen, onEndReach
           );
         })}
       </div>
-      {runs.length === 0 && !loading && <p className="empty">No runs yet.</p>}
+      {runs.length === 0 && !loading && <p className="empty">{query.trim() ? `No runs match “${query.trim()}”.` : 'No runs yet.'}</p>}
     </div>
   );
 }

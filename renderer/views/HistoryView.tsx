@@ -130,7 +130,7 @@ export function HistoryView() {
             {h.error}
           </p>
         )}
-        <RunList runs={h.runs} selectedId={h.openRunId} hasMore={h.hasMore} loading={h.loading} onOpen={(id) => void h.open(id)} onEndReached={onEndReached} />
+        <RunList runs={h.runs} query={h.query} selectedId={h.openRunId} hasMore={h.hasMore} loading={h.loading} onOpen={(id) => void h.open(id)} onEndReached={onEndReached} />
       </aside>
       <main className="history-main">
         {h.openRunError && (

@@ -65,7 +65,9 @@ test('add a provider, compare three models with one failing clearly, then find t
   await page.getByTestId('history-search').fill('ring buffer');
   const runRow = page.getByTestId('history-row').filter({ hasText: PROMPT });
   await expect(runRow).toHaveCount(1);
-  await expect(runRow).toContainText('mock:bad-key');
+  // Two models by name and the count of the rest; every one in the title.
+  await expect(runRow.getByTestId('history-row-models')).toContainText('+1');
+  await expect(runRow.getByTestId('history-row-models')).toHaveAttribute('title', /mock:bad-key/);
   await runRow.click();
 
   const detail = page.getByTestId('history-detail');
@@ -184,4 +186,35 @@ test('a long answer keeps its newest line in view while it streams; a reader who
   await readUp.getByTestId('column-body').focus();
   await page.keyboard.press('End');
   await expect(readUp.getByText('OTHER-LAST-LINE')).toBeInViewport();
+});
+
+test('eight columns at 1280x800: the wheel over the headers scrolls sideways, a column edge drags wider, Send stays in reach', async ({ app: page, mock }) => {
+  const targets = Array.from({ length: 8 }, (_, i) => `mock:wide-${i}`);
+  for (let i = 0; i < 8; i++) mock.script(`wide-${i}`, { tokens: 5, tokenDelayMs: 5 });
+  await addMockProvider(page, mock);
+  await page.keyboard.press('Control+1');
+  await pickTargets(page, targets);
+  // The pre-flight list has grown by eight entries: Send is still on screen.
+  await expect(page.getByTestId('send-button')).toBeInViewport();
+  await page.getByTestId('prompt-user').fill('many columns');
+  await page.getByTestId('send-button').click();
+  await expect(page.locator('[data-testid="column"][data-status="ok"]')).toHaveCount(8);
+
+  const strip = page.getByTestId('columns');
+  const last = page.getByTestId('column').last();
+  await expect(last).not.toBeInViewport();
+  await page.getByTestId('column').first().locator('.col-head').hover();
+  for (let i = 0; i < 10 && (await strip.evaluate((el) => el.scrollLeft + el.clientWidth < el.scrollWidth - 1)); i++) await page.mouse.wheel(0, 400);
+  await expect(last).toBeInViewport();
+
+  // Drag the first column's right edge from the middle of the handle.
+  await strip.evaluate((el) => el.scrollTo({ left: 0 }));
+  const first = page.getByTestId('column').first();
+  const before = (await first.boundingBox())!.width;
+  const handle = (await first.getByTestId('column-resize').boundingBox())!;
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + handle.width / 2 + 120, handle.y + 200, { steps: 4 });
+  await page.mouse.up();
+  await expect.poll(async () => Math.round((await first.boundingBox())!.width)).toBe(Math.round(before + 120));
 });

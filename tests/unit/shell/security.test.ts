@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
+  META_CONTENT_SECURITY_POLICY,
   installNavigationGuards,
   isAppUrl,
   isPermissionAllowed,
@@ -98,10 +99,12 @@ describe('content security policy', () => {
     );
   });
 
-  it('is the one renderer/index.html declares, so header and meta tag cannot drift apart', () => {
+  it('is the one renderer/index.html declares (less frame-ancestors, which a meta tag cannot carry), so they cannot drift apart', () => {
     const html = readFileSync(fileURLToPath(new URL('../../../renderer/index.html', import.meta.url)), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html);
-    expect(meta?.[1]).toBe(CONTENT_SECURITY_POLICY);
+    expect(meta?.[1]).toBe(META_CONTENT_SECURITY_POLICY);
+    expect(META_CONTENT_SECURITY_POLICY).not.toContain('frame-ancestors');
+    expect(CONTENT_SECURITY_POLICY).toBe(`${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`);
   });
 
   it('replaces whatever policy a response brought, keeping other headers', () => {
