@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { AboutDialog } from './components/AboutDialog';
 import { Banner } from './components/Banner';
@@ -21,6 +21,17 @@ const TABS: Array<{ view: View; label: string; key: string }> = [
   { view: 'spend', label: 'Spend', key: '5' },
   { view: 'endpoints', label: 'Endpoints', key: '6' },
 ];
+
+/** ArrowLeft/ArrowRight (wrapping), Home and End select a tab and move focus to it. */
+export function onTabKey(e: KeyboardEvent<HTMLElement>, view: View, setView: (v: View) => void): void {
+  const at = TABS.findIndex((t) => t.view === view);
+  const to = { ArrowRight: (at + 1) % TABS.length, ArrowLeft: (at - 1 + TABS.length) % TABS.length, Home: 0, End: TABS.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  const next = TABS[to]!;
+  setView(next.view);
+  e.currentTarget.querySelector<HTMLElement>(`[data-testid="nav-${next.view}"]`)?.focus();
+}
 
 export function App({ transport, problem }: { transport: TransportKind; problem: string | null }) {
   const store = useAppStore();
@@ -48,13 +59,15 @@ export function App({ transport, problem }: { transport: TransportKind; problem:
     <div className="app">
       <header className="topbar">
         <span className="brand">Switchyard</span>
-        <nav className="tabs" role="tablist" aria-label="Views">
+        <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={(e) => onTabKey(e, view, setView)}>
           {TABS.map((t) => (
             <button
               key={t.view}
               type="button"
               role="tab"
               aria-selected={view === t.view}
+              // One tab stop for the whole list; the arrow keys move between tabs (WAI-ARIA tabs pattern).
+              tabIndex={view === t.view ? 0 : -1}
               className={`tab${view === t.view ? ' active' : ''}`}
               data-testid={`nav-${t.view}`}
               title={`${t.label} (${mod}${t.key} or Alt+${t.key})`}

@@ -63,7 +63,7 @@ function ColumnHeaderImpl({ index, target, view, actions, copied = false }: Colu
               Retry
             </button>
           )}
-          {actions.onCopy && (
+          {actions.onCopy && view.hasText && (
             <button type="button" className="btn-icon" data-testid="column-copy" onClick={actions.onCopy} aria-label={`copy column ${index + 1}`} title="Copy the answer">
               {copied ? 'Copied' : 'Copy'}
             </button>

@@ -56,6 +56,8 @@ export interface ColumnHeaderView {
   cost: string;
   /** Shown as a tooltip when the provider reported a different cost. */
   costNote: string | null;
+  /** Whether there is an answer to copy (a failed column with no text offers no Copy). */
+  hasText: boolean;
 }
 
 /** `liveTtftMs`: measured by this window while the engine's own figure is not in yet. */
@@ -79,6 +81,7 @@ export function columnHeader(c: ColumnResult, liveTtftMs: number | null = null):
       c.providerCostUsd !== null && drift !== null
         ? `provider reported ${formatCost(c.providerCostUsd)} (${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(1)}%)`
         : null,
+    hasText: c.text.length > 0,
   };
 }
 

@@ -31,7 +31,8 @@ function PromptEditorContainer() {
       draft: s.draft,
       systemOpen: s.prefs.systemOpen,
       sending: s.sending,
-      sendError: s.sendError,
+      // Said once: the pre-flight panel already shows the same draft problem ("write a prompt first").
+      sendError: s.sendError !== null && s.sendError === s.preflightError ? null : s.sendError,
       // Any run still streaming: Send waits for it, Stop all stops it.
       running: Object.values(s.live).some((r) => r.status === 'running'),
       blockedReason: s.preflight?.blockedBy ?? null,

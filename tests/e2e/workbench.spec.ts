@@ -218,3 +218,18 @@ test('eight columns at 1280x800: the wheel over the headers scrolls sideways, a 
   await page.mouse.up();
   await expect.poll(async () => Math.round((await first.boundingBox())!.width)).toBe(Math.round(before + 120));
 });
+
+test('the view tabs are one tab stop, and the arrow keys, Home and End move between them', async ({ app: page }) => {
+  await page.getByTestId('nav-compare').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('nav-history')).toBeFocused();
+  await expect(page.getByTestId('nav-history')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('history-search')).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('nav-endpoints')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('nav-compare')).toBeFocused();
+  await expect(page.getByTestId('compare-view')).toBeVisible();
+  // Only the selected tab is in the Tab order.
+  expect(await page.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
+});

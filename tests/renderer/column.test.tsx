@@ -26,6 +26,15 @@ describe('<ColumnView>', () => {
     expect(screen.getByTestId('column-error').textContent).toBe('failed without a reported cause');
   });
 
+  it('offers Copy only once there is an answer to copy', () => {
+    const onCopy = vi.fn();
+    const { rerender } = render(<ColumnView column={column({ status: 'error', error: '401 from openai: invalid API key' })} actions={{ onCopy }} width={null} />);
+    expect(screen.queryByTestId('column-copy')).toBeNull();
+    rerender(<ColumnView column={column({ status: 'ok', text: 'an answer' })} actions={{ onCopy }} width={null} />);
+    fireEvent.click(screen.getByTestId('column-copy'));
+    expect(onCopy).toHaveBeenCalledOnce();
+  });
+
   it('shows the fell-back badge and the served-by endpoint', () => {
     render(<ColumnView column={column({ status: 'ok', fellBack: true, servedBy: { provider: 'backup', model: 'm2' }, text: 'hi' })} actions={{}} width={null} />);
     expect(screen.getByTestId('column-served-by').textContent).toBe('backup:m2');
