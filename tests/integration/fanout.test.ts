@@ -269,6 +269,37 @@ describe('metrics', () => {
   });
 });
 
+describe('connections', () => {
+  it.each(PROTOCOLS)('%s: runs one after another reuse the keep-alive connection (no new handshake inside the next TTFT)', async (type) => {
+    // The body ends a moment after the terminal event, in its own packet, as it often does over the internet.
+    mock.script(`${type}-again`, { tokens: 5, endDelayMs: 15 });
+    // Settle whatever earlier tests left in undici's pool, then count from here.
+    await new Promise((r) => setTimeout(r, 100));
+    const before = mock.connections;
+    for (let i = 0; i < 5; i++) {
+      const r = await wb.engine.compare(ask([`${PID[type]}:${type}-again`]));
+      expect(col(r, 0).status).toBe('ok');
+      // The rest of a finished body is read out in the background; a person's next run comes later than this.
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(mock.connections - before).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('a body that runs on after its terminal event', () => {
+  it('does not hold the column: it finishes at [DONE], and the connection is given up after a bound', async () => {
+    mock.script('never-ends', { tokens: 3, endDelayMs: 30_000 });
+    const t0 = performance.now();
+    const r = await wb.engine.compare(ask(['oa:never-ends']));
+    expect(col(r, 0)).toMatchObject({ status: 'ok', text: 'tok1 tok2 tok3' });
+    expect(performance.now() - t0).toBeLessThan(1_500);
+    const [record] = requestsFor(mock, 'never-ends');
+    // Released within DRAIN_AFTER_TERMINAL_MS (2 s), long before the server would have ended it.
+    await mock.ended(record!, 4_000);
+    expect(performance.now() - t0).toBeLessThan(4_500);
+  });
+});
+
 describe('the JSON result and its record', () => {
   it('has the shape of the compare --json contract, and history returns the same', async () => {
     mock.script('shape-ok', { text: 'three word answer' });

@@ -47,6 +47,8 @@ export interface MockScript {
   usage?: Partial<Omit<WireUsage, 'costUsd'>>;
   /** Reported provider cost (OpenRouter-style `usage.cost`; OpenAI protocol only). */
   costUsd?: number;
+  /** Delay between the terminal event and the end of the body, as servers that flush them apart do. */
+  endDelayMs?: number;
 }
 
 export const HTTP_FAULTS: Partial<Record<MockFault, [number, string]>> = {
@@ -129,6 +131,8 @@ export async function streamScript(
   if (fault === 'error_event') write(wire.errorEvent('Overloaded: the model stopped mid-stream'));
   else if (fault === 'malformed_event') write(wire.malformed());
   else if (fault !== 'missing_terminal') write(wire.finish(text.length < full.length ? 'length' : 'stop', usage));
+  // The client may leave once it has the terminal event: a pause here is not an abort.
+  if (script.endDelayMs && !(await pause(script.endDelayMs))) return;
   res.end();
 }
 

@@ -54,6 +54,8 @@ export interface MockProviders {
   readonly requests: MockRequestRecord[];
   readonly openStreams: number;
   readonly peakOpenStreams: number;
+  /** TCP connections accepted since start: a client that keeps connections alive opens few. */
+  readonly connections: number;
   script(model: string, script: MockScript): void;
   setDefaultScript(script: MockScript): void;
   setRequireKey(key: string | string[] | null): void;
@@ -84,6 +86,7 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
   const endedWaiters = new Map<number, Promise<void>>();
   const active = new Set<Active>();
   const sockets = new Set<Socket>();
+  let connections = 0;
   let openStreams = 0;
   let peak = 0;
   let nextId = 1;
@@ -109,6 +112,7 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
     });
   });
   server.on('connection', (socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -236,6 +240,9 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
     },
     get peakOpenStreams() {
       return peak;
+    },
+    get connections() {
+      return connections;
     },
     script: (model, script) => void scripts.set(model, script),
     setDefaultScript: (script) => void (defaultScript = script),

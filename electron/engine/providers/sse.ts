@@ -292,9 +292,17 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
       }
     }
   } finally {
-    // Releases the socket when we stop early. Not after a clean end: there undici would still
-    // build an AbortError (a DOMException with its stack) per stream for nothing.
-    if (!ended) reader.cancel().catch(() => undefined);
+    if (ended) {
+      // Nothing to release (and a cancel would still build an AbortError per stream for nothing).
+    } else if (state.terminal && !state.error && readError === null) {
+      // The answer is whole ([DONE], message_stop) but the body has not ended yet. Read it out in
+      // the background instead of cancelling: a cancelled body costs its keep-alive connection,
+      // and the next request to this provider a new TCP and TLS handshake inside its TTFT.
+      void drainThenRelease(reader);
+    } else {
+      // Stopped early (an error, the caller's abort): release the socket now.
+      reader.cancel().catch(() => undefined);
+    }
   }
 
   if (state.error) return finish('error', res.status, state.error);
@@ -302,6 +310,29 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
   if (call.signal.aborted) return aborted(res.status);
   if (readError !== null) return finish('error', res.status, networkError(readError, call.url, call.label, true));
   return finish('incomplete', res.status, truncated(call.label));
+}
+
+/** How long a body may run on after its terminal event before the connection is given up. */
+export const DRAIN_AFTER_TERMINAL_MS = 2_000;
+/** Past this many bytes after the terminal event the server is not closing the body: stop reading. */
+const DRAIN_MAX_BYTES = 64 * 1024;
+
+/** Reads what is left of a finished stream so undici can return its connection to the pool. */
+async function drainThenRelease(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), DRAIN_AFTER_TERMINAL_MS);
+  timer.unref?.();
+  try {
+    for (let bytes = 0; bytes <= DRAIN_MAX_BYTES; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      bytes += value?.byteLength ?? 0;
+    }
+    await reader.cancel();
+  } catch {
+    // Cancelled by the timer, or the connection went: either way it is released.
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function truncated(label: string): AdapterError {
