@@ -53,7 +53,12 @@ export function ColumnResizer({ target, index, width, onResize }: { target: RefO
       onKeyDown={(e) => {
         if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
           e.preventDefault();
-          onResize(clamp(current() + (e.key === 'ArrowRight' ? STEP : -STEP)));
+          const w = clamp(current() + (e.key === 'ArrowRight' ? STEP : -STEP));
+          // Written by hand first so the scroll below sees the new width: growing the last column
+          // otherwise pushes the focused handle past the strip's right edge, out of sight.
+          apply(w);
+          e.currentTarget.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+          onResize(w);
         }
       }}
     />

@@ -3,9 +3,12 @@ import type { KeyView, ProviderView } from '../../shared/contract';
 import type { ProviderTestState } from '../store/providersSlice';
 import { formatMs } from '../lib/format';
 
-/** "set · …abcd" / "not set": the renderer never sees more of a key than this. */
+/**
+ * "set · …abcd (keychain)" / "not set ($OPENAI_API_KEY)" / "no key": the renderer never sees more of a key than this.
+ * "no key" is a choice (a local Ollama), not a fault; "not set" is a configured key that is missing.
+ */
 export function keyStatus(keys: KeyView[]): string {
-  if (keys.length === 0) return 'not set';
+  if (keys.length === 0) return 'no key';
   return keys
     .map((k) => {
       const where = k.kind === 'env' ? `$${k.label}` : k.label;
@@ -13,6 +16,12 @@ export function keyStatus(keys: KeyView[]): string {
       return `${state} (${where})`;
     })
     .join('; ');
+}
+
+/** Muted for no key on purpose, a warning only when every configured key is missing. */
+function keyTone(keys: KeyView[]): string {
+  if (keys.length === 0) return ' muted';
+  return keys.some((k) => k.set) ? '' : ' warn-text';
 }
 
 export interface ProviderListProps {
@@ -64,7 +73,7 @@ export function ProviderList({ providers, tests, onTest, onEdit, onRemove }: Pro
             <td className="mono url" title={p.baseUrl}>
               {p.baseUrl}
             </td>
-            <td className={`mono${p.keys.some((k) => k.set) ? '' : ' warn-text'}`} data-testid="provider-key-status">
+            <td className={`mono key-status${keyTone(p.keys)}`} data-testid="provider-key-status">
               {keyStatus(p.keys)}
             </td>
             <td className="mono" title={p.serves.map((s) => `${s.modelId}=${s.upstreamModel}`).join('\n')}>

@@ -1,10 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { RunSummary } from '../../shared/domain';
-import { formatCost, formatDate } from '../lib/format';
+import { formatCost, formatDate, runCounts } from '../lib/format';
 
 const ROW_HEIGHT = 62;
-// Two names fit a 380px row beside date and cost; the count says how many more hide in the title.
+// The models have a line of their own: two typical ids ("openai/gpt-4o-mini") fit its ~350px; the count says how many more hide in the title.
 const SHOWN_TARGETS = 2;
 
 export interface RunListProps {
@@ -19,13 +19,7 @@ export interface RunListProps {
 }
 
 function statusCounts(s: RunSummary): { ok: number; failed: number } {
-  let ok = 0;
-  let failed = 0;
-  for (const c of s.columnStatuses) {
-    if (c === 'ok') ok++;
-    else if (c === 'error' || c === 'incomplete' || c === 'interrupted') failed++;
-  }
-  return { ok, failed };
+  return runCounts(s.columnStatuses);
 }
 
 /** Virtualised: history grows without bound, the DOM should not. */
@@ -39,14 +33,14 @@ export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onE
     if (last && last.index >= runs.length - 5 && hasMore && !loading) onEndReached();
   }, [last, runs.length, hasMore, loading, onEndReached]);
 
-  const move = (delta: number): void => {
-    const at = runs.findIndex((r) => r.runId === selectedId);
-    const next = runs[Math.min(runs.length - 1, Math.max(0, at + delta))];
+  const go = (index: number): void => {
+    const next = runs[Math.min(runs.length - 1, Math.max(0, index))];
     if (next) {
       onOpen(next.runId);
       virtualizer.scrollToIndex(runs.indexOf(next));
     }
   };
+  const move = (delta: number): void => go(runs.findIndex((r) => r.runId === selectedId) + delta);
 
   return (
     <div
@@ -60,6 +54,10 @@ export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onE
         if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
           e.preventDefault();
           move(e.key === 'ArrowDown' ? 1 : -1);
+        } else if (e.key === 'Home' || e.key === 'End') {
+          e.preventDefault();
+          // End means the last run loaded so far: reaching it loads the next page, as scrolling does.
+          go(e.key === 'Home' ? 0 : runs.length - 1);
         }
       }}
     >
@@ -82,17 +80,17 @@ export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onE
               <div className="run-prompt" title={run.promptPreview}>
                 {run.promptPreview || <span className="muted">(empty prompt)</span>}
               </div>
+              <div className="run-models mono" title={run.targets.join('\n')} data-testid="history-row-models">
+                <span className="run-models-names">{run.targets.slice(0, SHOWN_TARGETS).join(', ')}</span>
+                {hidden > 0 && (
+                  <span className="run-models-more">
+                    +{hidden}
+                    <span className="sr-only"> more</span>
+                  </span>
+                )}
+              </div>
               <div className="run-meta">
                 <span>{formatDate(run.createdAt)}</span>
-                <span className="run-models mono" title={run.targets.join('\n')} data-testid="history-row-models">
-                  <span className="run-models-names">{run.targets.slice(0, SHOWN_TARGETS).join(', ')}</span>
-                  {hidden > 0 && (
-                    <span className="run-models-more">
-                      +{hidden}
-                      <span className="sr-only"> more</span>
-                    </span>
-                  )}
-                </span>
                 <span className="mono">{formatCost(run.costUsd)}</span>
                 {run.status !== 'done' && <span className={`status status-${run.status === 'running' ? 'running' : 'interrupted'}`}>{run.status}</span>}
                 <span className="run-counts">

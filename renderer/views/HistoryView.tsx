@@ -9,6 +9,28 @@ import { formatCost, formatDate } from '../lib/format';
 import { useApp } from '../store';
 
 const SEARCH_DEBOUNCE_MS = 200;
+// A system prompt longer than about one line of the header opens on demand: a 6,000-character one
+// once took the whole height and left the columns none.
+const SYSTEM_INLINE_CHARS = 100;
+
+function SystemPrompt({ text }: { text: string }) {
+  if (text.length <= SYSTEM_INLINE_CHARS && !text.includes('\n')) {
+    return (
+      <p className="run-system" data-testid="history-system">
+        <span className="field-label">System</span> {text}
+      </p>
+    );
+  }
+  return (
+    <details className="run-system" data-testid="history-system">
+      <summary>
+        {/* The count goes before the preview: the summary's one line ends in an ellipsis. */}
+        <span className="field-label">System</span> <span className="run-system-count">({text.length.toLocaleString('en-US')} chars)</span> <span className="run-system-preview">{text}</span>
+      </summary>
+      <div className="run-system-text">{text}</div>
+    </details>
+  );
+}
 
 function HistoryColumn({ column }: { column: ColumnResult }) {
   const width = useApp((s) => s.prefs.columnWidths[column.index] ?? null);
@@ -45,14 +67,12 @@ function RunDetail({ run }: { run: RunResult }) {
             <span className="mono" title={run.runId}>
               run {run.runId.slice(0, 8)}
             </span>
-            <span>{columns.length} columns</span>
+            <span>
+              {columns.length} column{columns.length === 1 ? '' : 's'}
+            </span>
             <span className="mono">{formatCost(cost)}</span>
           </div>
-          {run.request?.system && (
-            <p className="run-system">
-              <span className="field-label">System</span> {run.request.system}
-            </p>
-          )}
+          {run.request?.system && <SystemPrompt text={run.request.system} />}
           <p className="run-detail-prompt" data-testid="history-prompt">
             {prompt || <span className="muted">(prompt not stored)</span>}
           </p>

@@ -26,7 +26,7 @@ function storeWith() {
 
 describe('providers', () => {
   it('shows key status without ever showing a key', () => {
-    expect(keyStatus([])).toBe('not set');
+    expect(keyStatus([])).toBe('no key');
     expect(keyStatus([{ kind: 'secret', label: 'keychain', set: true, last4: 'abcd' }])).toBe('set · …abcd (keychain)');
     expect(keyStatus([{ kind: 'env', label: 'OPENAI_API_KEY', set: false, last4: null }])).toBe('not set ($OPENAI_API_KEY)');
   });
