@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import { highlightStep, renderMarkdown, warmUpJobs } from '../lib/markdown';
 import { hasLinkDefinitions, settledEnd } from '../lib/settle';
@@ -207,36 +207,95 @@ export const Markdown = memo(function Markdown({ text: latest, streaming, paused
 
   const covered = r.settled + r.tailLength;
   const plain = text.length > covered ? text.slice(covered) : '';
-  // The plain text carries on the parsed tail's last line (its paragraph was cut mid-line),
-  // rather than dropping onto a line of its own until the next parse.
-  const cont = !!plain && !!r.tailHtml && text[covered - 1] !== '\n' && plain[0] !== '\n';
+  const tailRef = useRef<HTMLDivElement>(null);
+  const spanRef = useRef<HTMLSpanElement | null>(null);
+  // With a parsed tail, the plain text goes inside it (see placeTail), so it reads as the same
+  // paragraph, list item or code block until the next parse. Laid out before paint: no frame shows it elsewhere.
+  useLayoutEffect(() => {
+    const chunk = tailRef.current;
+    if (!plain || !chunk) {
+      spanRef.current?.remove();
+      return;
+    }
+    spanRef.current ??= document.createElement('span');
+    placeTail(chunk, spanRef.current, plain, endsInBlankLine(text, covered, plain), fenceOpen(text, r.settled, covered));
+  });
   return (
     <div className="md" data-testid="column-text" ref={ref}>
-      <Parsed chunks={r.chunks} tailHtml={r.tailHtml} open={!!plain} cont={cont} />
-      {plain && <span className="md-tail">{plain}</span>}
+      <Parsed chunks={r.chunks} tailHtml={r.tailHtml} tailRef={tailRef} />
+      {/* No parsed tail: the plain text starts a block of its own after the settled ones. */}
+      {plain && !r.tailHtml && <span className="md-tail md-tail--block">{plain.replace(/^\s+/, '')}</span>}
     </div>
   );
 });
+
+const BLOCKS = new Set(['P', 'UL', 'OL', 'LI', 'BLOCKQUOTE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
+
+/**
+ * The element plain text that carries on `chunk`'s last line belongs in: the
+ * innermost last paragraph, list item or heading, or the code of an open
+ * fence. Null when the chunk ends in something text cannot continue (a
+ * table, a rule): the text then goes after it.
+ */
+export function tailHost(chunk: Element): Element | null {
+  let el: Element = chunk;
+  for (;;) {
+    const last = el.lastElementChild;
+    if (last?.tagName === 'PRE') return last.querySelector('code') ?? last;
+    if (last && BLOCKS.has(last.tagName)) {
+      el = last;
+      continue;
+    }
+    if (last && !isInline(last)) return null;
+    // Text and inline elements (strong, a, code) end this block; at the top level too.
+    return el === chunk && !chunk.textContent ? null : el;
+  }
+}
+
+function isInline(el: Element): boolean {
+  return !['TABLE', 'HR', 'DIV', 'PRE', 'DETAILS'].includes(el.tagName);
+}
+
+/** Whether the text around `covered` holds a blank line: the plain part starts a new block. */
+export function endsInBlankLine(text: string, covered: number, plain: string): boolean {
+  const trailing = /\s*$/.exec(text.slice(Math.max(0, covered - 16), covered))?.[0] ?? '';
+  const leading = /^\s*/.exec(plain)?.[0] ?? '';
+  return ((trailing + leading).match(/\n/g)?.length ?? 0) >= 2;
+}
+
+/** Whether a code fence opened in text[from, to) is still open at `to` (a blank line inside code is still code). */
+export function fenceOpen(text: string, from: number, to: number): boolean {
+  let open = false;
+  for (const line of text.slice(from, to).split('\n')) if (/^ {0,3}(```|~~~)/.test(line)) open = !open;
+  return open;
+}
+
+/** Puts the plain tail where it reads right; `span` is reused from frame to frame. */
+export function placeTail(chunk: Element, span: HTMLSpanElement, plain: string, blankLine: boolean, inFence: boolean): void {
+  const host = tailHost(chunk);
+  // Code goes on only while its fence is open; anything else goes on unless a blank line ended it.
+  const inCode = host?.tagName === 'CODE' || host?.tagName === 'PRE';
+  const inline = host !== null && (inCode ? inFence : !blankLine);
+  const target = inline ? host : chunk;
+  span.className = inline ? 'md-tail' : 'md-tail md-tail--block';
+  const value = inline ? plain : plain.replace(/^\s+/, '');
+  if (span.textContent !== value) span.textContent = value;
+  if (span.parentNode !== target || span.nextSibling) target.appendChild(span);
+}
 
 /**
  * The parsed blocks, apart from the plain tail: a streamed frame only adds to
  * the tail, so this list (dozens of chunks in a long reply) is not even diffed
  * between parses.
  */
-const Parsed = memo(function Parsed({ chunks, tailHtml, open, cont }: { chunks: string[]; tailHtml: string; open: boolean; cont: boolean }) {
-  // The plain-text tail continues right under the last parsed block (code.css drops that block's bottom
-  // margin), or on its last line when it continues that line (`cont`: the block is laid out inline).
-  const openClass = open ? ' md-chunk--open' : '';
-  const last = chunks.length - 1;
+const Parsed = memo(function Parsed({ chunks, tailHtml, tailRef }: { chunks: string[]; tailHtml: string; tailRef: RefObject<HTMLDivElement | null> }) {
   return (
     <>
       {chunks.map((html, i) => (
-        <div key={i} className={`md-chunk${i === last && !tailHtml ? openClass : ''}`} dangerouslySetInnerHTML={{ __html: html }} />
+        <div key={i} className="md-chunk" dangerouslySetInnerHTML={{ __html: html }} />
       ))}
-      {tailHtml && (
-        // trimEnd: the newline after the last tag would add a second space before a continuing tail.
-        <div className={`md-chunk${openClass}${cont ? ' md-chunk--cont' : ''}`} dangerouslySetInnerHTML={{ __html: cont ? tailHtml.trimEnd() : tailHtml }} />
-      )}
+      {/* trimEnd: the newline after the last tag would put a space before text that carries on its line. */}
+      {tailHtml && <div className="md-chunk md-chunk--tail" ref={tailRef} dangerouslySetInnerHTML={{ __html: tailHtml.trimEnd() }} />}
     </>
   );
 });

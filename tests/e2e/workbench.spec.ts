@@ -233,3 +233,31 @@ test('the view tabs are one tab stop, and the arrow keys, Home and End move betw
   // Only the selected tab is in the Tab order.
   expect(await page.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
 });
+
+test('a code block streaming in keeps its newest lines inside the code block between parses', async ({ app: page, mock }) => {
+  const code = Array.from({ length: 40 }, (_, i) => `const v${i} = items.map((x) => x * ${i});`).join('\n');
+  mock.script('coder', { text: `Here:\n\n\`\`\`ts\n${code}\n\`\`\``, tokenDelayMs: 8 });
+  await addMockProvider(page, mock);
+  await page.keyboard.press('Control+1');
+  await pickTargets(page, ['mock:coder']);
+  await page.getByTestId('prompt-user').fill('write code');
+  await page.getByTestId('send-button').click();
+  const col = page.getByTestId('column');
+  await expect(col.locator('pre')).toHaveCount(1);
+  // Sampled while it streams: plain text between parses is inside the open block, never under it.
+  let seen = 0;
+  while ((await col.getAttribute('data-status')) === 'running') {
+    const where = await col.getByTestId('column-text').evaluate((el) => {
+      const tail = el.querySelector('.md-tail');
+      return tail ? (tail.closest('pre') ? 'in-code' : `outside: ${tail.textContent?.slice(0, 40)}`) : 'none';
+    });
+    if (where !== 'none') {
+      seen++;
+      if ((await col.getAttribute('data-status')) === 'running') expect(where).toBe('in-code');
+    }
+    await page.waitForTimeout(20);
+  }
+  expect(seen).toBeGreaterThan(0);
+  await expect(col).toHaveAttribute('data-status', 'ok');
+  await expect(col.locator('pre code')).toContainText('const v39');
+});

@@ -1,6 +1,6 @@
 import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Markdown, SLICE_CHARS } from '../../renderer/components/Markdown';
+import { Markdown, placeTail, SLICE_CHARS, tailHost } from '../../renderer/components/Markdown';
 import { HIGHLIGHT_SLICE, highlightStep, INLINE_HIGHLIGHT_LIMIT, renderMarkdown } from '../../renderer/lib/markdown';
 import { hasLinkDefinitions, settledEnd } from '../../renderer/lib/settle';
 import { nextParseDelay, parseIntervalMs, runWhenReallyIdle, whenIdle } from '../../renderer/lib/throttle';
@@ -192,7 +192,8 @@ describe('<Markdown>', () => {
     expect(renderMarkdown).toHaveBeenCalledTimes(1);
     expect(container.querySelector('.md-tail')?.textContent).toBe(' w0 w1 w2 w3 w4 w5 w6 w7 w8 w9');
     // It carries on the parsed paragraph's line (cut mid-line), not on a line of its own.
-    expect(container.querySelector('.md-chunk--cont')?.textContent).toBe('a');
+    expect(container.querySelector('.md-tail')!.classList.contains('md-tail--block')).toBe(false);
+    expect(container.querySelector('.md-chunk')?.textContent).toBe('a w0 w1 w2 w3 w4 w5 w6 w7 w8 w9');
 
     act(() => {
       vi.advanceTimersByTime(20);
@@ -203,14 +204,13 @@ describe('<Markdown>', () => {
     expect(container.textContent).toContain('w9');
   });
 
-  it('puts plain text that starts a new line under the parsed tail, not on its last line', () => {
-    const { container, rerender } = render(<Markdown text="- one" streaming />);
+  it('puts plain text that starts a new block after the parsed tail, without the blank line', () => {
+    const { container, rerender } = render(<Markdown text="First para." streaming />);
     firstParse();
-    expect(container.querySelector('li')?.textContent).toBe('one');
-    act(() => rerender(<Markdown text={'- one\n- two'} streaming />));
-    expect(container.querySelector('.md-tail')?.textContent).toBe('\n- two');
-    expect(container.querySelector('.md-chunk--cont')).toBeNull();
-    expect(container.querySelector('.md-chunk--open')).not.toBeNull();
+    act(() => rerender(<Markdown text={'First para.\n\nSecond'} streaming />));
+    const tail = container.querySelector('.md-tail')!;
+    expect(tail.classList.contains('md-tail--block')).toBe(true);
+    expect(tail.textContent).toBe('Second');
   });
 
   it('parses a settled paragraph once and keeps its DOM while the reply grows', () => {
@@ -354,5 +354,67 @@ describe('<Markdown paused>', () => {
     for (let i = 0; i < 20 && container.querySelector('.md-tail'); i++) flush();
     expect(vi.mocked(renderMarkdown).mock.calls.length).toBeGreaterThan(1);
     expect(container.querySelectorAll('strong')).toHaveLength(40);
+  });
+});
+
+/**
+ * Where the plain tail goes, on markup as the browser builds it (set here by
+ * hand: happy-dom's parser drops the first element of DOMPurify's output).
+ */
+describe('placing the plain tail', () => {
+  function chunkOf(html: string): HTMLDivElement {
+    const div = document.createElement('div');
+    div.innerHTML = html;
+    return div;
+  }
+  const place = (html: string, plain: string, blankLine = false, inFence = false) => {
+    const chunk = chunkOf(html);
+    const span = document.createElement('span');
+    placeTail(chunk, span, plain, blankLine, inFence);
+    return { chunk, span };
+  };
+
+  it('continues the innermost last paragraph, list item or heading', () => {
+    expect(tailHost(chunkOf('<p>one</p><p>two <strong>b</strong></p>'))?.outerHTML).toBe('<p>two <strong>b</strong></p>');
+    expect(tailHost(chunkOf('<ul><li>one</li><li>two</li></ul>'))?.outerHTML).toBe('<li>two</li>');
+    expect(tailHost(chunkOf('<ol><li><p>loose</p></li></ol>'))?.outerHTML).toBe('<p>loose</p>');
+    expect(tailHost(chunkOf('<blockquote><p>quoted</p></blockquote>'))?.outerHTML).toBe('<p>quoted</p>');
+    expect(tailHost(chunkOf('<h2>Head</h2>'))?.outerHTML).toBe('<h2>Head</h2>');
+    const { span } = place('<ul><li>one</li><li>tw</li></ul>', 'o');
+    expect(span.parentElement?.tagName).toBe('LI');
+    expect(span.parentElement?.textContent).toBe('two');
+    expect(span.className).toBe('md-tail');
+  });
+
+  it('continues an open code block inside its code, across new and blank lines', () => {
+    const { span } = place('<pre><code class="hljs">const a = 1;\n</code></pre>', '\nconst b = 2;', true, true);
+    expect(span.parentElement?.tagName).toBe('CODE');
+    expect(span.textContent).toBe('\nconst b = 2;');
+  });
+
+  it('starts a block after a blank line, a table, a rule or a closed code block', () => {
+    for (const [html, blank, fence] of [
+      ['<p>First para.</p>', true, false],
+      ['<table><tr><td>1</td></tr></table>', false, false],
+      ['<hr>', false, false],
+      ['<pre><code>done</code></pre>', false, false],
+    ] as const) {
+      const { chunk, span } = place(html, '\n\nnext', blank, fence);
+      expect(span.parentElement, html).toBe(chunk);
+      expect(span.className, html).toBe('md-tail md-tail--block');
+      expect(span.textContent, html).toBe('next');
+    }
+  });
+
+  it('reuses one span from frame to frame, moving it when a parse replaces the markup', () => {
+    const chunk = chunkOf('<p>a</p>');
+    const span = document.createElement('span');
+    placeTail(chunk, span, ' b', false, false);
+    placeTail(chunk, span, ' bc', false, false);
+    expect(chunk.querySelectorAll('.md-tail')).toHaveLength(1);
+    expect(chunk.textContent).toBe('a bc');
+    chunk.innerHTML = '<p>a bc</p><p>d</p>';
+    placeTail(chunk, span, 'e', false, false);
+    expect(chunk.querySelector('p:last-child')?.textContent).toBe('de');
   });
 });
