@@ -16,6 +16,8 @@ export interface ColumnHeaderProps {
   view: ColumnHeaderView;
   actions: ColumnActions;
   copied?: boolean;
+  /** Other columns of the run still stream: the engine retries a column of a finished run only. */
+  retryWaits?: boolean;
 }
 
 function sameView(a: ColumnHeaderView, b: ColumnHeaderView): boolean {
@@ -29,10 +31,11 @@ function sameView(a: ColumnHeaderView, b: ColumnHeaderView): boolean {
  */
 export const ColumnHeader = memo(
   ColumnHeaderImpl,
-  (a: ColumnHeaderProps, b: ColumnHeaderProps) => a.index === b.index && a.target === b.target && a.actions === b.actions && a.copied === b.copied && sameView(a.view, b.view),
+  (a: ColumnHeaderProps, b: ColumnHeaderProps) =>
+    a.index === b.index && a.target === b.target && a.actions === b.actions && a.copied === b.copied && a.retryWaits === b.retryWaits && sameView(a.view, b.view),
 );
 
-function ColumnHeaderImpl({ index, target, view, actions, copied = false }: ColumnHeaderProps) {
+function ColumnHeaderImpl({ index, target, view, actions, copied = false, retryWaits = false }: ColumnHeaderProps) {
   const active = ACTIVE.has(view.status);
   return (
     <header className="col-head">
@@ -45,7 +48,7 @@ function ColumnHeaderImpl({ index, target, view, actions, copied = false }: Colu
           data-testid="column-served-by"
           title={view.servedBy === target ? target : `${view.servedBy}\nrequested: ${target}`}
         >
-          {view.servedBy}
+          <ServedBy value={view.servedBy} />
         </span>
         {view.fellBack && (
           <span className="badge badge-warn" data-testid="column-fellback" title={`requested ${target}; a fallback endpoint served it`}>
@@ -53,16 +56,25 @@ function ColumnHeaderImpl({ index, target, view, actions, copied = false }: Colu
           </span>
         )}
         <span className="col-actions">
-          {actions.onStop && active && (
-            <button type="button" className="btn-icon" data-testid="column-stop" onClick={actions.onStop} aria-label={`stop column ${index + 1}`} title="Stop this column">
+          {/* One button that turns from Stop into Retry, so keyboard focus stays on it when it does. */}
+          {active && actions.onStop ? (
+            <button key="act" type="button" className="btn-icon" data-testid="column-stop" onClick={actions.onStop} aria-label={`stop column ${index + 1}`} title="Stop this column">
               Stop
             </button>
-          )}
-          {actions.onRetry && !active && (
-            <button type="button" className="btn-icon" data-testid="column-retry" onClick={actions.onRetry} aria-label={`retry column ${index + 1}`} title="Run this column again">
+          ) : !active && actions.onRetry ? (
+            <button
+              key="act"
+              type="button"
+              className="btn-icon"
+              data-testid="column-retry"
+              aria-disabled={retryWaits || undefined}
+              onClick={retryWaits ? undefined : actions.onRetry}
+              aria-label={`retry column ${index + 1}`}
+              title={retryWaits ? 'Retry waits for the other columns to finish (or Stop all)' : 'Run this column again'}
+            >
               Retry
             </button>
-          )}
+          ) : null}
           {actions.onCopy && view.hasText && (
             <button type="button" className="btn-icon" data-testid="column-copy" onClick={actions.onCopy} aria-label={`copy column ${index + 1}`} title="Copy the answer">
               {copied ? 'Copied' : 'Copy'}
@@ -75,21 +87,39 @@ function ColumnHeaderImpl({ index, target, view, actions, copied = false }: Colu
           {view.statusLabel}
         </span>
         <dl className="col-metrics">
-          <Metric label="TTFT" value={view.ttft} testId="column-ttft" />
-          <Metric label="total" value={view.total} testId="column-total" />
-          <Metric label="speed" value={view.tps} testId="column-tps" />
-          <Metric label="in" value={view.tokensIn} testId="column-tokens-in" />
-          <Metric label="out" value={view.tokensOut} testId="column-tokens-out" />
-          <Metric label="cost" value={view.cost} testId="column-cost" title={view.costNote ?? undefined} flag={!!view.costNote} />
+          <Metric label="TTFT" value={view.ttft} testId="column-ttft" kind="ttft" />
+          <Metric label="total" value={view.total} testId="column-total" kind="total" />
+          <Metric label="speed" value={view.tps} testId="column-tps" kind="tps" />
+          <Metric label="in" value={view.tokensIn} testId="column-tokens-in" kind="tokens" />
+          <Metric label="out" value={view.tokensOut} testId="column-tokens-out" kind="tokens" />
+          <Metric label="cost" value={view.cost} testId="column-cost" title={view.costNote ?? undefined} flag={!!view.costNote} kind="cost" />
         </dl>
       </div>
     </header>
   );
 }
 
-function Metric({ label, value, testId, title, flag }: { label: string; value: string; testId: string; title?: string | undefined; flag?: boolean }) {
+/**
+ * "provider:model" in a narrow header: the provider gives way first, then the
+ * model's start, so sixteen columns of one provider still read apart by the
+ * end of their names ("…long-name-16"), where versions and sizes usually are.
+ */
+function ServedBy({ value }: { value: string }) {
+  const at = value.indexOf(':');
+  if (at <= 0) return <span className="served-model">{value}</span>;
   return (
-    <div className="metric" title={title}>
+    <>
+      <span className="served-provider">{value.slice(0, at + 1)}</span>
+      <span className="served-model">
+        <bdi>{value.slice(at + 1)}</bdi>
+      </span>
+    </>
+  );
+}
+
+function Metric({ label, value, testId, title, flag, kind }: { label: string; value: string; testId: string; title?: string | undefined; flag?: boolean; kind: string }) {
+  return (
+    <div className={`metric metric-${kind}`} title={title}>
       <dt>{label}</dt>
       <dd className={flag ? 'flagged' : undefined} data-testid={testId}>
         {value}

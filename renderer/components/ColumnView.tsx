@@ -18,10 +18,12 @@ export interface ColumnViewProps {
   liveTtftMs?: number | null;
   /** Told when the column scrolls into or out of the strip's view. */
   onScreenChange?: (onScreen: boolean) => void;
+  /** The run still streams in other columns (Retry waits for it). */
+  runActive?: boolean;
 }
 
 /** One answer: header with metrics, attempts, the failure cause, reasoning and the reply. */
-export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false, liveTtftMs = null, onScreenChange }: ColumnViewProps) {
+export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false, liveTtftMs = null, onScreenChange, runActive = false }: ColumnViewProps) {
   const sectionRef = useRef<HTMLElement>(null);
   const streaming = column.status === 'running' || column.status === 'queued';
   const cause = failureCause(column);
@@ -56,7 +58,7 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
       data-status={column.status}
       aria-label={`column ${column.index + 1}: ${column.target}`}
     >
-      <ColumnHeader index={column.index} target={column.target} view={columnHeader(column, liveTtftMs)} actions={shownActions} copied={copied} />
+      <ColumnHeader index={column.index} target={column.target} view={columnHeader(column, liveTtftMs)} actions={shownActions} copied={copied} retryWaits={runActive} />
       <AttemptsTimeline attempts={column.attempts} fellBack={column.fellBack} />
       <div className="col-body" data-testid="column-body" tabIndex={0} ref={bodyRef}>
         <div className="col-body-inner" ref={innerRef}>

@@ -27,6 +27,7 @@ const PARAMS: Array<{ key: 'temperature' | 'maxTokens' | 'topP' | 'seed'; label:
 ];
 
 export function PromptEditor(p: PromptEditorProps) {
+  const sendOff = p.sending || p.running || !!p.blockedReason;
   return (
     <div className="prompt-editor">
       <details className="system" open={p.systemOpen} onToggle={(e) => p.onToggleSystem(e.currentTarget.open)}>
@@ -73,28 +74,37 @@ export function PromptEditor(p: PromptEditorProps) {
         ))}
       </fieldset>
       {p.preflight}
-      {p.sendError && (
-        <p className="field-error" role="alert" data-testid="send-error">
-          {p.sendError}
-        </p>
-      )}
-      <div className="send-row">
-        <button
-          type="button"
-          className="btn btn-primary"
-          data-testid="send-button"
-          disabled={p.sending || p.running || !!p.blockedReason}
-          aria-describedby={p.blockedReason ? p.blockedId : undefined}
-          onClick={p.onSend}
-          title={
-            p.blockedReason ? `Blocked: ${p.blockedReason}` : p.running ? 'A run is streaming: stop it (Esc) or let it finish first' : `Send to all models (${p.shortcut})`
-          }
-        >
-          {p.sending ? 'Sending…' : 'Send'} <kbd>{p.shortcut}</kbd>
-        </button>
-        <button type="button" className="btn" data-testid="stop-all" disabled={!p.running} onClick={p.onStopAll} title="Stop every column (Esc)">
-          Stop all <kbd>Esc</kbd>
-        </button>
+      {/* Stays in view at the bottom of the sidebar, with what keeps Send from working right above it. */}
+      <div className="send-bar">
+        {p.sendError && (
+          <p className="field-error" role="alert" data-testid="send-error">
+            {p.sendError}
+          </p>
+        )}
+        {p.blockedReason && (
+          <p className="field-error send-blocked" data-testid="send-blocked">
+            Blocked: {p.blockedReason}
+          </p>
+        )}
+        <div className="send-row">
+          {/* aria-disabled, not disabled: a disabled button drops keyboard focus to the page. */}
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="send-button"
+            aria-disabled={sendOff || undefined}
+            aria-describedby={p.blockedReason ? p.blockedId : undefined}
+            onClick={() => !sendOff && p.onSend()}
+            title={
+              p.blockedReason ? `Blocked: ${p.blockedReason}` : p.running ? 'A run is streaming: stop it (Esc) or let it finish first' : `Send to all models (${p.shortcut})`
+            }
+          >
+            {p.sending ? 'Sending…' : 'Send'} <kbd>{p.shortcut}</kbd>
+          </button>
+          <button type="button" className="btn" data-testid="stop-all" aria-disabled={!p.running || undefined} onClick={() => p.running && p.onStopAll()} title="Stop every column (Esc)">
+            Stop all <kbd>Esc</kbd>
+          </button>
+        </div>
       </div>
     </div>
   );

@@ -76,11 +76,14 @@ export function columnHeader(c: ColumnResult, liveTtftMs: number | null = null):
     tps: formatTps(c.metrics.tokensPerSecond),
     tokensIn: formatCount(c.usage.inputTokens, c.usage.estimated),
     tokensOut: formatCount(c.usage.outputTokens, c.usage.estimated),
-    cost: formatCost(c.costUsd),
+    // No price to compute from, but the provider said what it charged: show that, and say so.
+    cost: c.costUsd === null && c.providerCostUsd !== null ? `${formatCost(c.providerCostUsd)} (reported)` : formatCost(c.costUsd),
     costNote:
       c.providerCostUsd !== null && drift !== null
         ? `provider reported ${formatCost(c.providerCostUsd)} (${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(1)}%)`
-        : null,
+        : c.costUsd === null && c.providerCostUsd !== null
+          ? 'reported by the provider; no price in the catalog to check it against'
+          : null,
     hasText: c.text.length > 0,
   };
 }
@@ -100,4 +103,22 @@ export function formatDate(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Columns that did not bring a whole answer: failed outright, cut off, or interrupted. Counted the same in Compare and History. */
+export function isFailed(status: ColumnStatus): boolean {
+  return status === 'error' || status === 'incomplete' || status === 'interrupted';
+}
+
+/** What a run's columns came to, for the run bar and the history list. */
+export function runCounts(statuses: readonly ColumnStatus[]): { ok: number; failed: number; stopped: number; done: number; total: number } {
+  let ok = 0;
+  let failed = 0;
+  let stopped = 0;
+  for (const st of statuses) {
+    if (st === 'ok') ok++;
+    else if (isFailed(st)) failed++;
+    else if (st === 'cancelled') stopped++;
+  }
+  return { ok, failed, stopped, done: ok + failed + stopped, total: statuses.length };
 }

@@ -2,7 +2,7 @@ import type { CompareEvent, CompareRequest, CompareRequestInput } from '../../sh
 import { errorMessage } from '../transport/build';
 import { draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
 import { FrameBatcher } from './frames';
-import { failColumn, pruneRuns, reduceEvents, resetColumn, runFromSeeds, type LiveRuns } from './reduce';
+import { pruneRuns, reduceEvents, resetColumn, restoreColumn, runFromSeeds, type LiveRuns } from './reduce';
 import type { SliceCreator, StoreDeps } from './types';
 
 export interface CompareSlice {
@@ -35,6 +35,8 @@ export interface CompareSlice {
  */
 export const WIDE_FAN_OUT = 4;
 
+export const STILL_STREAMING = 'a run is still streaming: stop it (Esc) or let it finish first';
+
 function countStreaming(live: LiveRuns): number {
   let n = 0;
   for (const run of Object.values(live)) {
@@ -57,7 +59,9 @@ export const createCompareSlice =
           const keep = new Set(s.activeRunId ? [s.activeRunId] : []);
           const live = pruneRuns(reduceEvents(s.live, events), keep);
           streaming = countStreaming(live);
-          return { live };
+          // "Still streaming" is true no longer once nothing streams.
+          const stale = s.sendError === STILL_STREAMING && !Object.values(live).some((r) => r.status === 'running');
+          return stale ? { live, sendError: null } : { live };
         });
       },
       deps.frames,
@@ -82,7 +86,7 @@ export const createCompareSlice =
         // One run at a time: a second would stream on unseen, and nothing in view could stop it.
         const active = get().activeRunId;
         if (active && get().live[active]?.status === 'running') {
-          set({ sendError: 'a run is still streaming: stop it (Esc) or let it finish first' });
+          set({ sendError: STILL_STREAMING });
           return;
         }
         const converted = draftToRequest(get().draft);
@@ -127,11 +131,20 @@ export const createCompareSlice =
         const runId = get().activeRunId;
         if (!runId) return;
         batcher.flush();
+        const run = get().live[runId];
+        // The engine retries a column of a finished run only; the button says so while the run streams.
+        if (run?.status === 'running') {
+          get().setNotice('retry waits for the run to finish (or stop it first)');
+          return;
+        }
+        const before = run?.columns[columnId];
         set((s) => ({ live: resetColumn(s.live, runId, columnId) }));
         try {
           await deps.client.compare.retryColumn({ runId, columnId });
         } catch (err) {
-          set((s) => ({ live: failColumn(s.live, runId, columnId, `retry failed: ${errorMessage(err)}`) }));
+          // Refused: the answer it had comes back, and the notice says why nothing new came.
+          if (before) set((s) => ({ live: restoreColumn(s.live, runId, before) }));
+          get().setNotice(`retry failed: ${errorMessage(err)}`);
         }
       },
 

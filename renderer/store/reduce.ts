@@ -192,12 +192,11 @@ export function resetColumn(prev: LiveRuns, runId: string, columnId: string): Li
   };
 }
 
-/** Marks a column failed locally (a retry the engine refused), so it never sits blank. */
-export function failColumn(prev: LiveRuns, runId: string, columnId: string, error: string): LiveRuns {
+/** Puts a column back as it was (a retry the engine refused), so its answer is not lost. */
+export function restoreColumn(prev: LiveRuns, runId: string, column: ColumnResult): LiveRuns {
   const run = prev[runId];
-  const col = run?.columns[columnId];
-  if (!run || !col) return prev;
-  return { ...prev, [runId]: { ...run, columns: { ...run.columns, [columnId]: { ...col, status: 'error', error } } } };
+  if (!run?.columns[column.columnId]) return prev;
+  return { ...prev, [runId]: { ...run, columns: { ...run.columns, [column.columnId]: column } } };
 }
 
 /** Keeps the runs in view plus a few recent ones; anything else lives in history. */

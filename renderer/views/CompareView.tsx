@@ -5,6 +5,7 @@ import { warmUpMarkdown } from '../components/Markdown';
 import { ModelPicker } from '../components/ModelPicker';
 import { PREFLIGHT_BLOCK_ID, PreflightContainer } from '../components/PreflightPanel';
 import { PromptEditor } from '../components/PromptEditor';
+import { runCounts } from '../lib/format';
 import { useApp } from '../store';
 import { sendShortcutLabel } from '../shortcuts';
 import { LiveColumn } from './LiveColumn';
@@ -81,6 +82,15 @@ function useProgressiveCount(total: number, key: string | null): number {
   return Math.min(count, total);
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Green only when every column brought a whole answer. */
+function runTone(s: { status: string; ok: number; failed: number; total: number }): string {
+  if (s.status === 'running') return 'running';
+  if (s.ok === s.total) return 'ok';
+  return s.failed > 0 ? 'incomplete' : 'cancelled';
+}
+
 function RunColumns() {
   const runId = useApp((s) => s.activeRunId);
   const order = useApp(useShallow((s) => (s.activeRunId ? (s.live[s.activeRunId]?.order ?? []) : [])));
@@ -88,13 +98,7 @@ function RunColumns() {
     useShallow((s) => {
       const run = s.activeRunId ? s.live[s.activeRunId] : undefined;
       if (!run) return null;
-      const cols = Object.values(run.columns);
-      return {
-        status: run.status,
-        done: cols.filter((c) => c.status !== 'running' && c.status !== 'queued').length,
-        failed: cols.filter((c) => c.status === 'error').length,
-        total: cols.length,
-      };
+      return { status: run.status, ...runCounts(Object.values(run.columns).map((c) => c.status)) };
     }),
   );
   const mounted = useProgressiveCount(order.length, runId);
@@ -112,10 +116,12 @@ function RunColumns() {
         <span className="mono muted" title={runId}>
           run {runId.slice(0, 8)}
         </span>
-        <span className={`status status-${summary.status === 'running' ? 'running' : 'ok'}`} data-testid="run-status">
-          {summary.status === 'running' ? `streaming · ${summary.done}/${summary.total} done` : `finished · ${summary.total} columns`}
+        <span className={`status status-${runTone(summary)}`} data-testid="run-status">
+          {summary.status === 'running' ? `streaming · ${summary.done}/${summary.total} done` : `${summary.stopped === summary.total ? 'stopped' : 'finished'} · ${plural(summary.total, 'column')}`}
         </span>
+        {/* Counted as History counts them: failed, cut off or interrupted. */}
         {summary.failed > 0 && <span className="count-failed">{summary.failed} failed</span>}
+        {summary.stopped > 0 && summary.stopped < summary.total && <span className="muted">{summary.stopped} stopped</span>}
       </div>
       <ColumnStrip count={order.length}>
         {order.map((id, i) => (i < mounted ? <LiveColumn key={id} runId={runId} columnId={id} /> : <div key={id} className="col col-placeholder" aria-hidden="true" />))}

@@ -27,6 +27,7 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
     return clock && clock.firstTokenAt !== null ? clock.firstTokenAt - clock.attemptAt : null;
   });
   const width = useApp((s) => (column ? (s.prefs.columnWidths[column.index] ?? null) : null));
+  const runActive = useApp((s) => s.live[runId]?.status === 'running');
   const stopColumn = useApp((s) => s.stopColumn);
   const retryColumn = useApp((s) => s.retryColumn);
   const setColumnWidth = useApp((s) => s.setColumnWidth);
@@ -50,5 +51,5 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
   const onResize = useCallback((w: number | null) => setColumnWidth(index, w), [setColumnWidth, index]);
 
   if (!column) return null;
-  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow liveTtftMs={liveTtftMs} onScreenChange={setOnScreen} />;
+  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow liveTtftMs={liveTtftMs} onScreenChange={setOnScreen} runActive={runActive} />;
 }

@@ -54,6 +54,25 @@ describe('<ColumnView>', () => {
     expect(onRetry).toHaveBeenCalledOnce();
   });
 
+  it('lets Retry wait while the run streams in other columns, and keeps one button (and its focus) from Stop to Retry', () => {
+    const onStop = vi.fn();
+    const onRetry = vi.fn();
+    const actions = { onStop, onRetry };
+    const { rerender } = render(<ColumnView column={column({ status: 'running', text: 'par' })} actions={actions} width={null} runActive />);
+    const button = screen.getByTestId('column-stop');
+    button.focus();
+    rerender(<ColumnView column={column({ status: 'incomplete', text: 'par' })} actions={actions} width={null} runActive />);
+    const retry = screen.getByTestId('column-retry');
+    expect(retry).toBe(button);
+    expect(document.activeElement).toBe(retry);
+    expect(retry.getAttribute('aria-disabled')).toBe('true');
+    fireEvent.click(retry);
+    expect(onRetry).not.toHaveBeenCalled();
+    rerender(<ColumnView column={column({ status: 'incomplete', text: 'par' })} actions={actions} width={null} runActive={false} />);
+    fireEvent.click(screen.getByTestId('column-retry'));
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
+
   it('keeps reasoning in a collapsed block apart from the answer', async () => {
     render(<ColumnView column={column({ status: 'ok', reasoning: 'let me think', text: 'answer' })} actions={{}} width={null} />);
     const block = screen.getByTestId('column-reasoning') as HTMLDetailsElement;

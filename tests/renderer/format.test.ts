@@ -37,6 +37,13 @@ describe('column header formatting', () => {
     expect(h.servedByPending).toBe(true);
   });
 
+  it('shows a cost the provider reported when there is no price to compute one, and says so', () => {
+    const h = columnHeader(column({ status: 'ok', costUsd: null, providerCostUsd: 0.0123 }));
+    expect(h.cost).toBe('$0.0123 (reported)');
+    expect(h.costNote).toMatch(/reported by the provider/);
+    expect(columnHeader(column({ status: 'ok', costUsd: null, providerCostUsd: null })).cost).toBe('—');
+  });
+
   it('shows the locally measured TTFT until the engine reports its own', () => {
     expect(columnHeader(column({ status: 'running' }), 240).ttft).toBe('~240 ms');
     const reported = column({ status: 'ok', metrics: { queuedAt: 0, sentAt: 0, ttftMs: 200, totalMs: 900, tokensPerSecond: 10 } });

@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Estimate } from '../../shared/contract';
 import { PreflightPanel, totalText } from '../../renderer/components/PreflightPanel';
@@ -157,20 +157,25 @@ describe('compare view with the pre-flight', () => {
         <CompareView />
       </StoreContext.Provider>,
     );
-    const send = screen.getByTestId('send-button') as HTMLButtonElement;
-    expect(send.disabled).toBe(false);
+    const send = screen.getByTestId('send-button');
+    expect(send.getAttribute('aria-disabled')).toBeNull();
     await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
     const blocked = screen.getByTestId('preflight-blocked');
     expect(blocked.textContent).toContain('daily overall budget of $0.00001');
-    expect(send.disabled).toBe(true);
+    expect(send.getAttribute('aria-disabled')).toBe('true');
     expect(send.getAttribute('aria-describedby')).toBe(blocked.id);
+    // Said beside Send too, where it stays in view however long the pre-flight list is.
+    expect(screen.getByTestId('send-blocked').textContent).toContain('daily overall budget of $0.00001');
     expect(send.title).toContain('daily overall budget');
+    // Focusable for the keyboard, but a press does nothing.
+    fireEvent.click(send);
+    expect(fake.calls.compare!.startRun).not.toHaveBeenCalled();
 
     fake.calls.compare!.estimateRun!.mockResolvedValue(estimate());
     await act(async () => store.getState().setDraft({ prompt: 'Hello again' }));
     await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
     expect(screen.queryByTestId('preflight-blocked')).toBeNull();
-    expect(send.disabled).toBe(false);
+    expect(send.getAttribute('aria-disabled')).toBeNull();
   });
 
   it('an estimate error stays one line in the sidebar and the editor keeps working', async () => {
@@ -184,7 +189,7 @@ describe('compare view with the pre-flight', () => {
     );
     await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
     expect(screen.getByTestId('preflight-error').textContent).toBe('unknown model "nope/zzz"');
-    expect((screen.getByTestId('send-button') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId('send-button').getAttribute('aria-disabled')).toBeNull();
     expect((screen.getByTestId('prompt-user') as HTMLTextAreaElement).value).toBe('Hello');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../renderer/store';
-import { WIDE_FAN_OUT } from '../../renderer/store/compareSlice';
+import { STILL_STREAMING, WIDE_FAN_OUT } from '../../renderer/store/compareSlice';
 import { FrameBatcher } from '../../renderer/store/frames';
 import { reduceEvents } from '../../renderer/store/reduce';
 import type { CompareEvent } from '../../shared/domain';
@@ -267,15 +267,45 @@ describe('compare actions', () => {
     expect(store.getState()).toMatchObject({ sending: false, sendError: 'budget "daily" would be exceeded', activeRunId: null });
   });
 
-  it('a retry the engine refuses leaves the column failed with the cause, not blank', async () => {
+  it('a retry the engine refuses gives the column its answer back and says why', async () => {
     const { fake, frames, store } = setup();
     store.getState().connectEvents();
     fake.emit(started());
+    const answer = column({ columnId: 'c1', index: 0, status: 'incomplete', text: 'half an answer', error: 'interrupted after 2 tokens' });
+    fake.emit({ type: 'column-finished', runId: 'r1', column: answer });
+    fake.emit({ type: 'run-finished', runId: 'r1', result: { runId: 'r1', createdAt: 1, status: 'done', request: null, columns: [] } } as unknown as CompareEvent);
     frames.tick();
     store.setState({ activeRunId: 'r1' });
-    fake.calls.compare!.retryColumn!.mockRejectedValue(new Error('run r1 is still running'));
+    fake.calls.compare!.retryColumn!.mockRejectedValue(new Error('budget "daily" would be exceeded'));
     await store.getState().retryColumn('c1');
-    expect(store.getState().live.r1!.columns.c1).toMatchObject({ status: 'error', error: 'retry failed: run r1 is still running' });
+    expect(store.getState().live.r1!.columns.c1).toEqual(answer);
+    expect(store.getState().notice).toBe('retry failed: budget "daily" would be exceeded');
+  });
+
+  it('does not retry a column while its run still streams: the answer stays, nothing is asked of the engine', async () => {
+    const { fake, frames, store } = setup();
+    store.getState().connectEvents();
+    fake.emit(started());
+    fake.emit(delta('c1', 'partial'));
+    frames.tick();
+    store.setState({ activeRunId: 'r1' });
+    await store.getState().retryColumn('c1');
+    expect(fake.calls.compare!.retryColumn).not.toHaveBeenCalled();
+    expect(store.getState().live.r1!.columns.c1!.text).toBe('partial');
+    expect(store.getState().notice).toMatch(/waits for the run to finish/);
+  });
+
+  it('clears "still streaming" once nothing streams', async () => {
+    const { fake, frames, store } = setup();
+    store.getState().connectEvents();
+    fake.calls.compare!.startRun!.mockResolvedValue({ runId: 'r1', columns: [{ columnId: 'c1', index: 0, target: 'mock:m1' }] });
+    store.getState().setDraft({ prompt: 'hi', targets: ['mock:m1'] });
+    await store.getState().send();
+    await store.getState().send();
+    expect(store.getState().sendError).toBe(STILL_STREAMING);
+    fake.emit({ type: 'run-finished', runId: 'r1', result: { runId: 'r1', createdAt: 1, status: 'done', request: null, columns: [] } } as unknown as CompareEvent);
+    frames.tick();
+    expect(store.getState().sendError).toBeNull();
   });
 
   it('persists only layout preferences', () => {
