@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ProviderView } from '../../shared/contract';
 import type { ProviderType } from '../../shared/domain';
 import type { SaveProviderInput } from '../store/providersSlice';
@@ -99,6 +99,9 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
   const [error, setError] = useState<FormError | null>(null);
   const [saving, setSaving] = useState(false);
   const errorId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+  // Below a long table (narrow windows), the form would open out of sight.
+  useEffect(() => formRef.current?.scrollIntoView?.({ block: 'nearest' }), []);
   const noteId = useId();
 
   /** Editing a field retires its error; a form-wide error is retired by any edit. */
@@ -137,7 +140,7 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
 
   // noValidate: the form's own one-line errors replace the browser's bubbles, so every path reads the same.
   return (
-    <form className="provider-form" data-testid="provider-form" noValidate onSubmit={(e) => void submit(e)} aria-label={editing ? `Edit provider ${initial.id}` : 'Add provider'}>
+    <form ref={formRef} className="provider-form" data-testid="provider-form" noValidate onSubmit={(e) => void submit(e)} aria-label={editing ? `Edit provider ${initial.id}` : 'Add provider'}>
       <h3>{editing ? `Edit ${initial.id}` : 'Add provider'}</h3>
       <div className="form-grid">
         <label className="field">
