@@ -101,7 +101,10 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
   const errorId = useId();
   const formRef = useRef<HTMLFormElement>(null);
   // Below a long table (narrow windows), the form would open out of sight.
-  useEffect(() => formRef.current?.scrollIntoView?.({ block: 'nearest' }), []);
+  useEffect(() => {
+    const form = formRef.current;
+    if (form && typeof form.scrollIntoView === 'function') form.scrollIntoView({ block: 'nearest' });
+  }, []);
   const noteId = useId();
 
   /** Editing a field retires its error; a form-wide error is retired by any edit. */
