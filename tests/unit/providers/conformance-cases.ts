@@ -111,6 +111,12 @@ export const CASES: WireCase[] = [
     expected: ok('tool_calls', usage({ inputTokens: 149, outputTokens: 60, reasoningTokens: 0 }), []),
     notSurfaced: 'tool calls [0] GetWeatherArgs({"city": "Edinburgh", "country": "GB", "units": "c"}), [1] get_stock_price({"ticker": "AAPL", "exchange": "NASDAQ"})',
   },
+  {
+    provider: 'openai',
+    file: 'openrouter-comments-error.txt',
+    // Comments are not events; the error wins over the chunk's own finish_reason "error".
+    expected: streamError('openai stream error: Provider disconnected unexpectedly', 'Provider disconnected unexpectedly', NO_USAGE, ['Half an']),
+  },
   { provider: 'openai', file: 'error-in-stream.txt', expected: streamError(`openai stream error: ${OPENAI_500}`, OPENAI_500, NO_USAGE, ['Foo']) },
   {
     provider: 'openai',
@@ -170,6 +176,8 @@ export const CASES: WireCase[] = [
     expected: ok('tool_use', usage({ inputTokens: 377, outputTokens: 65, cachedInputTokens: 0 }), ['I', "'ll check the current weather in Paris for you."]),
     notSurfaced: 'tool_use toolu_01NRLabsLyVHZPKxbKvkfSMn get_weather({"location": "Paris"})',
   },
+  // A refusal is a finished answer with no text; the engine sees it by the finish reason.
+  { provider: 'anthropic', file: 'sdk-refusal.txt', expected: ok('refusal', usage({ inputTokens: 20, outputTokens: 0 }), []) },
   {
     provider: 'anthropic',
     file: 'error-overloaded-in-stream.txt',

@@ -90,6 +90,23 @@ describe.each(CASES)('$provider/$file', (c) => {
   });
 });
 
+describe('a body cut short after its last line', () => {
+  // The policy: a last event whose blank line never came still counts once its line has ended.
+  // The SSE spec lets a line end in a bare CR, which the parser holds back in case an LF follows.
+  const c = CASES.find((k) => k.provider === 'gemini' && k.file === 'max-tokens.txt')!;
+  const full = bodyOf(c);
+  it.each([
+    ['LF', '\n'],
+    ['CR', '\r'],
+  ])('counts the last event when the line ends in %s', async (_name, ending) => {
+    const body = Buffer.concat([full.subarray(0, full.lastIndexOf('\r\n\r\n')), Buffer.from(ending)]);
+    for (const split of splitsFor(body, { seed: 11, seeded: 3, bytewiseMax: 0 })) {
+      const { outcome } = await replayOnce(c, body, split.cuts);
+      expect(outcome, `split ${split.name}`).toEqual(c.expected);
+    }
+  });
+});
+
 describe('the splits', () => {
   it('land on every kind of awkward boundary somewhere in the fixtures', () => {
     const kinds = new Set<CutKind>(CASES.flatMap((c) => awkwardCuts(bodyOf(c)).map((cut) => cut.kind)));
