@@ -280,7 +280,8 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
         // Dispatch a last event whose blank line never came; a cut-off line stays unparsed.
         const rest = decoder.decode();
         if (rest) parser.feed(rest);
-        if (rest ? /[\r\n]$/.test(rest) : atLineBreak) parser.feed('\n');
+        // Two: a line ending in a bare CR is held back by the parser, and the first LF only completes it.
+        if (rest ? /[\r\n]$/.test(rest) : atLineBreak) parser.feed('\n\n');
         break;
       }
       sink.onChunk?.();
