@@ -133,10 +133,13 @@ export const RoutingOptions = z.object({
 export type RoutingOptions = z.infer<typeof RoutingOptions>;
 export type RoutingOptionsInput = z.input<typeof RoutingOptions>;
 
+/** How long a stream may go without a chunk once output has begun (a stall); the CLI's `--idle-timeout` and the window's setting. */
+export const DEFAULT_IDLE_MS = 30_000;
+
 export const Timeouts = z.object({
   connectMs: z.number().int().positive().default(10_000),
   firstTokenMs: z.number().int().positive().default(60_000),
-  idleMs: z.number().int().positive().default(30_000),
+  idleMs: z.number().int().positive().default(DEFAULT_IDLE_MS),
   totalMs: z.number().int().positive().default(600_000),
 });
 export type Timeouts = z.infer<typeof Timeouts>;

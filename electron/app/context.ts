@@ -25,6 +25,8 @@ export interface AppContext {
   engine: Engine;
   providers: ProvidersService;
   catalog: LoadedCatalog;
+  /** Interrupted columns billed after start-up (Engine.settleInterrupted): how many this process settled. */
+  recovered: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function openAppContext(opts: AppContextOptions = {}): AppContext {
     engine,
     providers,
     catalog,
+    recovered: engine.settleInterrupted(),
     async close() {
       await engine.close();
       store.close();

@@ -30,6 +30,8 @@ async function withCtx(fn: (ctx: AppContext) => Promise<number>): Promise<void> 
   let code: number;
   try {
     ctx = openAppContext();
+    // A one-shot command reads and spends after crash recovery has billed what a dead process left.
+    await ctx.recovered;
     code = await fn(ctx);
   } catch (err) {
     if (process.env.SWITCHYARD_DEBUG) console.error(err);

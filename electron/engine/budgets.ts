@@ -132,13 +132,17 @@ export class BudgetGuard {
     };
   }
 
-  /** Ledger row for a finished column (same transaction as the column). */
+  /**
+   * Ledger row for a finished column (same transaction as the column). With no
+   * price to compute from, what the provider reported it charged is still spend.
+   */
   ledgerEntry(runId: string, c: ColumnResult, cand: Candidate | null, keyIndex: number | null, at: number) {
-    if (c.costUsd === null || !cand) return null;
+    const costUsd = c.costUsd ?? c.providerCostUsd;
+    if (costUsd === null || !cand) return null;
     return {
       columnId: c.columnId, runId, at, provider: cand.provider.id, keyRef: keyLabel(cand.provider.keys[keyIndex ?? 0]),
       model: cand.endpoint.upstreamModel, modelId: cand.endpoint.modelId, inputTokens: c.usage.inputTokens, outputTokens: c.usage.outputTokens,
-      costUsd: c.costUsd, estimated: c.usage.estimated, ttftMs: c.metrics.ttftMs, totalMs: c.metrics.totalMs,
+      costUsd, estimated: c.usage.estimated, ttftMs: c.metrics.ttftMs, totalMs: c.metrics.totalMs,
     };
   }
 }

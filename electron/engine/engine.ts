@@ -16,6 +16,7 @@ import { Breakers } from './router/breaker';
 import { KeyRotation } from './router/keys';
 import { promptTokenBound } from './token-bound';
 import { BudgetGuard, type ColumnExposure } from './budgets';
+import { settleInterrupted } from './recovery';
 
 export interface EngineOptions {
   store: Store;
@@ -87,6 +88,19 @@ export class Engine {
   private runsSinceCheckpoint = 0;
   private open = true;
   private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
+  private settling: Promise<number> | null = null;
+
+  /**
+   * Bills the columns a crash left interrupted (recovery.ts), once per process.
+   * It starts on the next turn so nothing of it sits in start-up; a failure
+   * leaves the columns unsettled for the next start rather than stopping this one.
+   */
+  settleInterrupted(): Promise<number> {
+    this.settling ??= new Promise<void>((r) => setImmediate(r))
+      .then(() => (this.open ? settleInterrupted(this.store, this.catalog) : 0))
+      .catch(() => 0);
+    return this.settling;
+  }
 
   /**
    * Deltas are coalesced per column and delivered once per event-loop turn: one
@@ -285,6 +299,6 @@ export class Engine {
     clearTimeout(this.checkpointTimer);
     const runs = [...this.active.values()];
     for (const r of runs) r.controller.abort({ kind: 'cancelled', message: 'cancelled: shutting down' });
-    await Promise.allSettled(runs.map((r) => r.done));
+    await Promise.allSettled([...runs.map((r) => r.done), this.settling]);
   }
 }

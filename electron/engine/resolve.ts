@@ -89,7 +89,9 @@ export function resolveStep(step: TargetStep, providers: ReadonlyMap<string, Pro
       if (pinned && p.id !== pinned) continue;
       if (catalogId(p) !== known.providerId) continue;
       const id = `${p.id}:${known.upstreamModel}`;
-      if (!out.has(id)) out.set(id, { endpoint: { ...known, id, providerId: p.id }, provider: p });
+      // As for a direct target: the user's price for this very provider id wins over the catalog's.
+      const own = catalog.overrideFor?.(p.id, known.upstreamModel) ?? null;
+      if (!out.has(id)) out.set(id, { endpoint: { ...known, id, providerId: p.id, price: own ?? known.price }, provider: p });
     }
   }
   if (out.size === 0) {

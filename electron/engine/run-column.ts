@@ -197,7 +197,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
             sentAtHr = performance.now();
             sentAt = record.startedAt;
           }
-          const attemptId = store.runs.startAttempt(job.columnId, { ...record, endpointId: cand.endpoint.id, seq: attemptSeq }, firstSend);
+          const attemptId = store.runs.startAttempt(job.columnId, { ...record, endpointId: cand.endpoint.id, seq: attemptSeq, price: cand.endpoint.price }, firstSend);
           deps.emit({ type: 'attempt-started', runId: job.runId, columnId: job.columnId, attempt: record });
           if (lastErrorHr !== null) deps.onSwitch?.(lastErrorHr, performance.now());
           text = '';

@@ -3,7 +3,7 @@
  * crash leaves a readable record: the next start marks what was in flight
  * `interrupted`, keeping whatever text had arrived.
  */
-import type { AttemptRecord, ColumnResult, ColumnStatus, CompareRequest, RunResult, RunSummary } from '../../shared/domain';
+import type { AttemptRecord, ColumnResult, ColumnStatus, CompareRequest, Price, RunResult, RunSummary } from '../../shared/domain';
 import type { DB } from './db';
 
 interface ColumnRow {
@@ -22,7 +22,20 @@ interface AttemptRow {
 }
 interface RunRow { id: string; created_at: number; status: RunResult['status'] & string; request_json: string; prompt_preview: string; pid: number | null }
 
-export interface NewAttempt extends AttemptRecord { endpointId: string; seq: number }
+/** `price`: the endpoint's price when sent, kept so crash recovery bills what the provider charged then. */
+export interface NewAttempt extends AttemptRecord { endpointId: string; seq: number; price?: Price | null }
+
+/** An interrupted column with text the provider billed but no cost recorded yet (see settleInterrupted). */
+export interface UnsettledColumn {
+  columnId: string; runId: string; text: string; reasoning: string; request: CompareRequest;
+  /** The attempt that was streaming when the process died. */
+  endpointId: string; provider: string; model: string; keyIndex: number | null; sentAt: number; price: Price | null;
+  fellBack: boolean;
+}
+
+export interface Settlement {
+  inputTokens: number; outputTokens: number; reasoningTokens: number; costUsd: number | null; price: Price | null;
+}
 
 function attemptFromRow(r: AttemptRow): AttemptRecord {
   return {
@@ -55,8 +68,8 @@ export function createRunsRepo(db: DB) {
     insertFts: db.prepare('INSERT INTO runs_fts (run_id, prompt, answers, targets) VALUES (?, ?, ?, ?)'),
     columnRunning: db.prepare(`UPDATE columns SET status = 'running', sent_at = COALESCE(sent_at, ?), updated_at = ? WHERE id = ?`),
     columnText: db.prepare('UPDATE columns SET text = ?, reasoning = ?, updated_at = ? WHERE id = ?'),
-    insertAttempt: db.prepare(`INSERT INTO attempts (column_id, seq, endpoint_id, provider, model, key_index, status, started_at)
-      VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`),
+    insertAttempt: db.prepare(`INSERT INTO attempts (column_id, seq, endpoint_id, provider, model, key_index, status, started_at, price_json)
+      VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`),
     finishAttempt: db.prepare(`UPDATE attempts SET status = ?, http_status = ?, error = ?, error_kind = ?, ttft_ms = ?, total_ms = ?,
       retry_after_ms = ?, output_tokens = ?, tps = ?, finished_at = ? WHERE id = ?`),
     finishColumn: db.prepare(`UPDATE columns SET status = @status, served_provider = @servedProvider, served_model = @servedModel,
@@ -91,6 +104,18 @@ export function createRunsRepo(db: DB) {
       WHERE run_id = ? AND status IN ('queued','running')`),
     interruptAttempts: db.prepare(`UPDATE attempts SET status = 'interrupted', error = COALESCE(error, 'interrupted'), finished_at = ?
       WHERE status = 'running' AND column_id IN (SELECT id FROM columns WHERE run_id = ?)`),
+    // The WHERE repeats columns_unsettled's own (migration 0006) so SQLite reads only those rows.
+    unsettled: db.prepare(`SELECT c.id AS columnId, c.run_id AS runId, c.text, c.reasoning, r.request_json AS requestJson,
+        a.endpoint_id AS endpointId, a.provider, a.model, a.key_index AS keyIndex, a.started_at AS sentAt, a.price_json AS priceJson,
+        a.endpoint_id <> (SELECT endpoint_id FROM attempts WHERE column_id = c.id AND status <> 'skipped' ORDER BY seq LIMIT 1) AS fellBack
+      FROM columns c JOIN runs r ON r.id = c.run_id
+      JOIN attempts a ON a.id = (SELECT id FROM attempts WHERE column_id = c.id AND status <> 'skipped' ORDER BY seq DESC LIMIT 1)
+      WHERE c.status = 'interrupted' AND c.output_tokens IS NULL AND (c.text <> '' OR c.reasoning <> '')
+      ORDER BY c.id LIMIT ?`),
+    settle: db.prepare(`UPDATE columns SET input_tokens = @inputTokens, output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens,
+        usage_estimated = 1, cost_usd = @costUsd, price_json = @priceJson, served_provider = @provider, served_model = @model,
+        endpoint_id = @endpointId, fell_back = @fellBack, updated_at = @now
+      WHERE id = @columnId AND status = 'interrupted' AND output_tokens IS NULL`),
   };
 
   function toSummary(r: { id: string; created_at: number; status: RunSummary['status']; prompt_preview: string; targets: string; statuses: string; cost: number | null }): RunSummary {
@@ -117,10 +142,11 @@ export function createRunsRepo(db: DB) {
     },
     /** Records an attempt as sent; the column's first one also marks the column running (one transaction). */
     startAttempt(columnId: string, a: NewAttempt, columnStarts = false): number {
-      if (!columnStarts) return Number(s.insertAttempt.run(columnId, a.seq, a.endpointId, a.provider, a.model, a.keyIndex, a.startedAt).lastInsertRowid);
+      const priceJson = a.price ? JSON.stringify(a.price) : null;
+      if (!columnStarts) return Number(s.insertAttempt.run(columnId, a.seq, a.endpointId, a.provider, a.model, a.keyIndex, a.startedAt, priceJson).lastInsertRowid);
       return db.transaction(() => {
         s.columnRunning.run(a.startedAt, a.startedAt, columnId);
-        return Number(s.insertAttempt.run(columnId, a.seq, a.endpointId, a.provider, a.model, a.keyIndex, a.startedAt).lastInsertRowid);
+        return Number(s.insertAttempt.run(columnId, a.seq, a.endpointId, a.provider, a.model, a.keyIndex, a.startedAt, priceJson).lastInsertRowid);
       })();
     },
     finishAttempt(attemptId: number, a: AttemptRecord & { tps?: number | null }, at: number) {
@@ -195,6 +221,30 @@ export function createRunsRepo(db: DB) {
         }
       })();
       return stale.map((r) => r.id);
+    },
+    /** Interrupted columns whose billed text has no usage or cost yet, oldest first (a batch at a time). */
+    unsettledInterrupted(limit = 50): UnsettledColumn[] {
+      type Row = Omit<UnsettledColumn, 'request' | 'price' | 'fellBack'> & { requestJson: string; priceJson: string | null; fellBack: number | null };
+      return (s.unsettled.all(limit) as Row[]).map(({ requestJson, priceJson, fellBack, ...r }) => ({
+        ...r, request: JSON.parse(requestJson) as CompareRequest, price: priceJson ? (JSON.parse(priceJson) as Price) : null, fellBack: fellBack === 1,
+      }));
+    },
+    /**
+     * Records an interrupted column's estimated usage and cost, once: the update
+     * only matches a column not settled yet, and `extra` (the ledger row) runs in
+     * the same transaction only when it did. Another process settling the same
+     * column at the same time, or a later start, finds nothing left to do.
+     */
+    settleInterrupted(c: UnsettledColumn, st: Settlement, at: number, extra?: () => void): boolean {
+      return db.transaction(() => {
+        const changed = s.settle.run({
+          columnId: c.columnId, inputTokens: st.inputTokens, outputTokens: st.outputTokens, reasoningTokens: st.reasoningTokens,
+          costUsd: st.costUsd, priceJson: st.price ? JSON.stringify(st.price) : null, provider: c.provider, model: c.model,
+          endpointId: c.endpointId, fellBack: c.fellBack ? 1 : 0, now: at,
+        }).changes === 1;
+        if (changed) extra?.();
+        return changed;
+      }).immediate();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { DEFAULT_IDLE_MS } from '../../shared/domain';
 import type { Draft } from '../store/draft';
 
 export interface PromptEditorProps {
@@ -19,11 +20,13 @@ export interface PromptEditorProps {
   blockedId?: string;
 }
 
-const PARAMS: Array<{ key: 'temperature' | 'maxTokens' | 'topP' | 'seed'; label: string; testId: string; placeholder: string; step: string }> = [
+const PARAMS: Array<{ key: 'temperature' | 'maxTokens' | 'topP' | 'seed' | 'idleTimeout'; label: string; testId: string; placeholder: string; step: string }> = [
   { key: 'temperature', label: 'temperature', testId: 'param-temperature', placeholder: 'default', step: '0.1' },
   { key: 'maxTokens', label: 'max tokens', testId: 'param-max-tokens', placeholder: 'default', step: '1' },
   { key: 'topP', label: 'top_p', testId: 'param-top-p', placeholder: 'default', step: '0.05' },
   { key: 'seed', label: 'seed', testId: 'param-seed', placeholder: 'none', step: '1' },
+  // Not sent to the model: how long a stream may stall before the engine ends it or fails over.
+  { key: 'idleTimeout', label: 'idle timeout (s)', testId: 'param-idle-timeout', placeholder: String(DEFAULT_IDLE_MS / 1000), step: '1' },
 ];
 
 export function PromptEditor(p: PromptEditorProps) {

@@ -4,6 +4,9 @@
  */
 import type { CompareRequest, CompareRequestInput, GenerationParams } from '../../shared/domain';
 
+/** The longest stall the window accepts, in seconds (the CLI's --idle-timeout bound). */
+const MAX_IDLE_S = 3600;
+
 export interface Draft {
   system: string;
   prompt: string;
@@ -11,10 +14,12 @@ export interface Draft {
   maxTokens: string;
   topP: string;
   seed: string;
+  /** Seconds a stream may stall between chunks before it is ended (blank: the engine's 30). */
+  idleTimeout: string;
   targets: string[];
 }
 
-export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', targets: [] };
+export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', targets: [] };
 
 type Converted = { ok: true; request: CompareRequestInput } | { ok: false; error: string };
 
@@ -40,12 +45,15 @@ export function draftToRequest(d: Draft): Converted {
     if (typeof value === 'string') return { ok: false, error: value };
     if (value !== undefined) params[key] = value;
   }
+  const idle = num(d.idleTimeout, 'idle timeout', (n) => n >= 0.001 && n <= MAX_IDLE_S, `a number of seconds from 0.001 to ${MAX_IDLE_S}`);
+  if (typeof idle === 'string') return { ok: false, error: idle };
   const request: CompareRequestInput = {
     messages: [{ role: 'user', content: d.prompt }],
     params,
     targets: [...d.targets],
   };
   if (d.system.trim()) request.system = d.system;
+  if (idle !== undefined) request.timeouts = { idleMs: Math.round(idle * 1000) };
   return { ok: true, request };
 }
 
@@ -61,6 +69,7 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     maxTokens: str(p.maxTokens),
     topP: str(p.topP),
     seed: str(p.seed),
+    idleTimeout: r.timeouts?.idleMs === undefined ? '' : String(r.timeouts.idleMs / 1000),
     targets: [...r.targets],
   };
 }

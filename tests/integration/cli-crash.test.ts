@@ -8,6 +8,9 @@
  */
 import type Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../electron/engine/catalog/catalog';
+import { countPromptTokens, countTokens } from '../../electron/engine/tokens';
+import { computeCost } from '../../shared/pricing';
 import { CliSandbox, cleanupCli, parseJsonOutput, runJsonOf, startMockProcess, waitFor, type MockProcess } from './cli-helpers';
 
 /** 400 tokens at 20 ms: an eight-second stream, long enough to be caught in the middle on a slow machine. */
@@ -86,6 +89,9 @@ describe('switchyard under kill -9 and Ctrl-C', () => {
       expect(col.text.startsWith(seen.columns[i]!.text)).toBe(true);
       expect(col.text.split(' ').length).toBeLessThan(SLOW.tokens);
       expect(col.attempts.map((a) => a.status)).toEqual(['interrupted']);
+      // The text that arrived is counted, but an unpriced endpoint has no cost to put in the ledger.
+      expect(col.usage).toMatchObject({ outputTokens: countTokens(col.text, 'slow'), estimated: true });
+      expect(col.costUsd).toBeNull();
     }
 
     const db = sb.readDb();
@@ -93,6 +99,7 @@ describe('switchyard under kill -9 and Ctrl-C', () => {
     expect(db.prepare(`SELECT COUNT(*) AS n FROM attempts WHERE status = 'running'`).get()).toEqual({ n: 0 });
     expect(db.prepare(`SELECT COUNT(*) AS n FROM columns WHERE status IN ('queued', 'running')`).get()).toEqual({ n: 0 });
     expect(db.prepare(`SELECT status, finished_at IS NOT NULL AS finished FROM runs WHERE id = ?`).get(seen.id)).toEqual({ status: 'interrupted', finished: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM spend_ledger').get()).toEqual({ n: 0 });
     db.close();
   });
 
@@ -128,16 +135,17 @@ describe('switchyard under kill -9 and Ctrl-C', () => {
     db.close();
   });
 
-  it('kill -9 after some priced columns finished: spend equals the recorded column costs, none lost or counted twice', { timeout: 180_000 }, async () => {
+  it('kill -9 after some priced columns finished: the interrupted one is billed for what arrived, once; spend counts every column once', { timeout: 180_000 }, async () => {
     const sb = await sandboxWith('oa');
     // Two fast priced columns finish; the third (gpt-4o, scripted slow) is killed mid-stream.
-    const cli = sb.start(['compare', 'spend then crash', '-m', 'openai/gpt-4o-mini', '-m', 'openai/gpt-4o-mini', '-m', 'openai/gpt-4o', '--json']);
+    const prompt = 'spend then crash';
+    const cli = sb.start(['compare', prompt, '-m', 'openai/gpt-4o-mini', '-m', 'openai/gpt-4o-mini', '-m', 'openai/gpt-4o', '--json']);
     const seen = await waitForRun(sb, 'two columns ok and the third streaming', (cols) =>
       cols.length === 3 && cols[0]!.status === 'ok' && cols[1]!.status === 'ok' && cols[2]!.text.length > 0);
     cli.child.kill('SIGKILL');
     expect((await cli.exited).signal).toBe('SIGKILL');
 
-    // Restart: read the crashed run and spend more, at the same time.
+    // Restart: read the crashed run and spend more, at the same time (both may settle the interrupted column).
     const [show, after] = await Promise.all([
       sb.run(['history', 'show', seen.id, '--json']),
       sb.run(['compare', 'spend after the crash', '-m', 'openai/gpt-4o-mini', '--json']),
@@ -146,23 +154,50 @@ describe('switchyard under kill -9 and Ctrl-C', () => {
     const crashed = runJsonOf(show);
     expect(crashed.columns.map((c) => c.status)).toEqual(['ok', 'ok', 'interrupted']);
     expect(crashed.columns[0]!.costUsd).toBeGreaterThan(0);
-    expect(crashed.columns[2]!.costUsd).toBeNull();
     const afterCost = runJsonOf(after).columns[0]!.costUsd!;
     expect(afterCost).toBeGreaterThan(0);
 
-    const spend = parseJsonOutput<{ totalUsd: number; rows: Array<{ key: string; usd: number; runs: number }> }>(await sb.run(['spend', '--json', '--by', 'model']));
-    const db = sb.readDb();
-    const recorded = db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS usd, COUNT(cost_usd) AS n FROM columns').get() as { usd: number; n: number };
-    const ledger = db.prepare('SELECT column_id FROM spend_ledger ORDER BY column_id').all() as Array<{ column_id: string }>;
-    const costed = db.prepare('SELECT id FROM columns WHERE cost_usd IS NOT NULL ORDER BY id').all() as Array<{ id: string }>;
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    db.close();
+    // The interrupted column: tokens of the text that arrived and of the stored prompt, at gpt-4o's catalog price, estimated.
+    const cut = crashed.columns[2]!;
+    const price = Catalog.shipped().findEndpoint('openai', 'gpt-4o')!.price!;
+    const outputTokens = countTokens(cut.text, 'openai/gpt-4o');
+    const inputTokens = countPromptTokens({ messages: [{ role: 'user', content: prompt }] }, 'openai/gpt-4o');
+    expect(outputTokens).toBeGreaterThan(0);
+    expect(cut.usage).toMatchObject({ inputTokens, outputTokens, estimated: true });
+    expect(cut.costUsd).toBe(computeCost({ inputTokens, outputTokens }, price));
+    expect(cut.servedBy).toEqual({ provider: 'oa', model: 'gpt-4o' });
 
-    expect(recorded.n).toBe(3);
-    expect(spend.totalUsd).toBeCloseTo(recorded.usd, 15);
-    expect(spend.totalUsd).toBeCloseTo(crashed.columns[0]!.costUsd! + crashed.columns[1]!.costUsd! + afterCost, 15);
-    // One ledger entry per costed column: the same set of columns, nothing more.
-    expect(ledger.map((l) => l.column_id)).toEqual(costed.map((c) => c.id));
-    expect(spend.rows).toEqual([expect.objectContaining({ key: 'openai/gpt-4o-mini', runs: 3 })]);
+    const spendArgs = ['spend', '--json', '--by', 'model'];
+    const spend = parseJsonOutput<{ totalUsd: number; rows: Array<{ key: string; usd: number; runs: number }> }>(await sb.run(spendArgs));
+    const readLedger = () => {
+      const db = sb.readDb();
+      try {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        return {
+          recorded: db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS usd, COUNT(cost_usd) AS n FROM columns').get() as { usd: number; n: number },
+          ledger: db.prepare('SELECT column_id, cost_usd, estimated FROM spend_ledger ORDER BY column_id').all() as Array<{ column_id: string; cost_usd: number; estimated: number }>,
+          costed: db.prepare('SELECT id FROM columns WHERE cost_usd IS NOT NULL ORDER BY id').all() as Array<{ id: string }>,
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const first = readLedger();
+
+    expect(first.recorded.n).toBe(4);
+    expect(spend.totalUsd).toBeCloseTo(first.recorded.usd, 15);
+    expect(spend.totalUsd).toBeCloseTo(crashed.columns[0]!.costUsd! + crashed.columns[1]!.costUsd! + cut.costUsd! + afterCost, 15);
+    // One ledger entry per costed column: the same set of columns, nothing more; the interrupted one marked estimated.
+    expect(first.ledger.map((l) => l.column_id)).toEqual(first.costed.map((c) => c.id));
+    expect(first.ledger.filter((l) => l.column_id === seen.columns[2]!.id)).toEqual([{ column_id: seen.columns[2]!.id, cost_usd: cut.costUsd, estimated: 1 }]);
+    expect(spend.rows).toEqual(expect.arrayContaining([
+      expect.objectContaining({ key: 'openai/gpt-4o-mini', runs: 3 }),
+      expect.objectContaining({ key: 'openai/gpt-4o', runs: 1, usd: cut.costUsd }),
+    ]));
+
+    // Another start settles nothing more: the same ledger, the same total.
+    const again = parseJsonOutput<{ totalUsd: number }>(await sb.run(spendArgs));
+    expect(again.totalUsd).toBe(spend.totalUsd);
+    expect(readLedger()).toEqual(first);
   });
 });

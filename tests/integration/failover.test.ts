@@ -170,8 +170,17 @@ describe('error classes', () => {
     const wb = bench();
     await addProvider(wb, { id: 'busy', baseUrl: mock.baseUrls.openai });
     mock.script('ra-long', { fault: 'rate_limit', retryAfterSec: 3600 });
+    // The 429 attempt is recorded, then the column waits out the Retry-After: cancel then, not after a guessed delay.
+    const waiting = new Promise<void>((resolve) => {
+      const stop = wb.engine.onEvent((e) => {
+        if (e.type === 'attempt-finished' && e.attempt.httpStatus === 429) {
+          stop();
+          resolve();
+        }
+      });
+    });
     const { runId, done } = wb.engine.start(ask(['busy:ra-long']));
-    await new Promise((r) => setTimeout(r, 300));
+    await waiting;
     const t = performance.now();
     wb.engine.cancelRun(runId);
     const c = col(await done);

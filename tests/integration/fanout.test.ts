@@ -4,6 +4,7 @@
  * file. Covers issue 2's "Done when": each adapter, concurrency, cancellation,
  * truncation and in-band errors, persistence and the JSON contract.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderType } from '../../shared/domain';
 import { startMockProviders, type MockProviders } from '../mocks/provider-server';
@@ -18,6 +19,36 @@ const FINISH: Record<ProviderType, string> = { openai: 'stop', anthropic: 'end_t
 
 let mock: MockProviders;
 let wb: Workbench;
+
+/**
+ * fetch's own account of its requests (undici's diagnostics channels): one is
+ * done once its response has been read to the end (`trailers`, when undici
+ * hands the connection back to its pool) or it failed or was cancelled (`error`).
+ */
+function fetchTracker() {
+  let open = 0;
+  let waiters: Array<() => void> = [];
+  const created = () => void open++;
+  const done = () => {
+    open = Math.max(0, open - 1);
+    if (open === 0) for (const w of waiters.splice(0)) w();
+  };
+  subscribe('undici:request:create', created);
+  subscribe('undici:request:trailers', done);
+  subscribe('undici:request:error', done);
+  return {
+    /** Resolves when no request is in flight, bodies read out in the background included. */
+    idle: (): Promise<void> => (open === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
+    stop() {
+      unsubscribe('undici:request:create', created);
+      unsubscribe('undici:request:trailers', done);
+      unsubscribe('undici:request:error', done);
+      waiters = [];
+    },
+  };
+}
+const fetches = fetchTracker();
+afterAll(() => fetches.stop());
 
 beforeAll(async () => {
   // Every request must carry its provider's key: proves the key reached the wire.
@@ -273,14 +304,14 @@ describe('connections', () => {
   it.each(PROTOCOLS)('%s: runs one after another reuse the keep-alive connection (no new handshake inside the next TTFT)', async (type) => {
     // The body ends a moment after the terminal event, in its own packet, as it often does over the internet.
     mock.script(`${type}-again`, { tokens: 5, endDelayMs: 15 });
-    // Settle whatever earlier tests left in undici's pool, then count from here.
-    await new Promise((r) => setTimeout(r, 100));
+    // Let whatever earlier tests left streaming or draining finish, then count from here.
+    await fetches.idle();
     const before = mock.connections;
     for (let i = 0; i < 5; i++) {
       const r = await wb.engine.compare(ask([`${PID[type]}:${type}-again`]));
       expect(col(r, 0).status).toBe('ok');
-      // The rest of a finished body is read out in the background; a person's next run comes later than this.
-      await new Promise((r) => setTimeout(r, 50));
+      // The rest of a finished body is read out in the background; a person's next run comes after that.
+      await fetches.idle();
     }
     expect(mock.connections - before).toBeLessThanOrEqual(1);
   });

@@ -158,7 +158,7 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
         }
         const price = { inputPerM: f.input, outputPerM: f.output, cacheReadPerM: f.cached ?? null, cacheWritePerM: null, reasoningPerM: null, tiers: [] };
         ctx.store.catalog.putOverride({ providerId, upstreamModel, modelId, price }, Date.now());
-        process.stdout.write(`override saved: ${providerId}:${upstreamModel} input ${fmtUsd(f.input)}/M, output ${fmtUsd(f.output)}/M\n`);
+        process.stdout.write(`override saved: ${providerId}:${upstreamModel} input ${fmtUsd(f.input)}/M, output ${fmtUsd(f.output)}/M${f.cached === undefined ? '' : `, cached input ${fmtUsd(f.cached)}/M`}\n`);
         return EXIT_OK;
       });
     });

@@ -1,6 +1,6 @@
 /** `switchyard compare <prompt> -m <target>…`: stream N columns, end with a table. */
 import type { Command } from 'commander';
-import type { ColumnResult, CompareEvent, CompareRequestInput, RunResult } from '../../../shared/domain';
+import { DEFAULT_IDLE_MS, type ColumnResult, type CompareEvent, type CompareRequestInput, type RunResult } from '../../../shared/domain';
 import type { AppContext } from '../../app/context';
 import { COLUMN_HEADERS, columnRow, runJson, table } from '../output';
 import { collect, list, maxPrice, num, strategy } from '../parse';
@@ -24,6 +24,7 @@ export interface CompareFlags {
   jurisdiction?: string[];
   maxPrice?: { inputPerM: number; outputPerM: number };
   firstTokenTimeout?: number;
+  idleTimeout?: number;
   fallback?: boolean;
   continueElsewhere?: boolean;
   dryRun?: boolean;
@@ -40,6 +41,7 @@ export function addRoutingOptions(cmd: Command): Command {
     .option('--jurisdiction <codes>', 'allowed jurisdictions, e.g. EU,US', list)
     .option('--max-price <in,out>', 'max USD per million input,output tokens', maxPrice)
     .option('--first-token-timeout <ms>', 'fail over when no first token arrives in time', num('--first-token-timeout', 1, 3_600_000, true))
+    .option('--idle-timeout <ms>', `end or fail over a stream that stalls this long between chunks (default ${DEFAULT_IDLE_MS})`, num('--idle-timeout', 1, 3_600_000, true))
     .option('--no-fallback', 'pin each column to its first-choice endpoint')
     .option('--continue-elsewhere', 'after a mid-stream failure, restart on another endpoint (recorded, never spliced)');
 }
@@ -64,7 +66,7 @@ export function buildRequest(prompt: string, f: CompareFlags): CompareRequestInp
       noFallback: f.fallback === false,
       continueElsewhere: Boolean(f.continueElsewhere),
     },
-    timeouts: f.firstTokenTimeout ? { firstTokenMs: f.firstTokenTimeout } : {},
+    timeouts: { ...(f.firstTokenTimeout ? { firstTokenMs: f.firstTokenTimeout } : {}), ...(f.idleTimeout ? { idleMs: f.idleTimeout } : {}) },
   };
 }
 

@@ -17,7 +17,7 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
       await withCtx(async (ctx) => {
         const runs = ctx.store.runs.listRuns({ limit: f.limit, offset: 0, query: f.search });
         if (f.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
-        else if (!runs.length) process.stdout.write('no runs yet\n');
+        else if (!runs.length) process.stdout.write(f.search?.trim() ? `no runs match "${f.search.trim()}"\n` : 'no runs yet\n');
         else
           process.stdout.write(
             table(

@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -153,6 +153,27 @@ describe('migrations, continued', () => {
     expect(() => insert(db, 'provider_models', { provider_id: 'ghost', model: 'x', listed_at: NOW })).toThrow(/FOREIGN KEY/);
     db.prepare('DELETE FROM providers WHERE id = ?').run('local');
     expect(read(db, 'SELECT COUNT(*) AS n FROM provider_models')).toEqual([{ n: 0 }]);
+  });
+
+  it('0006-recovery-cost: each attempt keeps its price; interrupted columns still to bill are found by index', () => {
+    expect(createdBy(6)).toEqual({ tables: [], indexes: ['columns_unsettled'] });
+
+    const db = dbAt(6);
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'interrupted', request_json: '{}', prompt_preview: '' });
+    const column = (id: string, over: Record<string, unknown>) => insert(db, 'columns', { id, run_id: 'r1', idx: 0, target: 't', status: 'interrupted', updated_at: NOW, ...over });
+    column('billable', { text: 'partial' });
+    column('thinking', { reasoning: 'hmm' });
+    column('empty', {});
+    column('settled', { text: 'partial', output_tokens: 2 });
+    column('finished', { text: 'done', status: 'ok' });
+    insert(db, 'attempts', { column_id: 'billable', seq: 0, endpoint_id: 'p:m', provider: 'p', model: 'm', status: 'interrupted', started_at: NOW, price_json: '{"inputPerM":1,"outputPerM":2}' });
+    expect(read(db, 'SELECT price_json FROM attempts')).toEqual([{ price_json: '{"inputPerM":1,"outputPerM":2}' }]);
+
+    const where = `status = 'interrupted' AND output_tokens IS NULL AND (text <> '' OR reasoning <> '')`;
+    expect(read(db, `SELECT id FROM columns WHERE ${where} ORDER BY id`)).toEqual([{ id: 'billable' }, { id: 'thinking' }]);
+    // The start-up query reads the index, not every column's text.
+    const plan = read<{ detail: string }>(db, `EXPLAIN QUERY PLAN SELECT id, text FROM columns WHERE ${where}`).map((r) => r.detail).join('; ');
+    expect(plan).toMatch(/USING (COVERING )?INDEX columns_unsettled/);
   });
 });
 
