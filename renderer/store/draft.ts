@@ -11,10 +11,12 @@ export interface Draft {
   maxTokens: string;
   topP: string;
   seed: string;
+  /** Milliseconds from the send to the first token before failing over (the CLI's --first-token-timeout). */
+  firstTokenTimeout: string;
   targets: string[];
 }
 
-export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', targets: [] };
+export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', firstTokenTimeout: '', targets: [] };
 
 type Converted = { ok: true; request: CompareRequestInput } | { ok: false; error: string };
 
@@ -40,12 +42,16 @@ export function draftToRequest(d: Draft): Converted {
     if (typeof value === 'string') return { ok: false, error: value };
     if (value !== undefined) params[key] = value;
   }
+  // The CLI flag's bounds, so the window and `--first-token-timeout` accept the same values.
+  const firstTokenMs = num(d.firstTokenTimeout, 'first-token timeout', (n) => Number.isInteger(n) && n >= 1 && n <= 3_600_000, 'a whole number of ms from 1 to 3600000');
+  if (typeof firstTokenMs === 'string') return { ok: false, error: firstTokenMs };
   const request: CompareRequestInput = {
     messages: [{ role: 'user', content: d.prompt }],
     params,
     targets: [...d.targets],
   };
   if (d.system.trim()) request.system = d.system;
+  if (firstTokenMs !== undefined) request.timeouts = { firstTokenMs };
   return { ok: true, request };
 }
 
@@ -61,6 +67,7 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     maxTokens: str(p.maxTokens),
     topP: str(p.topP),
     seed: str(p.seed),
+    firstTokenTimeout: str(r.timeouts?.firstTokenMs),
     targets: [...r.targets],
   };
 }
