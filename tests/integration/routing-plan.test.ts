@@ -155,7 +155,7 @@ describe('first-token timeout before response headers', () => {
     const result = await wb.engine.compare(ask(['acme/shared'], { routing: { strategy: 'order', order: ['east', 'west'] }, timeouts: { firstTokenMs: 1_500 } }));
     const c = col(result);
     expect(c).toMatchObject({ status: 'ok', fellBack: true, servedBy: { provider: 'west', model: 'shared-west' } });
-    const [hung, ok] = c.attempts;
+    const hung = c.attempts[0];
     expect(hung).toMatchObject({
       provider: 'east', status: 'error', errorKind: 'timeout_first_token', httpStatus: null,
       error: expect.stringMatching(/^no first token from 127\.0\.0\.1:\d+ within 1500 ms \(no response headers\)$/),
@@ -163,7 +163,8 @@ describe('first-token timeout before response headers', () => {
     expect(hung!.totalMs!).toBeGreaterThanOrEqual(1_500);
     // The bound; the 10 s header timeout is what it used to wait.
     expect(hung!.totalMs!).toBeLessThan(2_000);
-    expect(ok).toMatchObject({ provider: 'west', status: 'ok' });
+    // A loaded machine may make west miss 1500 ms once too (then it is retried); what serves is west.
+    expect(c.attempts.at(-1)).toMatchObject({ provider: 'west', status: 'ok' });
     expect(c.metrics.totalMs!).toBeLessThan(5_000);
     expect((await mock.ended(only(requestsFor(mock, 'shared-east')))).endedBy).toBe('client');
     expectPersisted(wb, result);
