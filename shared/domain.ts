@@ -169,6 +169,11 @@ export const CompareRequest = z.object({
   timeouts: Timeouts.partial().default({}),
   /** Refuse to send when the worst-case estimate exceeds a hard budget (always on; here for tests). */
   dryRun: z.boolean().default(false),
+  /**
+   * The plan ids the pre-flight showed, one per target (null: none shown). A column
+   * whose plan differs at send (a breaker opened, health moved) says `replanned`.
+   */
+  plans: z.array(z.string().nullable()).max(64).optional(),
 });
 export type CompareRequest = z.infer<typeof CompareRequest>;
 export type CompareRequestInput = z.input<typeof CompareRequest>;
@@ -236,6 +241,29 @@ export const ColumnMetrics = z.object({
 });
 export type ColumnMetrics = z.infer<typeof ColumnMetrics>;
 
+/** One endpoint of a routing plan: the configured provider, the catalog (or direct) model id, the provider's own model name. */
+export const PlannedEndpoint = z.object({
+  provider: z.string(),
+  model: z.string(),
+  upstream: z.string(),
+  /** Every key's circuit is open: planned behind the others until its cool-down ends. */
+  circuitOpen: z.boolean().optional(),
+});
+export type PlannedEndpoint = z.infer<typeof PlannedEndpoint>;
+
+/**
+ * What a column will try, decided once before anything is sent: the pre-flight,
+ * `compare --dry-run --json` and the run derive it identically.
+ * @example { id: '3f9c0a1b2c4d', primary: { provider: 'groq', model: 'meta/llama-3.1-8b', upstream: 'llama-3.1-8b-instant' }, fallbacks: [] }
+ */
+export const RoutePlan = z.object({
+  /** Hash of the ordered endpoints: equal ids, equal plans. */
+  id: z.string(),
+  primary: PlannedEndpoint.nullable(),
+  fallbacks: z.array(PlannedEndpoint),
+});
+export type RoutePlan = z.infer<typeof RoutePlan>;
+
 /** The per-column JSON contract of `switchyard compare --json` (scripts rely on it). */
 export const ColumnResult = z.object({
   columnId: z.string(),
@@ -255,6 +283,10 @@ export const ColumnResult = z.object({
   providerCostUsd: z.number().nullable().default(null),
   /** (computed - reported) / reported, when both exist. Over 5% is flagged. */
   costDrift: z.number().nullable().default(null),
+  /** The plan the run followed; `fellBack` is relative to its primary. */
+  plan: RoutePlan.optional(),
+  /** The request carried the pre-flight's plan id and the run's plan differed from it. */
+  replanned: z.boolean().optional(),
 });
 export type ColumnResult = z.infer<typeof ColumnResult>;
 

@@ -68,7 +68,10 @@ export async function runAttempt(
     const now = performance.now();
     if (now - startedHr > timeouts.totalMs) return fail('timeout_total', `timed out after ${timeouts.totalMs} ms in total (${host})`);
     if (openedHr === null) {
-      if (now - startedHr > timeouts.connectMs) fail('timeout_connect', `no response from ${host} within ${timeouts.connectMs} ms`);
+      // The first-token clock runs from the send as well: an upstream that never answers must not outwait it.
+      if (timeouts.firstTokenMs < timeouts.connectMs && now - startedHr > timeouts.firstTokenMs) {
+        fail('timeout_first_token', `no first token from ${host} within ${timeouts.firstTokenMs} ms (no response headers)`);
+      } else if (now - startedHr > timeouts.connectMs) fail('timeout_connect', `no response from ${host} within ${timeouts.connectMs} ms`);
       return;
     }
     if (firstOutputHr === null) {

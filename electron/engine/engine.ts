@@ -10,7 +10,8 @@ import type { Store } from '../store';
 import { UserError, zodLine } from './errors';
 import type { KeyResolver } from './keys';
 import { EMPTY_CATALOG, resolveTarget, type CatalogLike, type ResolvedStep } from './resolve';
-import { Gate, runColumn, type ColumnDeps, type PlanMemo } from './run-column';
+import { Gate, runColumn, type ColumnDeps } from './run-column';
+import { planColumn, seededDraw, type ColumnPlan, type PlanDeps, type PlanMemo } from './plan';
 import { HealthService } from './router/health';
 import { Breakers } from './router/breaker';
 import { KeyRotation } from './router/keys';
@@ -22,6 +23,10 @@ export interface EngineOptions {
   store: Store;
   keys: KeyResolver;
   catalog?: CatalogLike;
+  /**
+   * Test seam: replaces balanced's seeded draw, the first key and backoff jitter.
+   * A constant keeps the pre-flight and the run agreeing; anything else may not.
+   */
   random?: () => number;
   /** Budget/spend hooks (see budgets). */
   hooks?: Partial<Pick<ColumnDeps, 'onSwitch'>>;
@@ -64,6 +69,7 @@ export class Engine {
   readonly budgets: BudgetGuard;
   private readonly keyRotation: KeyRotation;
   private readonly random: () => number;
+  readonly planDeps: PlanDeps;
   private readonly listeners = new Set<(e: CompareEvent) => void>();
   private readonly active = new Map<string, ActiveRun>();
 
@@ -76,6 +82,8 @@ export class Engine {
     this.breakers = new Breakers(opts.store.routing);
     this.budgets = new BudgetGuard(opts.store);
     this.keyRotation = new KeyRotation({ lastUsed: (p) => opts.store.routing.lastKeyIndex(p) });
+    const random = opts.random;
+    this.planDeps = { health: this.health, breakers: this.breakers, store: this.store, draw: random ? () => random() : seededDraw };
   }
 
   onEvent(listener: (e: CompareEvent) => void): () => void {
@@ -161,7 +169,17 @@ export class Engine {
     return { request, steps, promptTokens: promptTokenBound(request) };
   }
 
-  /** Starts a run; columns stream independently. `done` resolves when every column has finished. */
+  /**
+   * Every column's routing plan, read against one snapshot of health, breakers
+   * and misconfiguration. The pre-flight calls this with the same prepared run
+   * the send does, so both name the same endpoints.
+   */
+  plan(prepared: PreparedRun, memo: PlanMemo = { health: new Map() }): Array<ColumnPlan | null> {
+    return prepared.steps.map((steps, index) =>
+      typeof steps === 'string' ? null : planColumn({ request: prepared.request, promptTokens: prepared.promptTokens, index }, steps, this.planDeps, memo),
+    );
+  }
+
   /** What each column could cost at worst, for budgets and the pre-flight estimate. */
   exposures(prepared: PreparedRun): ColumnExposure[] {
     return prepared.steps.map((s) => ({
@@ -171,6 +189,7 @@ export class Engine {
     }));
   }
 
+  /** Starts a run; columns stream independently. `done` resolves when every column has finished. */
   start(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal } = {}): { runId: string; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
     const prepared = this.prepare(input);
     const warnings = this.budgets.enforce(this.exposures(prepared));
@@ -185,22 +204,26 @@ export class Engine {
     const colControllers = new Map<string, AbortController>();
     this.emit({ type: 'run-started', runId, columns });
 
-    const memo: PlanMemo = { health: new Map() };
+    const plans = this.plan(prepared);
+    const shown = prepared.request.plans;
     const gate = new Gate(columns.length);
     const jobs = columns.map((c) => {
       const ac = new AbortController();
       colControllers.set(c.columnId, ac);
       controller.signal.addEventListener('abort', () => ac.abort(controller.signal.reason), { once: true });
-      return this.execColumn(runId, c, prepared, prepared.steps[c.index]!, ac.signal, createdAt, memo, gate);
+      const plan = plans[c.index]!;
+      const expected = shown?.[c.index] ?? null;
+      const replanned = plan !== null && expected !== null && expected !== plan.view.id;
+      return this.execColumn(runId, c, prepared, prepared.steps[c.index]!, ac.signal, createdAt, { plan, replanned }, gate);
     });
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, createdAt, prepared.request, cols));
     this.active.set(runId, { controller, columns: colControllers, done });
     return { runId, columns, warnings, done };
   }
 
-  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, memo?: PlanMemo, gate?: Gate): Promise<ColumnResult> {
+  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate): Promise<ColumnResult> {
     const result = await runColumn(
-      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, memo, gate },
+      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate },
       { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
@@ -275,13 +298,15 @@ export class Engine {
     if (!run || !run.request) throw new UserError(`no run ${runId}`, 'not_found');
     const col = run.columns.find((c) => c.columnId === columnId);
     if (!col) throw new UserError(`no column ${columnId} in run ${runId}`, 'not_found');
-    const prepared = this.prepare({ ...run.request, targets: [col.target] });
+    // The pre-flight's plan ids belonged to the first send: a retry plans afresh and claims no comparison.
+    const prepared = this.prepare({ ...run.request, targets: [col.target], plans: undefined });
     this.budgets.enforce(this.exposures(prepared));
     const now = Date.now();
     this.store.runs.resetColumn(columnId, runId, now);
     const controller = new AbortController();
     const columns = new Map([[columnId, controller]]);
-    const done = this.execColumn(runId, { columnId, index: col.index, target: col.target }, prepared, prepared.steps[0]!, controller.signal, now).then((c) => {
+    const plan = this.plan(prepared)[0]!;
+    const done = this.execColumn(runId, { columnId, index: col.index, target: col.target }, prepared, prepared.steps[0]!, controller.signal, now, { plan, replanned: false }).then((c) => {
       const all = this.store.runs.getRun(runId)!.columns.map((x) => (x.columnId === columnId ? c : x));
       return this.finishRun(runId, run.createdAt ?? now, run.request!, all);
     });

@@ -1,25 +1,27 @@
 /**
  * The pre-flight check before a fan-out: each column's exact input cost
  * (tokenised), its maximum output cost, the total, each first-choice
- * endpoint's data policy and jurisdiction, and what the budgets say.
+ * endpoint's data policy and jurisdiction, what the budgets say, and each
+ * column's routing plan (the one the send will follow, see plan.ts).
  */
 import type { CompareRequestInput } from '../../shared/domain';
 import type { Estimate } from '../../shared/contract';
 import { computeCost } from '../../shared/pricing';
 import type { AppContext } from '../app/context';
 import { maxOutputFor } from './budgets';
-import { planSteps } from './run-column';
 import { countPromptTokens } from './tokens';
 
 export function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: CompareRequestInput | unknown): Estimate {
   const { engine } = ctx;
   const bounded = engine.prepare(input);
+  // Planned on the send's own token bound (constraints read it), so the plan is the one the send makes.
+  const plans = engine.plan(bounded);
   // The pre-flight shows exact input tokens: worth the tokenizer's load time here.
   const prepared = { ...bounded, promptTokens: countPromptTokens(bounded.request) };
   const exposures = engine.exposures(prepared);
   const columns = prepared.steps.map((steps, i) => {
     const target = prepared.request.targets[i]!;
-    const plan = typeof steps === 'string' ? [] : planSteps(prepared, steps, { health: engine.health, random: () => 0, store: ctx.store });
+    const plan = plans[i]?.steps ?? [];
     const first = plan.find((p) => p.ranked.length)?.ranked[0] ?? null;
     const refusal = first ? null : (plan.map((p) => p.refusal).filter(Boolean).join('; ') || (typeof steps === 'string' ? steps : 'no endpoint'));
     const maxOut = first ? maxOutputFor(exposures[i]!, first) : (prepared.request.params.maxTokens ?? 0);
@@ -39,6 +41,7 @@ export function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: Co
       trainsOnData: pol?.trainsOnData ?? null,
       zdrAvailable: pol?.zdrAvailable ?? null,
       error: refusal,
+      plan: plans[i]?.view ?? null,
     };
   });
   const totalMinUsd = columns.reduce((s, c) => s + (c.inputCostUsd ?? 0), 0);

@@ -88,6 +88,8 @@ export function resolveStep(step: TargetStep, providers: ReadonlyMap<string, Pro
     for (const p of providers.values()) {
       if (pinned && p.id !== pinned) continue;
       if (catalogId(p) !== known.providerId) continue;
+      // The user's own mapping for this provider and model replaces the catalog's default upstream.
+      if (p.serves.some((x) => x.modelId === step.modelId)) continue;
       const id = `${p.id}:${known.upstreamModel}`;
       // As for a direct target: the user's price for this very provider id wins over the catalog's.
       const own = catalog.overrideFor?.(p.id, known.upstreamModel) ?? null;

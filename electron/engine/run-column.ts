@@ -10,9 +10,8 @@ import type { Store } from '../store';
 import { runAttempt, type AbortReason, type AttemptRun } from './attempt';
 import type { KeyResolver } from './keys';
 import type { Candidate, ResolvedStep } from './resolve';
-import { applyConstraints, explainNoEndpoint } from './router/constraints';
-import { rankEndpoints } from './router/strategies';
-import type { EndpointHealth, HealthService } from './router/health';
+import type { ColumnPlan } from './plan';
+import type { HealthService } from './router/health';
 import { breakerKey, type Breakers } from './router/breaker';
 import { retryDelayMs } from './router/backoff';
 import { classifyFailure } from './router/classify';
@@ -54,8 +53,10 @@ export interface ColumnJob {
   promptTokens: number;
   signal: AbortSignal;
   queuedAt: number;
-  /** Shared by the columns of one run. */
-  memo?: PlanMemo;
+  /** Decided before the run starts (see plan.ts); null when `steps` is a reason. */
+  plan: ColumnPlan | null;
+  /** The pre-flight showed a different plan id for this column. */
+  replanned?: boolean;
   /** Columns of a fan-out send their first requests together, after all of them are planned and recorded. */
   gate?: Gate;
 }
@@ -95,34 +96,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Facts read once per fan-out and shared by its columns (16 columns of one model need one health read). */
-export interface PlanMemo {
-  misconfigured?: Set<string>;
-  health: Map<string, EndpointHealth>;
-}
-
-/** Plans the endpoints of each chain step under the request's constraints, best first. */
-export function planSteps(job: Pick<ColumnJob, 'request' | 'promptTokens'>, steps: ResolvedStep[], deps: Pick<ColumnDeps, 'health' | 'random' | 'store'>, memo: PlanMemo = { health: new Map() }) {
-  const routing = job.request.routing;
-  const misconfigured = (memo.misconfigured ??= new Set(deps.store.routing.listMisconfigured().map((m) => m.endpointId)));
-  const planned: Array<{ ranked: Candidate[]; refusal: string | null }> = [];
-  for (const s of steps) {
-    const byId = new Map(s.candidates.map((c) => [c.endpoint.id, c]));
-    const { eligible, excluded } = applyConstraints(
-      s.candidates.map((c) => c.endpoint),
-      routing,
-      { promptTokens: job.promptTokens, maxOutputTokens: job.request.params.maxTokens ?? null },
-    );
-    const missing = eligible.map((e) => e.id).filter((id) => !memo.health.has(id));
-    if (missing.length) for (const [id, h] of deps.health.getMany(missing)) memo.health.set(id, h);
-    const ranked = rankEndpoints(eligible, routing.strategy, memo.health, { order: routing.order, random: deps.random }).map((e) => byId.get(e.id)!);
-    // A misconfigured endpoint (bad key, unknown model) goes last until it succeeds again.
-    ranked.sort((a, b) => Number(misconfigured.has(a.endpoint.id)) - Number(misconfigured.has(b.endpoint.id)));
-    planned.push({ ranked, refusal: ranked.length ? null : explainNoEndpoint(s.step.raw, excluded) });
-  }
-  return planned;
-}
-
 export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<ColumnResult> {
   const { store } = deps;
   const attempts: AttemptRecord[] = [];
@@ -152,12 +125,8 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
   };
 
   const final = await (async (): Promise<Final> => {
-    if (typeof job.steps === 'string') return { status: 'error', error: job.steps, run: null, cand: null };
-    let plan = planSteps(job, job.steps, deps, job.memo);
-    if (routing.noFallback) {
-      const first = plan.find((p) => p.ranked.length);
-      plan = first ? [{ ranked: first.ranked.slice(0, 1), refusal: null }] : plan.slice(0, 1);
-    }
+    if (typeof job.steps === 'string' || !job.plan) return { status: 'error', error: typeof job.steps === 'string' ? job.steps : 'no routing plan', run: null, cand: null };
+    const plan = job.plan.steps;
     const refusals: string[] = [];
     let last: Final = { status: 'error', error: null, run: null, cand: null };
     const remaining = (si: number, ei: number) => (plan[si]!.ranked.length - ei - 1) + plan.slice(si + 1).reduce((n, p) => n + p.ranked.length, 0);
@@ -343,6 +312,7 @@ async function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts
     },
     costUsd, providerCostUsd,
     costDrift: costUsd !== null && providerCostUsd !== null ? costDrift(costUsd, providerCostUsd) : null,
+    ...(job.plan ? { plan: job.plan.view, replanned: Boolean(job.replanned) } : {}),
   };
   const at = Date.now();
   const servingKey = served ? (attempts.filter((a) => a.status !== 'skipped').at(-1)?.keyIndex ?? null) : null;

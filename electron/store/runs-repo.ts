@@ -3,7 +3,7 @@
  * crash leaves a readable record: the next start marks what was in flight
  * `interrupted`, keeping whatever text had arrived.
  */
-import type { AttemptRecord, ColumnResult, ColumnStatus, CompareRequest, Price, RunResult, RunSummary } from '../../shared/domain';
+import { RoutePlan, type AttemptRecord, type ColumnResult, type ColumnStatus, type CompareRequest, type Price, type RunResult, type RunSummary } from '../../shared/domain';
 import type { DB } from './db';
 
 interface ColumnRow {
@@ -14,6 +14,7 @@ interface ColumnRow {
   usage_estimated: number; queued_at: number | null; sent_at: number | null;
   ttft_ms: number | null; total_ms: number | null; tps: number | null;
   cost_usd: number | null; provider_cost_usd: number | null; cost_drift: number | null;
+  plan_json: string | null; replanned: number;
 }
 interface AttemptRow {
   id: number; column_id: string; seq: number; endpoint_id: string; provider: string; model: string; key_index: number | null;
@@ -53,7 +54,15 @@ function columnFromRow(c: ColumnRow, attempts: AttemptRecord[]): ColumnResult {
     usage: { inputTokens: c.input_tokens, outputTokens: c.output_tokens, reasoningTokens: c.reasoning_tokens, cachedInputTokens: c.cached_tokens, estimated: c.usage_estimated === 1 },
     metrics: { queuedAt: c.queued_at, sentAt: c.sent_at, ttftMs: c.ttft_ms, totalMs: c.total_ms, tokensPerSecond: c.tps },
     costUsd: c.cost_usd, providerCostUsd: c.provider_cost_usd, costDrift: c.cost_drift,
+    ...planFromRow(c),
   };
+}
+
+/** A row from before plans were recorded (or a column that never resolved) has none. */
+function planFromRow(c: ColumnRow): Pick<ColumnResult, 'plan' | 'replanned'> {
+  if (c.plan_json === null) return {};
+  const plan = RoutePlan.safeParse(JSON.parse(c.plan_json));
+  return plan.success ? { plan: plan.data, replanned: c.replanned === 1 } : {};
 }
 
 function preview(req: CompareRequest): string {
@@ -76,11 +85,12 @@ export function createRunsRepo(db: DB) {
       endpoint_id = @endpointId, fell_back = @fellBack, text = @text, reasoning = @reasoning, finish_reason = @finishReason, error = @error,
       input_tokens = @inputTokens, output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cached_tokens = @cachedTokens,
       usage_estimated = @estimated, sent_at = @sentAt, ttft_ms = @ttftMs, total_ms = @totalMs, tps = @tps, cost_usd = @costUsd,
-      provider_cost_usd = @providerCostUsd, cost_drift = @costDrift, price_json = @priceJson, updated_at = @now WHERE id = @id`),
+      provider_cost_usd = @providerCostUsd, cost_drift = @costDrift, price_json = @priceJson, plan_json = @planJson, replanned = @replanned,
+      updated_at = @now WHERE id = @id`),
     resetColumn: db.prepare(`UPDATE columns SET status = 'queued', served_provider = NULL, served_model = NULL, endpoint_id = NULL, fell_back = 0,
       text = '', reasoning = '', finish_reason = NULL, error = NULL, input_tokens = NULL, output_tokens = NULL, reasoning_tokens = NULL,
       cached_tokens = NULL, usage_estimated = 0, queued_at = ?, sent_at = NULL, ttft_ms = NULL, total_ms = NULL, tps = NULL, cost_usd = NULL,
-      provider_cost_usd = NULL, cost_drift = NULL, price_json = NULL, updated_at = ? WHERE id = ?`),
+      provider_cost_usd = NULL, cost_drift = NULL, price_json = NULL, plan_json = NULL, replanned = 0, updated_at = ? WHERE id = ?`),
     deleteAttempts: db.prepare('DELETE FROM attempts WHERE column_id = ?'),
     runStatus: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
     ftsAnswers: db.prepare('UPDATE runs_fts SET answers = ? WHERE run_id = ?'),
@@ -161,7 +171,7 @@ export function createRunsRepo(db: DB) {
           error: c.error, inputTokens: c.usage.inputTokens, outputTokens: c.usage.outputTokens, reasoningTokens: c.usage.reasoningTokens,
           cachedTokens: c.usage.cachedInputTokens, estimated: c.usage.estimated ? 1 : 0, sentAt: c.metrics.sentAt, ttftMs: c.metrics.ttftMs,
           totalMs: c.metrics.totalMs, tps: c.metrics.tokensPerSecond, costUsd: c.costUsd, providerCostUsd: c.providerCostUsd,
-          costDrift: c.costDrift, priceJson: meta.priceJson, now: at,
+          costDrift: c.costDrift, priceJson: meta.priceJson, planJson: c.plan ? JSON.stringify(c.plan) : null, replanned: c.replanned ? 1 : 0, now: at,
         });
         extra?.();
       })();

@@ -55,6 +55,11 @@ function ColumnHeaderImpl({ index, target, view, actions, copied = false, retryW
             fell back
           </span>
         )}
+        {view.replanned && (
+          <span className="badge badge-warn" data-testid="column-replanned" title="Health changed between the pre-flight and the send (a circuit opened, an endpoint began failing): the run planned again">
+            re-planned
+          </span>
+        )}
         <span className="col-actions">
           {/* One button that turns from Stop into Retry, so keyboard focus stays on it when it does. */}
           {active && actions.onStop ? (

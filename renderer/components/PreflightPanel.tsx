@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Estimate } from '../../shared/contract';
+import type { PlannedEndpoint } from '../../shared/domain';
 import { fact, type Fact } from '../lib/catalog';
 import { formatUsd } from '../lib/spend';
 import { useApp } from '../store';
@@ -19,6 +20,22 @@ function Policy({ label, value, good }: { label: string; value: Fact; good: 'yes
     <span>
       <span className="muted">{label}</span> <span className={`fact ${cls}`}>{value}</span>
     </span>
+  );
+}
+
+function endpointName(e: PlannedEndpoint): string {
+  return `${e.provider}:${e.upstream}`;
+}
+
+/** The fallbacks in the order the send will try them, so a fallback badge later is no surprise. */
+function Fallbacks({ fallbacks }: { fallbacks: PlannedEndpoint[] }) {
+  if (fallbacks.length === 0) return null;
+  const names = fallbacks.map((f) => `${endpointName(f)}${f.circuitOpen ? ' (circuit open)' : ''}`);
+  return (
+    <div className="preflight-line" data-testid="preflight-fallbacks" title={`if it fails: ${names.join(', then ')}`}>
+      <span className="muted">then</span>
+      <span className="mono ellipsis">{names.join(', ')}</span>
+    </div>
   );
 }
 
@@ -65,11 +82,12 @@ export function PreflightPanel({ estimate, error, pending }: PreflightPanelProps
                     {c.target}
                   </span>
                   {c.endpointId && c.endpointId !== c.target && (
-                    <span className="mono muted ellipsis" title={`first choice: ${c.endpointId}`}>
+                    <span className="mono muted ellipsis" data-testid="preflight-primary" title={`planned first: ${c.endpointId}`}>
                       → {c.endpointId}
                     </span>
                   )}
                 </div>
+                {c.plan && <Fallbacks fallbacks={c.plan.fallbacks} />}
                 {c.error ? (
                   <p className="preflight-error field-error" title={c.error}>
                     {c.error}

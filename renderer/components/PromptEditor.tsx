@@ -29,6 +29,11 @@ const PARAMS: Array<{ key: 'temperature' | 'maxTokens' | 'topP' | 'seed' | 'idle
   { key: 'idleTimeout', label: 'idle timeout (s)', testId: 'param-idle-timeout', placeholder: String(DEFAULT_IDLE_MS / 1000), step: '1' },
 ];
 
+/** How long the engine waits before failing over; the CLI's --first-token-timeout and friends. */
+const TIMEOUTS: Array<{ key: 'firstTokenTimeout'; label: string; testId: string; title: string }> = [
+  { key: 'firstTokenTimeout', label: 'first token (ms)', testId: 'param-first-token-timeout', title: 'Fail over when no first token arrives this long after the request is sent (default 60000)' },
+];
+
 export function PromptEditor(p: PromptEditorProps) {
   const sendOff = p.sending || p.running || !!p.blockedReason;
   return (
@@ -70,6 +75,25 @@ export function PromptEditor(p: PromptEditorProps) {
               step={f.step}
               data-testid={f.testId}
               placeholder={f.placeholder}
+              value={p.draft[f.key]}
+              onChange={(e) => p.onChange({ [f.key]: e.target.value })}
+            />
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="params">
+        <legend className="field-label">Timeouts</legend>
+        {TIMEOUTS.map((f) => (
+          <label key={f.key} className="param" title={f.title}>
+            <span>{f.label}</span>
+            <input
+              className="input mono"
+              type="number"
+              inputMode="numeric"
+              step="100"
+              min="1"
+              data-testid={f.testId}
+              placeholder="default"
               value={p.draft[f.key]}
               onChange={(e) => p.onChange({ [f.key]: e.target.value })}
             />

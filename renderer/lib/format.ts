@@ -46,6 +46,8 @@ export interface ColumnHeaderView {
   /** True while nothing has been chosen to serve the column yet. */
   servedByPending: boolean;
   fellBack: boolean;
+  /** The plan the pre-flight showed was not the one the run followed (health changed before the send). */
+  replanned: boolean;
   status: ColumnStatus;
   statusLabel: string;
   ttft: string;
@@ -68,6 +70,7 @@ export function columnHeader(c: ColumnResult, liveTtftMs: number | null = null):
     servedBy: served,
     servedByPending: !c.servedBy,
     fellBack: c.fellBack,
+    replanned: c.replanned === true,
     status: c.status,
     statusLabel: STATUS_LABEL[c.status],
     // "~": timed by this window (it includes the trip from the engine) until the engine's own figure arrives.

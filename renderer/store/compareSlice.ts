@@ -1,3 +1,4 @@
+import type { Estimate } from '../../shared/contract';
 import type { CompareEvent, CompareRequest, CompareRequestInput } from '../../shared/domain';
 import { errorMessage } from '../transport/build';
 import { draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
@@ -36,6 +37,15 @@ export interface CompareSlice {
 export const WIDE_FAN_OUT = 4;
 
 export const STILL_STREAMING = 'a run is still streaming: stop it (Esc) or let it finish first';
+
+/**
+ * Carries the plan ids the pre-flight panel shows, when it shows this very
+ * request: the engine then says which columns it had to re-plan at send.
+ */
+function withShownPlans(request: CompareRequestInput, s: { preflight: Estimate | null; preflightPending: boolean; preflightRequest: string | null }): CompareRequestInput {
+  if (!s.preflight || s.preflightPending || s.preflightRequest !== JSON.stringify(request)) return request;
+  return { ...request, plans: s.preflight.columns.map((c) => c.plan?.id ?? null) };
+}
 
 function countStreaming(live: LiveRuns): number {
   let n = 0;
@@ -96,7 +106,7 @@ export const createCompareSlice =
         }
         set({ sending: true, sendError: null });
         try {
-          const started = await deps.client.compare.startRun(converted.request);
+          const started = await deps.client.compare.startRun(withShownPlans(converted.request, get()));
           batcher.flush();
           set((s) => ({
             sending: false,

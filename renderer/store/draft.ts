@@ -16,10 +16,12 @@ export interface Draft {
   seed: string;
   /** Seconds a stream may stall between chunks before it is ended (blank: the engine's 30). */
   idleTimeout: string;
+  /** Milliseconds from the send to the first token before failing over (the CLI's --first-token-timeout). */
+  firstTokenTimeout: string;
   targets: string[];
 }
 
-export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', targets: [] };
+export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', firstTokenTimeout: '', targets: [] };
 
 type Converted = { ok: true; request: CompareRequestInput } | { ok: false; error: string };
 
@@ -47,13 +49,18 @@ export function draftToRequest(d: Draft): Converted {
   }
   const idle = num(d.idleTimeout, 'idle timeout', (n) => n >= 0.001 && n <= MAX_IDLE_S, `a number of seconds from 0.001 to ${MAX_IDLE_S}`);
   if (typeof idle === 'string') return { ok: false, error: idle };
+  // The CLI flag's bounds, so the window and `--first-token-timeout` accept the same values.
+  const firstTokenMs = num(d.firstTokenTimeout, 'first-token timeout', (n) => Number.isInteger(n) && n >= 1 && n <= 3_600_000, 'a whole number of ms from 1 to 3600000');
+  if (typeof firstTokenMs === 'string') return { ok: false, error: firstTokenMs };
   const request: CompareRequestInput = {
     messages: [{ role: 'user', content: d.prompt }],
     params,
     targets: [...d.targets],
   };
   if (d.system.trim()) request.system = d.system;
-  if (idle !== undefined) request.timeouts = { idleMs: Math.round(idle * 1000) };
+  if (idle !== undefined || firstTokenMs !== undefined) {
+    request.timeouts = { ...(idle !== undefined ? { idleMs: Math.round(idle * 1000) } : {}), ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) };
+  }
   return { ok: true, request };
 }
 
@@ -70,6 +77,7 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     topP: str(p.topP),
     seed: str(p.seed),
     idleTimeout: r.timeouts?.idleMs === undefined ? '' : String(r.timeouts.idleMs / 1000),
+    firstTokenTimeout: str(r.timeouts?.firstTokenMs),
     targets: [...r.targets],
   };
 }

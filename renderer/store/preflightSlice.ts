@@ -12,6 +12,8 @@ export interface PreflightSlice {
   /** One line: why the draft cannot be estimated (unknown model, bad parameter, engine unreachable). */
   preflightError: string | null;
   preflightPending: boolean;
+  /** The request `preflight` estimated (JSON), so Send can tell whether the plans it shows are the draft's. */
+  preflightRequest: string | null;
   /**
    * Estimates the current draft after `delayMs` without another call. A draft
    * with no prompt or no target clears the estimate at once, without a call.
@@ -32,13 +34,14 @@ export const createPreflightSlice =
     };
     const clear = (): void => {
       seq++;
-      set({ preflight: null, preflightError: null, preflightPending: false });
+      set({ preflight: null, preflightError: null, preflightPending: false, preflightRequest: null });
     };
 
     return {
       preflight: null,
       preflightError: null,
       preflightPending: false,
+      preflightRequest: null,
 
       schedulePreflight: (delayMs = PREFLIGHT_DEBOUNCE_MS) => {
         if (timer) clearTimeout(timer);
@@ -61,15 +64,15 @@ export const createPreflightSlice =
         const converted = draftToRequest(get().draft);
         const mine = ++seq;
         if (!converted.ok) {
-          set({ preflight: null, preflightError: converted.error, preflightPending: false });
+          set({ preflight: null, preflightError: converted.error, preflightPending: false, preflightRequest: null });
           return;
         }
         set({ preflightPending: true });
         try {
           const estimate = await deps.client.compare.estimateRun(converted.request);
-          if (mine === seq) set({ preflight: estimate, preflightError: null, preflightPending: false });
+          if (mine === seq) set({ preflight: estimate, preflightError: null, preflightPending: false, preflightRequest: JSON.stringify(converted.request) });
         } catch (err) {
-          if (mine === seq) set({ preflight: null, preflightError: errorMessage(err), preflightPending: false });
+          if (mine === seq) set({ preflight: null, preflightError: errorMessage(err), preflightPending: false, preflightRequest: null });
         }
       },
     };

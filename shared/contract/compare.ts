@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CompareEvent, CompareRequest } from '../domain';
+import { CompareEvent, CompareRequest, RoutePlan } from '../domain';
 import { defineCall } from './define';
 
 export const Estimate = z.object({
@@ -17,6 +17,8 @@ export const Estimate = z.object({
       trainsOnData: z.boolean().nullable(),
       zdrAvailable: z.boolean().nullable(),
       error: z.string().nullable(),
+      /** What the send will try: primary, then fallbacks (null when the target did not resolve). */
+      plan: RoutePlan.nullable().optional(),
     }),
   ),
   totalMinUsd: z.number(),

@@ -314,11 +314,12 @@ describe('circuit breaker', () => {
     expect(wb.engine.breakers.state(key)).toBe('open');
     expect(requestsFor(mock, 'cb-bad')).toHaveLength(3);
 
-    // Open: skipped without a request, and the skip is part of the record.
+    // Open: planned behind cb2 (the plan says so), so nothing is sent to it and cb2 is the first choice.
     const skippedRun = await wb.engine.compare(req);
     const skipped = col(skippedRun);
-    expect(skipped).toMatchObject({ status: 'ok', fellBack: true, servedBy: { provider: 'cb2' } });
-    expect(skipped.attempts[0]).toMatchObject({ provider: 'cb1', status: 'skipped', error: expect.stringContaining('circuit open for cb1:cb-bad') });
+    expect(skipped).toMatchObject({ status: 'ok', fellBack: false, servedBy: { provider: 'cb2' } });
+    expect(skipped.plan).toMatchObject({ primary: { provider: 'cb2', upstream: 'cb-good' }, fallbacks: [{ provider: 'cb1', upstream: 'cb-bad', circuitOpen: true }] });
+    expect(skipped.attempts.map((a) => a.provider)).toEqual(['cb2']);
     expect(requestsFor(mock, 'cb-bad')).toHaveLength(3);
     expectPersisted(wb, skippedRun);
 

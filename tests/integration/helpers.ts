@@ -41,6 +41,8 @@ export interface WorkbenchOptions {
   env?: Record<string, string>;
   /** Load the shipped catalog (about half a second); otherwise the data directory gets an empty one. */
   shippedCatalog?: boolean;
+  /** A catalog document of the test's own, written where the user's catalog lives (instead of the empty one). */
+  catalog?: unknown;
   random?: () => number;
   store?: StoreOptions;
 }
@@ -53,7 +55,7 @@ const open = new Set<Workbench>();
 export function openWorkbench(opts: WorkbenchOptions = {}): Workbench {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-it-'));
   // A user catalog in the data directory wins over the shipped one (see catalog/load.ts).
-  if (!opts.shippedCatalog) writeFileSync(userCatalogPath(dir), JSON.stringify(EMPTY_CATALOG_DOC));
+  if (!opts.shippedCatalog) writeFileSync(userCatalogPath(dir), JSON.stringify(opts.catalog ?? EMPTY_CATALOG_DOC));
   const ctx = openAppContext({ dataDir: dir, env: { ...opts.env }, store: opts.store });
   const engine = opts.random ? new Engine({ store: ctx.store, keys: ctx.keys, catalog: ctx.catalog, random: opts.random }) : ctx.engine;
   const wb: Workbench = {

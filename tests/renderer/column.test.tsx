@@ -41,6 +41,15 @@ describe('<ColumnView>', () => {
     expect(screen.getByTestId('column-fellback')).toBeTruthy();
   });
 
+  it('says a column was re-planned between the pre-flight and the send, and only then', () => {
+    const plan = { id: 'p2', primary: { provider: 'backup', model: 'lab/m', upstream: 'm2' }, fallbacks: [] };
+    const { rerender } = render(<ColumnView column={column({ status: 'ok', servedBy: { provider: 'backup', model: 'm2' }, text: 'hi', plan, replanned: true })} actions={{}} width={null} />);
+    expect(screen.getByTestId('column-replanned').textContent).toBe('re-planned');
+    expect(screen.queryByTestId('column-fellback')).toBeNull();
+    rerender(<ColumnView column={column({ status: 'ok', servedBy: { provider: 'backup', model: 'm2' }, text: 'hi', plan, replanned: false })} actions={{}} width={null} />);
+    expect(screen.queryByTestId('column-replanned')).toBeNull();
+  });
+
   it('offers stop while streaming and retry once finished', () => {
     const onStop = vi.fn();
     const onRetry = vi.fn();

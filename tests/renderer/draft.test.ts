@@ -15,6 +15,16 @@ describe('draft <-> request', () => {
     expect(draftToRequest({ ...base, targets: [] })).toEqual({ ok: false, error: 'pick at least one model' });
   });
 
+  it('a first-token timeout becomes timeouts.firstTokenMs, within the CLI flag\'s bounds', () => {
+    const base = { ...emptyDraft, prompt: 'p', targets: ['a:b'] };
+    expect(draftToRequest({ ...base, firstTokenTimeout: '1500' })).toMatchObject({ ok: true, request: { timeouts: { firstTokenMs: 1500 } } });
+    expect(draftToRequest({ ...base, firstTokenTimeout: ' ' })).toEqual({ ok: true, request: { messages: [{ role: 'user', content: 'p' }], params: {}, targets: ['a:b'] } });
+    for (const bad of ['0', '1.5', '3600001', 'soon']) {
+      expect(draftToRequest({ ...base, firstTokenTimeout: bad })).toEqual({ ok: false, error: 'first-token timeout must be a whole number of ms from 1 to 3600000' });
+    }
+    expect(requestToDraft({ messages: [{ role: 'user', content: 'q' }], targets: ['x:y'], timeouts: { firstTokenMs: 2500 } }).firstTokenTimeout).toBe('2500');
+  });
+
   it('round-trips a stored request (rerun)', () => {
     const d = requestToDraft({ system: 's', messages: [{ role: 'user', content: 'q' }], params: { maxTokens: 10 }, targets: ['x:y', 'z/w'] });
     expect(d).toEqual({ ...emptyDraft, system: 's', prompt: 'q', maxTokens: '10', targets: ['x:y', 'z/w'] });

@@ -134,6 +134,23 @@ describe('pre-flight panel', () => {
     expect(screen.queryByTestId('preflight-blocked')).toBeNull();
   });
 
+  it('shows each column\'s planned endpoint and its fallbacks in the order the send will try them', () => {
+    const plan = {
+      id: 'p1',
+      primary: { provider: 'openai', model: 'openai/gpt-4o-mini', upstream: 'gpt-4o-mini' },
+      fallbacks: [
+        { provider: 'azure', model: 'openai/gpt-4o-mini', upstream: 'gpt-4o-mini-eu' },
+        { provider: 'openrouter', model: 'openai/gpt-4o-mini', upstream: 'openai/gpt-4o-mini', circuitOpen: true },
+      ],
+    };
+    render(<PreflightPanel estimate={estimate({ columns: [column({ plan }), column({ target: 'x:y', endpointId: 'x:y', plan: { id: 'p2', primary: { provider: 'x', model: 'y', upstream: 'y' }, fallbacks: [] } })] })} error={null} pending={false} />);
+    const [a, b] = screen.getAllByTestId('preflight-column') as [HTMLElement, HTMLElement];
+    expect(a.querySelector('[data-testid="preflight-primary"]')!.textContent).toBe('→ openai:gpt-4o-mini');
+    expect(a.querySelector('[data-testid="preflight-fallbacks"]')!.textContent).toBe('thenazure:gpt-4o-mini-eu, openrouter:openai/gpt-4o-mini (circuit open)');
+    // No fallbacks: no line for them.
+    expect(b.querySelector('[data-testid="preflight-fallbacks"]')).toBeNull();
+  });
+
   it('shows budget warnings and a per-target refusal inline', () => {
     render(<PreflightPanel estimate={estimate({ columns: [column({ error: 'no endpoint satisfies zdr' })], budgetWarnings: ['weekly overall budget of $5: $4.50 spent'] })} error={null} pending={false} />);
     expect(screen.getByTestId('preflight-warning').textContent).toContain('weekly overall budget');
@@ -176,6 +193,36 @@ describe('compare view with the pre-flight', () => {
     await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
     expect(screen.queryByTestId('preflight-blocked')).toBeNull();
     expect(send.getAttribute('aria-disabled')).toBeNull();
+  });
+
+  it('Send carries the first-token timeout and the plan ids the panel shows, and no plan ids once the draft moved on', async () => {
+    const { fake, store } = setup();
+    const plan = { id: 'plan-abc', primary: { provider: 'openai', model: 'openai/gpt-4o-mini', upstream: 'gpt-4o-mini' }, fallbacks: [] };
+    fake.calls.compare!.estimateRun!.mockResolvedValue(estimate({ columns: [column({ plan })] }));
+    fake.calls.compare!.startRun!.mockResolvedValue({ runId: 'r1', columns: [{ columnId: 'c1', index: 0, target: 'openai/gpt-4o-mini' }] });
+    store.getState().setDraft({ prompt: 'Hello', targets: ['openai/gpt-4o-mini'] });
+    render(
+      <StoreContext.Provider value={store}>
+        <CompareView />
+      </StoreContext.Provider>,
+    );
+    fireEvent.change(screen.getByTestId('param-first-token-timeout'), { target: { value: '1500' } });
+    await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
+    expect(fake.calls.compare!.estimateRun!.mock.calls.at(-1)![0]).toMatchObject({ timeouts: { firstTokenMs: 1500 } });
+    await act(async () => fireEvent.click(screen.getByTestId('send-button')));
+    expect(fake.calls.compare!.startRun!.mock.calls[0]![0]).toMatchObject({ timeouts: { firstTokenMs: 1500 }, plans: ['plan-abc'] });
+
+    // Edited after the estimate (and sent before the next one): what the panel shows is not this request's plan.
+    const other = setup();
+    other.fake.calls.compare!.estimateRun!.mockResolvedValue(estimate({ columns: [column({ plan })] }));
+    other.fake.calls.compare!.startRun!.mockResolvedValue({ runId: 'r2', columns: [{ columnId: 'c2', index: 0, target: 'openai/gpt-4o-mini' }] });
+    other.store.getState().setDraft({ prompt: 'Hello', targets: ['openai/gpt-4o-mini'] });
+    await act(async () => other.store.getState().runPreflight());
+    expect(other.store.getState().preflight?.columns[0]?.plan?.id).toBe('plan-abc');
+    other.store.getState().setDraft({ prompt: 'Hello, changed' });
+    await act(async () => other.store.getState().send());
+    expect(other.fake.calls.compare!.startRun!.mock.calls[0]![0]).toMatchObject({ messages: [{ content: 'Hello, changed' }] });
+    expect(other.fake.calls.compare!.startRun!.mock.calls[0]![0]).not.toHaveProperty('plans');
   });
 
   it('an estimate error stays one line in the sidebar and the editor keeps working', async () => {

@@ -1,11 +1,12 @@
 /** `compare --dry-run`: the pre-flight estimate and data policies; nothing is sent. */
-import type { CompareRequestInput } from '../../../shared/domain';
+import type { CompareRequestInput, PlannedEndpoint } from '../../../shared/domain';
 import type { AppContext } from '../../app/context';
 import { estimateRun } from '../../engine/estimate';
 import { EXIT_NOT_OK, EXIT_OK } from '../errors';
 import { fmtUsd, table } from '../output';
 
 const yn = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
+const at = (e: PlannedEndpoint) => `${e.provider}:${e.upstream}${e.circuitOpen ? ' (circuit open)' : ''}`;
 
 export async function runDryRun(ctx: AppContext, request: CompareRequestInput, json: boolean, out: NodeJS.WritableStream): Promise<number> {
   const e = estimateRun(ctx, request);
@@ -18,6 +19,10 @@ export async function runDryRun(ctx: AppContext, request: CompareRequestInput, j
         e.columns.map((c) => [c.target, c.endpointId ?? `- (${c.error})`, String(c.inputTokens), fmtUsd(c.inputCostUsd), String(c.maxOutputTokens), fmtUsd(c.maxOutputCostUsd), c.jurisdiction ?? 'unknown', yn(c.retainsPrompts), yn(c.trainsOnData), yn(c.zdrAvailable)]),
       ) + '\n',
     );
+    // The order the send will try, so a fallback in the result is never a surprise.
+    for (const [i, c] of e.columns.entries()) {
+      if (c.plan?.primary) out.write(`[${i + 1}] plan: ${[c.plan.primary, ...c.plan.fallbacks].map(at).join(', then ')}\n`);
+    }
     out.write(`total: ${fmtUsd(e.totalMinUsd)} (input) to ${fmtUsd(e.totalMaxUsd)} (at max output)\n`);
     for (const w of e.budgetWarnings) out.write(`warning: ${w}\n`);
     if (e.blockedBy) out.write(`blocked: ${e.blockedBy}\n`);

@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -174,6 +174,18 @@ describe('migrations, continued', () => {
     // The start-up query reads the index, not every column's text.
     const plan = read<{ detail: string }>(db, `EXPLAIN QUERY PLAN SELECT id, text FROM columns WHERE ${where}`).map((r) => r.detail).join('; ');
     expect(plan).toMatch(/USING (COVERING )?INDEX columns_unsettled/);
+  });
+
+  it('0007-column-plan: a column keeps its plan and whether it was re-planned; earlier rows read as no plan', () => {
+    expect(createdBy(7)).toEqual({ tables: [], indexes: [] });
+    const db = dbAt(6);
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null });
+    insert(db, 'columns', { id: 'old', run_id: 'r1', idx: 0, target: 'acme/m', status: 'ok', updated_at: NOW });
+    expect(migrate(db, 7)).toBe(7);
+    expect(read(db, 'SELECT plan_json, replanned FROM columns WHERE id = ?', 'old')).toEqual([{ plan_json: null, replanned: 0 }]);
+    const plan = JSON.stringify({ id: 'abc', primary: { provider: 'east', model: 'acme/m', upstream: 'm' }, fallbacks: [] });
+    insert(db, 'columns', { id: 'new', run_id: 'r1', idx: 1, target: 'acme/m', status: 'ok', updated_at: NOW, plan_json: plan, replanned: 1 });
+    expect(read(db, 'SELECT plan_json, replanned FROM columns WHERE id = ?', 'new')).toEqual([{ plan_json: plan, replanned: 1 }]);
   });
 });
 
