@@ -121,3 +121,16 @@ describe('base URLs with credentials', () => {
     expect(BASE_URL_CREDENTIALS_ERROR).not.toMatch(/:\/\//);
   });
 });
+
+describe('the defensive pass at the sinks', () => {
+  it('oneLine and the CLI error line scrub registered keys and credential shapes, without capping a long CLI line', async () => {
+    const { oneLine, UserError } = await import('../../electron/engine/errors');
+    const { CliExit, describeError } = await import('../../electron/cli/errors');
+    const key = 'Sink-Registered-Key-0042';
+    registerSecret(key);
+    expect(oneLine(new Error(`boom ${key}\nsecond line`))).toBe('boom [redacted key …0042]');
+    expect(describeError(new CliExit(`p: 401 from p: bad ${key}`, 2))).toEqual({ message: 'p: 401 from p: bad [redacted key …0042]', code: 2 });
+    expect(describeError(new UserError(`cannot reach http://u:pw1234@h/v1 ${'x'.repeat(600)}`)).message).toBe(`cannot reach http://[redacted]@h/v1 ${'x'.repeat(600)}`);
+    expect(describeError(new TypeError(`fetch failed: Bearer ${key}`)).message).toBe('unexpected error: fetch failed: Bearer [redacted key …0042]');
+  });
+});
