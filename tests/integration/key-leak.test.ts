@@ -12,6 +12,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
+import { openAppContext } from '../../electron/app/context';
 import { createApp } from '../../electron/app/services';
 import type { KeyVault } from '../../electron/engine/keys';
 import { startHost, type Host } from '../../electron/host/server';
@@ -281,5 +282,20 @@ describe('an upstream that echoes the key back', { timeout: 300_000 }, () => {
     closed = true;
     scanDir(dataDir, found);
     expect(Object.fromEntries(found)).toEqual({});
+  });
+
+  it('a provider whose stored URL has credentials (a row past the save check): shown and failed without the password', async (t) => {
+    const dataDir = tempDir('sy-leak-legacy-');
+    const ctx = openAppContext({ dataDir, env: {} });
+    t.onTestFinished(() => ctx.close());
+    // Straight into the table, past the service's check (migration 0006 cleans rows from older builds at open).
+    const p = ctx.store.providers.save({ id: 'old', type: 'openai', baseUrl: `http://leaker:${URL_PASSWORD}@127.0.0.1:9/v1`, keys: [], serves: [], catalogProvider: null }, Date.now());
+    expect(ctx.providers.view(p).baseUrl).toBe('http://[redacted]@127.0.0.1:9/v1');
+    const result = await ctx.engine.start({ messages: [{ role: 'user', content: 'hi' }], targets: ['old:m'] }).done;
+    expect(result.columns[0]!.status).toBe('error');
+    // undici refuses such a URL and quotes it whole in its error.
+    expect(result.columns[0]!.error).toMatch(/includes credentials: http:\/\/\[redacted\]@127\.0\.0\.1:9/);
+    expectNoLeak('the column', JSON.stringify(result));
+    expectNoLeak('the attempts and notes', JSON.stringify([ctx.store.runs.getRun(result.runId), ctx.store.routing.listMisconfigured()]));
   });
 });
