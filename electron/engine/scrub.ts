@@ -49,22 +49,35 @@ const CREDENTIAL_SPOTS: Array<[RegExp, string]> = [
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, '$1[redacted]@'],
 ];
 
+type Variant = [spelling: string, marker: string];
+
+/** Every spelling of every secret with its marker, longest first, so a key that contains another is replaced whole. */
+function variantsOf(secrets: Iterable<string>): Variant[] {
+  const out: Variant[] = [];
+  for (const s of secrets) for (const v of secretVariants(s)) out.push([v, keyMarker(s)]);
+  return out.sort((a, b) => b[0].length - a[0].length);
+}
+
+const cap = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 /**
  * Removes the given secrets and anything shaped like a credential, then caps the length.
  * Pure and idempotent: scrubbing scrubbed text changes nothing.
  * @example scrubText('401: Incorrect API key provided: sk-live-0123456789abcdef', ['sk-live-0123456789abcdef']) // '401: Incorrect API key provided: [redacted key …cdef]'
  */
 export function scrubText(text: string, secrets: Iterable<string> = [], max = MAX_SCRUBBED): string {
+  // Too short to hold even the start of a key ("stop", "length"): the common case of a finish reason.
+  if (text.length < MIN_PREFIX) return cap(text, max);
+  return scrubWith(text, variantsOf(secrets), max);
+}
+
+function scrubWith(text: string, variants: readonly Variant[], max: number): string {
   let out = text;
-  const variants: Array<[string, string]> = [];
-  for (const s of secrets) for (const v of secretVariants(s)) variants.push([v, keyMarker(s)]);
-  // Longest first, so a key that contains another key is replaced whole.
-  variants.sort((a, b) => b[0].length - a[0].length);
   for (const [v, marker] of variants) if (out.includes(v)) out = out.split(v).join(marker);
   for (const [v, marker] of variants) out = redactCutOffPrefix(out, v, marker);
   for (const re of KEY_SHAPES) out = out.replace(re, (m) => keyMarker(m));
   for (const [re, replacement] of CREDENTIAL_SPOTS) out = out.replace(re, replacement);
-  return out.length > max ? `${out.slice(0, max - 1)}…` : out;
+  return cap(out, max);
 }
 
 /** Text capped upstream of here ("…sk-live-01234…") ends in the start of a key: redact that start. */
@@ -82,15 +95,21 @@ function redactCutOffPrefix(text: string, secret: string, marker: string): strin
  * remove them even where the key at hand is not known (a CLI error line).
  */
 const inUse = new Set<string>();
+/** Their spellings, worked out once per new key rather than on every scrub. */
+let inUseVariants: Variant[] = [];
 
 /** Called by the key resolver for every key it hands out, and for a key typed into the app. */
 export function registerSecret(value: string | null | undefined): void {
-  if (value && value.length >= MIN_SECRET) inUse.add(value);
+  if (!value || value.length < MIN_SECRET || inUse.has(value)) return;
+  inUse.add(value);
+  inUseVariants = variantsOf(inUse);
 }
 
 /** scrubText with every key in use, plus `extra` (the credentials of the request at hand). */
 export function scrub(text: string, extra: Iterable<string> = [], max = MAX_SCRUBBED): string {
-  return scrubText(text, inUse.size ? [...inUse, ...extra] : extra, max);
+  if (text.length < MIN_PREFIX) return cap(text, max);
+  const more = [...extra].filter((e) => !inUse.has(e));
+  return scrubWith(text, more.length ? variantsOf([...inUse, ...more]) : inUseVariants, max);
 }
 
 /** The same error with its upstream text scrubbed: `message` and `providerMessage`. */
