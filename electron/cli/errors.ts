@@ -1,4 +1,5 @@
 import { UserError, oneLine } from '../engine/errors';
+import { scrub } from '../engine/scrub';
 import type { AppContext } from '../app/context';
 
 /** Runs a command body with an opened context; the number returned is the exit code. */
@@ -18,8 +19,9 @@ export class CliExit extends Error {
 
 /** Translates anything thrown into one line + exit code; stack traces only with SWITCHYARD_DEBUG=1. */
 export function describeError(err: unknown): { message: string; code: number } {
-  if (err instanceof CliExit) return { message: err.message, code: err.code };
-  if (err instanceof UserError) return { message: err.message, code: EXIT_USAGE };
+  // Scrubbed here too: the last net before stderr, for a message that quoted something it should not have.
+  if (err instanceof CliExit) return { message: scrub(err.message, [], Infinity), code: err.code };
+  if (err instanceof UserError) return { message: scrub(err.message, [], Infinity), code: EXIT_USAGE };
   const msg = oneLine(err);
   if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(msg)) {
     return { message: 'better-sqlite3 is built for Electron, not this Node: run `npm run rebuild:node`', code: EXIT_USAGE };

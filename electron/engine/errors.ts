@@ -1,3 +1,5 @@
+import { scrub } from './scrub';
+
 /** A mistake in what the user asked for: shown as one line, never a stack trace. */
 export class UserError extends Error {
   override name = 'UserError';
@@ -6,10 +8,10 @@ export class UserError extends Error {
   }
 }
 
-/** One line from anything thrown, for logs and the UI. */
+/** One line from anything thrown, for logs and the UI; scrubbed again, as the last net before a sink. */
 export function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0]!.slice(0, 500);
+  return scrub(msg.split('\n')[0]!);
 }
 
 /** A zod error as one line: `baseUrl: base URL must be an http(s) URL; targets: pick at least one model`. */

@@ -5,6 +5,7 @@
  */
 import type { KeyRef, ProviderConfig } from '../../shared/domain';
 import type { SecretsRepo } from '../store/secrets-repo';
+import { registerSecret } from './scrub';
 
 /** The OS keychain seam: Electron safeStorage in the app; absent in the CLI. */
 export interface KeyVault {
@@ -39,13 +40,17 @@ export class KeyResolver {
     const ref = p.keys[index % p.keys.length]!;
     if (ref.kind === 'env') {
       const v = this.env[ref.name];
+      // Registered before it is sent, so whatever an upstream echoes of it is scrubbed.
+      registerSecret(v);
       return v ? { ok: true, key: v, index } : { ok: false, index, error: `missing key: environment variable ${ref.name} is not set (provider ${p.id})` };
     }
     const row = this.secrets?.get(ref.id);
     if (!row) return { ok: false, index, error: `missing key: the stored key of provider ${p.id} was removed; set it again` };
     if (!this.vault) return { ok: false, index, error: `provider ${p.id} keeps its key in the desktop app's keychain, which only the desktop app can read: give it an environment variable here instead` };
     try {
-      return { ok: true, key: await this.vault.decrypt(row.ciphertext), index };
+      const key = await this.vault.decrypt(row.ciphertext);
+      registerSecret(key);
+      return { ok: true, key, index };
     } catch {
       return { ok: false, index, error: `cannot decrypt the stored key of provider ${p.id} (keychain unavailable or changed)` };
     }

@@ -1,11 +1,13 @@
 /** Adding, listing, testing and removing the user's providers (BYOK). */
 import { performance } from 'node:perf_hooks';
+import { BASE_URL_CREDENTIALS_ERROR, hasUrlCredentials } from '../../shared/base-url';
 import { ProviderConfig, type KeyRef, type ProviderType, type ServeMapping } from '../../shared/domain';
 import type { ProviderTestResult, ProviderView } from '../../shared/contract';
 import type { Store } from '../store';
 import { UserError, oneLine, zodLine } from './errors';
 import type { KeyResolver, KeyVault } from './keys';
 import { getAdapter } from './providers';
+import { registerSecret, scrubText } from './scrub';
 
 export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
   openai: 'https://api.openai.com/v1',
@@ -39,11 +41,14 @@ export class ProvidersService {
   ) {}
 
   async save(input: AddProviderInput): Promise<ProviderConfig> {
+    // Before anything is written (a typed key included), and with a reason that does not repeat the URL.
+    if (input.baseUrl !== undefined && hasUrlCredentials(input.baseUrl)) throw new UserError(BASE_URL_CREDENTIALS_ERROR, 'config');
     const existing = this.store.providers.get(input.id);
     let keys: KeyRef[] = existing?.keys ?? [];
     if (input.apiKeyEnv?.length) keys = input.apiKeyEnv.map((name) => ({ kind: 'env' as const, name }));
     if (input.apiKey) {
       if (!this.vault) throw new UserError('no keychain here to store a key in: read the key from an environment variable instead');
+      registerSecret(input.apiKey);
       const id = `key:${input.id}`;
       this.store.secrets.put(id, await this.vault.encrypt(input.apiKey), this.vault.backend, input.apiKey.slice(-4), Date.now());
       keys = [{ kind: 'secret', id, last4: input.apiKey.slice(-4) }];
@@ -87,7 +92,8 @@ export class ProvidersService {
     return {
       id: p.id,
       type: p.type,
-      baseUrl: p.baseUrl,
+      // A URL saved with credentials before they were refused is shown without them.
+      baseUrl: scrubText(p.baseUrl, [], 2048),
       keys: p.keys.map((k) => (k.kind === 'env' ? { kind: 'env', label: k.name, set: this.keys.isSet(k), last4: null } : { kind: 'secret', label: 'keychain', set: this.keys.isSet(k), last4: k.last4 })),
       serves: p.serves,
     };

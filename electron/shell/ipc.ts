@@ -7,6 +7,7 @@
 import { allCalls, type CallDef, type ContractHandlers } from '../../shared/contract';
 import type { CompareEvent } from '../../shared/domain';
 import { oneLine, type Envelope } from './envelope';
+import { scrub } from '../engine/scrub';
 
 export interface FrameLike {
   readonly url: string;
@@ -66,8 +67,8 @@ export function guardHandler(def: CallDef, handler: AnyHandler, isTrustedUrl: Tr
     try {
       value = await handler(args.data);
     } catch (err) {
-      log(`[ipc] ${def.channel} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return { ok: false, error: oneLine(err) };
+      log(`[ipc] ${def.channel} failed: ${scrub(err instanceof Error ? (err.stack ?? err.message) : String(err), [], Infinity)}`);
+      return { ok: false, error: scrub(oneLine(err)) };
     }
     const result = def.result.safeParse(value);
     if (!result.success) {

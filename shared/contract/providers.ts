@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BASE_URL_CREDENTIALS_ERROR, hasUrlCredentials } from '../base-url';
 import { ProviderId, ProviderType, ServeMapping } from '../domain';
 import { defineCall } from './define';
 
@@ -36,7 +37,7 @@ export type ModelOption = z.infer<typeof ModelOption>;
 export const SaveProviderArgs = z.object({
   id: ProviderId,
   type: ProviderType,
-  baseUrl: z.url({ message: 'base URL must be an http(s) URL' }),
+  baseUrl: z.url({ message: 'base URL must be an http(s) URL' }).refine((u) => !hasUrlCredentials(u), { message: BASE_URL_CREDENTIALS_ERROR }),
   /** New key material (write-only; stored encrypted, never returned). Omit to keep the current key. */
   apiKey: z.string().min(1).max(500).optional(),
   /** Or: read the key from this environment variable. */

@@ -19,7 +19,16 @@ export type MockFault =
   | 'malformed_event'
   | 'auth'
   | 'not_found'
-  | 'bad_request';
+  | 'bad_request'
+  /** Bad-key answer in the protocol's own shape, the key echoed back in full in the body, headers and status line. */
+  | 'reflect_key'
+  /** Bad-key answer with an empty body: the key only in the status line and headers. */
+  | 'reflect_key_status'
+  /** A stream that fails mid-way with an in-band error event echoing the key. */
+  | 'reflect_key_event';
+
+/** Faults that echo the request's credential back, as some proxies and self-hosted servers do. */
+export const REFLECT_FAULTS: ReadonlySet<MockFault> = new Set(['reflect_key', 'reflect_key_status', 'reflect_key_event']);
 
 export interface MockScript {
   /** Answer text, streamed one word per frame. Default: `tok1 tok2 … tokN`. */
@@ -63,6 +72,8 @@ export const HTTP_FAULTS: Partial<Record<MockFault, [number, string]>> = {
 
 export interface StreamContext {
   record: { textTokensSent: number };
+  /** The credential the client sent, for the faults that echo it. */
+  key: string | null;
   stop: AbortController;
   serverClosed: boolean;
 }
@@ -106,7 +117,7 @@ export async function streamScript(
   for (let i = 0; i < (script.emptyFramesFirst ?? 0); i++) write(wire.empty(firstChannel));
   if (!(await pause(script.firstTokenDelayMs ?? 0))) return;
 
-  const midStream = fault === 'stall_mid_stream' || fault === 'drop_mid_stream' || fault === 'missing_terminal' || fault === 'error_event' || fault === 'malformed_event';
+  const midStream = fault === 'stall_mid_stream' || fault === 'drop_mid_stream' || fault === 'missing_terminal' || fault === 'error_event' || fault === 'malformed_event' || fault === 'reflect_key_event';
   const faultAt = midStream ? Math.min(script.faultAfterTokens ?? 2, text.length) : text.length;
   const frames: Array<[Channel, string]> = [...reasoning.map((p): [Channel, string] => ['reasoning', p]), ...text.slice(0, faultAt).map((p): [Channel, string] => ['text', p])];
   for (let i = 0; i < frames.length; i++) {
@@ -129,6 +140,7 @@ export async function streamScript(
     return;
   }
   if (fault === 'error_event') write(wire.errorEvent('Overloaded: the model stopped mid-stream'));
+  else if (fault === 'reflect_key_event') write(wire.errorEvent(`Upstream revoked the key ${ctx.key ?? '(none)'} mid-stream (authorization: Bearer ${ctx.key ?? ''})`));
   else if (fault === 'malformed_event') write(wire.malformed());
   else if (fault !== 'missing_terminal') write(wire.finish(text.length < full.length ? 'length' : 'stop', usage));
   // The client may leave once it has the terminal event: a pause here is not an abort.

@@ -11,8 +11,8 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { HTTP_FAULTS, isRecord, streamScript, type MockFault, type MockScript } from './provider-script';
-import { errorResponse, modelList, validateRequest, type Protocol } from './provider-wire';
+import { HTTP_FAULTS, REFLECT_FAULTS, isRecord, streamScript, type MockFault, type MockScript } from './provider-script';
+import { errorResponse, keyRejection, modelList, validateRequest, type Protocol } from './provider-wire';
 
 export type { MockFault, MockScript, Protocol };
 
@@ -46,6 +46,8 @@ export interface MockProvidersOptions {
   /** Names listed by the model endpoints, besides every scripted model. */
   models?: string[];
   port?: number;
+  /** A key that `requireKey` refuses is echoed back in full (body, headers, status line), as some proxies do. */
+  reflectKey?: boolean;
 }
 
 export interface MockProviders {
@@ -75,6 +77,8 @@ interface Active {
   stop: AbortController;
   /** The server, not the client, closed the connection (drop fault, close()). */
   serverClosed: boolean;
+  /** The credential the client sent (the reflect faults echo it). */
+  key: string | null;
 }
 
 export async function startMockProviders(opts: MockProvidersOptions = {}): Promise<MockProviders> {
@@ -125,7 +129,7 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
     const route = routeOf(req.method ?? 'GET', url, req);
     const body = parseJson(raw);
     const record = recordRequest(req, url, route, body);
-    const ctx: Active = { record, stop: new AbortController(), serverClosed: false };
+    const ctx: Active = { record, stop: new AbortController(), serverClosed: false, key: null };
     active.add(ctx);
     endedWaiters.set(record.id, new Promise((resolve) => res.on('close', () => resolve())));
     res.on('close', () => {
@@ -139,10 +143,17 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
       record.status = status;
       res.writeHead(status, { 'content-type': e.contentType, ...headers }).end(e.body);
     };
+    const reflect = (k: string, withBody: boolean): void => {
+      const r = keyRejection(route.protocol, k, withBody);
+      record.status = r.status;
+      res.writeHead(r.status, r.statusMessage, r.headers).end(r.body);
+    };
 
     if (route.kind === 'unknown') return fail(404, `mock: no route for ${req.method} ${url.pathname}`);
     const key = clientKey(route.protocol, req, url);
+    ctx.key = key;
     if (requireKey && (key === null || !requireKey.includes(key))) {
+      if (opts.reflectKey && key !== null) return reflect(key, true);
       return fail(401, key === null ? 'Missing API key' : `Incorrect API key provided: ...${key.slice(-4)}`);
     }
     if (route.kind === 'models') {
@@ -161,6 +172,7 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
     const fault = script.fault && (script.failTimes === undefined || n <= script.failTimes) ? script.fault : null;
     record.fault = fault;
     if (fault === 'hang_before_headers') return;
+    if ((fault === 'reflect_key' || fault === 'reflect_key_status') && key !== null) return reflect(key, fault === 'reflect_key');
     const httpFault = fault ? HTTP_FAULTS[fault] : undefined;
     if (httpFault) {
       const retry = script.retryAfterSec;
@@ -168,7 +180,8 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
     }
 
     record.status = 200;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const echo: Record<string, string> = fault && REFLECT_FAULTS.has(fault) && key !== null ? { 'x-echo-api-key': key } : {};
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...echo });
     res.flushHeaders();
     openStreams++;
     peak = Math.max(peak, openStreams);

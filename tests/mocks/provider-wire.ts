@@ -200,6 +200,31 @@ export function errorResponse(protocol: Protocol, status: number, message: strin
   return { contentType: 'application/json', body: JSON.stringify(body) };
 }
 
+/**
+ * A bad-key answer echoing the key, in each protocol's real shape (Gemini says 400 API_KEY_INVALID),
+ * with the key also in a response header and the status line, as misbehaving proxies send it.
+ */
+export function keyRejection(protocol: Protocol, key: string, withBody = true): { status: number; statusMessage: string; headers: Record<string, string>; body: string } {
+  const headers = {
+    'www-authenticate': `Bearer realm="mock", error="invalid_token", error_description="key ${key} rejected"`,
+    'x-echo-api-key': key,
+    'content-type': 'application/json',
+  };
+  let status = 401;
+  let body: unknown;
+  if (protocol === 'openai') {
+    const message = `Incorrect API key provided: ${key}. You can find your API key at https://platform.openai.com/account/api-keys.`;
+    body = { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
+  } else if (protocol === 'anthropic') {
+    body = { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key: ${key}` }, request_id: `req_mock${nextId()}` };
+  } else {
+    status = 400;
+    const details = [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com', key } }];
+    body = { error: { code: 400, message: `API key not valid. Please pass a valid API key. (got ${key})`, status: 'INVALID_ARGUMENT', details } };
+  }
+  return { status, statusMessage: `Unauthorized key ${key}`, headers, body: withBody ? JSON.stringify(body) : '' };
+}
+
 export function modelList(protocol: Protocol, models: string[]): unknown {
   if (protocol === 'openai') {
     return { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'mock' })) };

@@ -181,6 +181,18 @@ describe('form errors', () => {
     expect(sent).toEqual([]);
   });
 
+  it('refuses a base URL carrying a user name or password, before anything is sent, without repeating it', async () => {
+    const sent = realClientForm();
+    type('provider-id', 'proxy');
+    type('provider-base-url', 'http://me:FormPassw0rd@127.0.0.1:8000/v1');
+    fireEvent.click(screen.getByTestId('provider-key-mode-none'));
+    await save();
+    expect(formError()).toMatch(/^base URL must not contain a user name or password/);
+    expect(formError()).not.toContain('FormPassw0rd');
+    expect(input('provider-base-url').getAttribute('aria-invalid')).toBe('true');
+    expect(sent).toEqual([]);
+  });
+
   it('explains a bad id or an empty one in its own words', async () => {
     realClientForm();
     fireEvent.click(screen.getByTestId('provider-key-mode-none'));

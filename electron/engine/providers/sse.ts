@@ -5,6 +5,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ErrorKind } from '../../../shared/domain';
+import { scrub, scrubError } from '../scrub';
 import type { AdapterError, AdapterOutcome, ReportedUsage, StreamSink } from './types';
 
 export type { EventSourceMessage };
@@ -141,6 +142,18 @@ export async function httpError(res: Response, label: string): Promise<AdapterEr
   };
 }
 
+/** Request headers that carry the key; their values are scrubbed from whatever the upstream answers. */
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-goog-api-key', 'api-key'];
+
+/** The credentials a request carries, as the key itself (without its auth scheme). */
+export function credentialsOf(headers: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (CREDENTIAL_HEADERS.includes(name.toLowerCase()) && value) out.push(value.replace(/^(Bearer|Basic)\s+/i, ''));
+  }
+  return out;
+}
+
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -210,12 +223,14 @@ export function parseData<T>(data: string, state: StreamState, label: string): T
 /** POSTs `call.body` and feeds each SSE event to `onEvent` until the stream ends or the handler stops it. */
 export async function runStream(call: StreamCall, sink: StreamSink, onEvent: EventHandler): Promise<AdapterOutcome> {
   const state: StreamState = { finishReason: null, usage: emptyUsage(), terminal: false, stop: false, error: null };
+  // Every string of the outcome that came from the upstream passes the scrubber here, once per stream.
+  const secrets = credentialsOf(call.headers);
   const finish = (status: AdapterOutcome['status'], httpStatus: number | null, error: AdapterError | null): AdapterOutcome => ({
     status,
-    finishReason: state.finishReason,
+    finishReason: state.finishReason === null ? null : scrub(state.finishReason, secrets, 100),
     usage: state.usage,
     httpStatus,
-    error: error && error.httpStatus === null ? { ...error, httpStatus } : error,
+    error: error && scrubError(error.httpStatus === null ? { ...error, httpStatus } : error, secrets),
   });
   const aborted = (httpStatus: number | null): AdapterOutcome => {
     const a = abortOutcome(call.signal, httpStatus);
@@ -348,18 +363,20 @@ function truncated(label: string): AdapterError {
 
 /** GET for model listings; rejects with ProviderRequestError. */
 export async function getJson(url: string, headers: Record<string, string>, signal: AbortSignal, label: string): Promise<unknown> {
+  const secrets = credentialsOf(headers);
+  const fail = (info: AdapterError) => new ProviderRequestError(scrubError(info, secrets));
   let res: Response;
   try {
     res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal });
   } catch (err) {
-    throw new ProviderRequestError(signal.aborted ? abortOutcome(signal, null).error : networkError(err, url, label, false));
+    throw fail(signal.aborted ? abortOutcome(signal, null).error : networkError(err, url, label, false));
   }
-  if (!res.ok) throw new ProviderRequestError(await httpError(res, label));
+  if (!res.ok) throw fail(await httpError(res, label));
   try {
     return (await res.json()) as unknown;
   } catch (err) {
-    if (signal.aborted) throw new ProviderRequestError(abortOutcome(signal, res.status).error);
+    if (signal.aborted) throw fail(abortOutcome(signal, res.status).error);
     const message = err instanceof SyntaxError ? `${label} answered ${hostOf(url)} model list with invalid JSON` : describeCause(err);
-    throw new ProviderRequestError({ kind: 'malformed', message, httpStatus: res.status, retryAfterMs: null, providerMessage: null });
+    throw fail({ kind: 'malformed', message, httpStatus: res.status, retryAfterMs: null, providerMessage: null });
   }
 }

@@ -55,7 +55,7 @@ export interface AdapterError {
   message: string;
   httpStatus: number | null;
   retryAfterMs: number | null;
-  /** Provider's own message, unmodified. */
+  /** Provider's own message, as it said it except for keys (scrubbed, see engine/scrub.ts). */
   providerMessage: string | null;
 }
 

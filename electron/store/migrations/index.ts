@@ -5,8 +5,9 @@ import { m0004 } from './0004-spend';
 import { m0005 } from './0005-provider-models';
 import { m0006 } from './0006-recovery-cost';
 import { m0007 } from './0007-column-plan';
+import { m0008 } from './0008-base-url-credentials';
 import type { Migration } from './types';
 
 /** Ordered; index i migrates user_version i -> i+1. Only ever append. */
-export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];
+export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
 export type { Migration };

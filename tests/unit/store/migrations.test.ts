@@ -5,7 +5,7 @@
  * versions only going up, and re-running being a no-op.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -186,6 +186,32 @@ describe('migrations, continued', () => {
     const plan = JSON.stringify({ id: 'abc', primary: { provider: 'east', model: 'acme/m', upstream: 'm' }, fallbacks: [] });
     insert(db, 'columns', { id: 'new', run_id: 'r1', idx: 1, target: 'acme/m', status: 'ok', updated_at: NOW, plan_json: plan, replanned: 1 });
     expect(read(db, 'SELECT plan_json, replanned FROM columns WHERE id = ?', 'new')).toEqual([{ plan_json: plan, replanned: 1 }]);
+  });
+
+  it('0008-base-url-credentials: a base URL saved with user:password@ loses them, bytes included; others are untouched', () => {
+    expect(createdBy(8)).toEqual({ tables: [], indexes: [] });
+    const dir = mkdtempSync(join(tmpdir(), 'sy-mig8-'));
+    dirs.push(dir);
+    const file = join(dir, 'switchyard.db');
+    const db = new Database(file);
+    open.push(db);
+    expect(migrate(db, 7)).toBe(7);
+    const urls = {
+      creds: 'http://leaker:Mig8Passw0rd@127.0.0.1:9/v1',
+      user: 'https://someone@proxy.example/v1',
+      plain: 'https://api.openai.com/v1',
+      query: 'http://127.0.0.1:8000/v1?owner=a@b.c',
+    };
+    for (const [id, url] of Object.entries(urls)) insert(db, 'providers', { id, type: 'openai', base_url: url, created_at: NOW, updated_at: NOW });
+    expect(migrate(db, 8)).toBe(8);
+    expect(Object.fromEntries(read<{ id: string; base_url: string }>(db, 'SELECT id, base_url FROM providers').map((r) => [r.id, r.base_url]))).toEqual({
+      creds: 'http://127.0.0.1:9/v1',
+      user: 'https://proxy.example/v1',
+      plain: 'https://api.openai.com/v1',
+      query: 'http://127.0.0.1:8000/v1?owner=a@b.c',
+    });
+    db.close();
+    expect(readFileSync(file).includes('Mig8Passw0rd')).toBe(false);
   });
 });
 
