@@ -16,6 +16,7 @@ import { Breakers } from './router/breaker';
 import { KeyRotation } from './router/keys';
 import { promptTokenBound } from './token-bound';
 import { BudgetGuard, type ColumnExposure } from './budgets';
+import { quote } from '../../shared/quote';
 
 export interface EngineOptions {
   store: Store;
@@ -141,7 +142,7 @@ export class Engine {
       if (!keyed) {
         const ref = all[0]!.provider.keys[0]!;
         const what = ref.kind === 'env' ? `environment variable ${ref.name} is not set` : 'its stored key is missing';
-        throw new UserError(`missing key for target "${request.targets[i]}": ${what} (provider ${all[0]!.provider.id})`, 'config');
+        throw new UserError(`missing key for target ${quote(request.targets[i])}: ${what} (provider ${all[0]!.provider.id})`, 'config');
       }
     }
     return { request, steps, promptTokens: promptTokenBound(request) };

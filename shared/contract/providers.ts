@@ -42,6 +42,8 @@ export const SaveProviderArgs = z.object({
   /** Or: read the key from this environment variable. */
   apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
   serves: z.array(ServeMapping).default([]),
+  /** Required to change the type (wire protocol) of an existing provider: the window asks first. */
+  replace: z.boolean().optional(),
 });
 
 export const providersContract = {
