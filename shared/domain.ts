@@ -30,7 +30,7 @@ export type ServeMapping = z.infer<typeof ServeMapping>;
 export const ProviderConfig = z.object({
   id: ProviderId,
   type: ProviderType,
-  baseUrl: z.url({ message: 'base URL must be an http(s) URL' }),
+  baseUrl: z.url({ message: 'base URL must be an http(s) URL' }).max(2048, 'base URL is too long (2048 characters at most)'),
   keys: z.array(KeyRef).default([]),
   serves: z.array(ServeMapping).default([]),
   /** Catalog provider this one stands for (prices, policies, catalog models); null when the catalog does not know it. */

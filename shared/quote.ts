@@ -3,9 +3,12 @@
  * 100,000-character target or a file of garbage never becomes a 300 KB error line.
  */
 
-/** Control characters, line and paragraph separators: anything that would break the line or the terminal. */
+/**
+ * Control characters, line and paragraph separators, and the bidirectional controls that
+ * can make a terminal show text other than what is there: escaped, never printed.
+ */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 function escapeChar(c: string): string {
   if (c === '\n') return '\\n';

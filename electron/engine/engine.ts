@@ -259,7 +259,7 @@ export class Engine {
   async retryColumn(runId: string, columnId: string): Promise<ColumnResult> {
     if (this.active.has(runId)) throw new UserError(`run ${runId} is still running; stop it before retrying a column`);
     const run = this.store.runs.getRun(runId);
-    if (!run || !run.request) throw new UserError(`no run ${runId}`, 'not_found');
+    if (!run || !run.request) throw new UserError(`no run ${quote(runId)}`, 'not_found');
     const col = run.columns.find((c) => c.columnId === columnId);
     if (!col) throw new UserError(`no column ${columnId} in run ${runId}`, 'not_found');
     const prepared = this.prepare({ ...run.request, targets: [col.target] });

@@ -38,7 +38,7 @@ function kind(p: string): 'file' | 'folder' | 'missing' {
 }
 
 /** The nearest existing ancestor of `p` that is a file, where a folder was expected (ENOTDIR). */
-function fileInTheWay(p: string): string | null {
+export function fileInTheWay(p: string): string | null {
   for (let d = dirname(resolve(p)); d !== dirname(d); d = dirname(d)) if (kind(d) === 'file') return d;
   return null;
 }

@@ -10,7 +10,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { allCalls, type CallDef } from '../../shared/contract';
+import { allCalls, unknownArgKeys, type CallDef } from '../../shared/contract';
 import { COMPARE_EVENT_CHANNEL } from '../../shared/contract';
 import { createApp, type App } from '../app/services';
 import { UserError, oneLine } from '../engine/errors';
@@ -149,7 +149,10 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
         if (!call) return send(res, 404, { error: `no such call ${quote(safeDecode(url.pathname), 80)}` });
         if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
         try {
-          const parsed = call.def.args.safeParse(await readJson(req));
+          const body = await readJson(req);
+          const unknown = unknownArgKeys(call.def, body);
+          if (unknown.length) return send(res, 400, { error: boundedLine(`invalid arguments for ${call.def.channel}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((k) => quote(k, 40)).join(', ')}`) });
+          const parsed = call.def.args.safeParse(body);
           if (!parsed.success) return send(res, 400, { error: boundedLine(`invalid arguments for ${call.def.channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}`) });
           const domain = (app.handlers as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[call.domain]!;
           return send(res, 200, await domain[call.method]!(parsed.data));

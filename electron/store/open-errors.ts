@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { UserError } from '../engine/errors';
-import { describeSystemError, showPath } from '../engine/system-errors';
+import { describeSystemError, fileInTheWay, showPath } from '../engine/system-errors';
 import { databaseFile } from './paths';
 
 const codeOf = (err: unknown) => (err && typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : '');
@@ -46,7 +46,10 @@ export function dataDirError(err: unknown, dataDir: string): UserError | null {
   if (kind(dataDir) === 'file' && (code === 'ENOTDIR' || code === 'EEXIST' || code === 'SQLITE_CANTOPEN')) {
     return new UserError(`the data directory ${dir} is a file, not a folder: move the file, or set SWITCHYARD_DATA_DIR to a folder`, 'config');
   }
-  if (code === 'ENOTDIR') return new UserError(`the data directory ${dir} cannot be created: ${describeSystemError(err, { action: 'create', path: dataDir })} (set SWITCHYARD_DATA_DIR to a folder)`, 'config');
+  if (code === 'ENOTDIR') {
+    const file = fileInTheWay(dataDir);
+    return new UserError(`the data directory ${dir} cannot be created: ${file ? `${showPath(file)} is a file, not a folder` : 'a part of the path is a file'} (set SWITCHYARD_DATA_DIR to a folder)`, 'config');
+  }
   if (code === 'SQLITE_CANTOPEN' && kind(file) === 'folder') return new UserError(`${showPath(file)} is a folder, not a database file: move it aside`, 'config');
   if (isReadOnlyFailure(err, dataDir) && kind(dataDir) === 'folder') return readOnlyDataDir(dataDir);
   if (code === 'SQLITE_NOTADB') return new UserError(`${showPath(file)} is not a Switchyard database (not SQLite): move it aside, or set SWITCHYARD_DATA_DIR to another folder`, 'config');

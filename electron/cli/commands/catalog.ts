@@ -79,6 +79,7 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
     .option('--url <base>', 'OpenRouter API base URL', process.env.SWITCHYARD_OPENROUTER_URL ?? 'https://openrouter.ai/api/v1')
     .action(async (f: { url: string }) => {
       await withCtx(async (ctx) => {
+        if (!/^https?:\/\/[^\s/]+/.test(f.url) || !URL.canParse(f.url)) throw new CliExit(`invalid --url ${quote(f.url)}: expected an http(s) URL like https://openrouter.ai/api/v1`, EXIT_USAGE);
         const r = await refreshFromOpenRouter({ base: ctx.catalog.full().toJSON(), baseUrl: f.url, signal: AbortSignal.timeout(60_000) }).catch((err: unknown) => {
           throw new CliExit(`catalog refresh failed: ${err instanceof Error ? err.message : String(err)} (the offline catalog is unchanged)`, 2);
         });
@@ -163,6 +164,9 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
         } else {
           providerId = s.provider;
           upstreamModel = s.upstreamModel;
+          if (!cat.getProvider(providerId) && !ctx.store.providers.get(providerId)) {
+            throw new CliExit(`unknown provider ${quote(providerId)}: neither configured nor in the catalog (see switchyard providers list)`, EXIT_USAGE);
+          }
           modelId = cat.findEndpoint(providerId, upstreamModel)?.modelId ?? null;
         }
         const price = { inputPerM: f.input, outputPerM: f.output, cacheReadPerM: f.cached ?? null, cacheWritePerM: null, reasoningPerM: null, tiers: [] };

@@ -22,7 +22,7 @@ function scopeOf(f: { provider?: string; key?: string }): { scope: BudgetScope; 
 }
 
 export function parseSince(v: string | undefined, now = Date.now()): number {
-  if (!v) return 0;
+  if (v === undefined) return 0;
   const rel = /^(\d+)([dwm])$/.exec(v);
   if (rel) return now - Number(rel[1]) * { d: 1, w: 7, m: 30 }[rel[2] as 'd' | 'w' | 'm'] * 86_400_000;
   const t = Date.parse(v);
