@@ -178,7 +178,7 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
           </select>
         </label>
         {typeChanged && (
-          <label className="field field-wide field-note" data-testid="provider-type-confirm">
+          <label className="radio field-wide" data-testid="provider-type-confirm">
             <input
               type="checkbox"
               checked={replaceType}

@@ -232,4 +232,19 @@ describe('bad input, fuzzed', () => {
     expect(list.status).toBe(200);
     expect(integrity(hostData)).toBe('ok');
   });
+
+  it('providers add changes the type of an existing provider only with --replace', async () => {
+    const dir = join(root, 'replace');
+    expect((await cli(dir, ['providers', 'add', 'p', '--type', 'openai', '--base-url', mock.baseUrls.openai])).code).toBe(0);
+    const refused = await cli(dir, ['providers', 'add', 'p', '--type', 'anthropic']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('switchyard: provider "p" already exists with --type openai: pass --replace to change it to anthropic\n');
+    const same = await cli(dir, ['providers', 'add', 'p', '--type', 'openai']);
+    expect(same.code, same.stderr).toBe(0);
+    const replaced = await cli(dir, ['providers', 'add', 'p', '--type', 'anthropic', '--replace']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    const list = JSON.parse((await cli(dir, ['providers', 'list', '--json'])).stdout) as Array<{ id: string; type: string }>;
+    expect(list.map((p) => [p.id, p.type])).toEqual([['p', 'anthropic']]);
+  });
 });
+
