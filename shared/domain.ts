@@ -30,7 +30,7 @@ export type ServeMapping = z.infer<typeof ServeMapping>;
 export const ProviderConfig = z.object({
   id: ProviderId,
   type: ProviderType,
-  baseUrl: z.url({ message: 'base URL must be an http(s) URL' }),
+  baseUrl: z.url({ message: 'base URL must be an http(s) URL' }).max(2048, 'base URL is too long (2048 characters at most)'),
   keys: z.array(KeyRef).default([]),
   serves: z.array(ServeMapping).default([]),
   /** Catalog provider this one stands for (prices, policies, catalog models); null when the catalog does not know it. */
@@ -147,11 +147,23 @@ export type Timeouts = z.infer<typeof Timeouts>;
 export const ChatMessage = z.object({ role: z.enum(['user', 'assistant']), content: z.string() });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
+/**
+ * What the protocols take, checked the same in the CLI and at the host/IPC boundary.
+ * Seed: Gemini's is a signed 32-bit integer (OpenAI's is wider), so the common range is int32.
+ * Temperature: OpenAI and Gemini take 0-2 (Anthropic 0-1, enforced by its API).
+ */
+export const PARAM_LIMITS = {
+  temperature: { min: 0, max: 2 },
+  topP: { min: 0, max: 1 },
+  maxTokens: { min: 1, max: 10_000_000 },
+  seed: { min: -(2 ** 31), max: 2 ** 31 - 1 },
+} as const;
+
 export const GenerationParams = z.object({
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().positive().optional(),
-  topP: z.number().min(0).max(1).optional(),
-  seed: z.number().int().optional(),
+  temperature: z.number().min(PARAM_LIMITS.temperature.min).max(PARAM_LIMITS.temperature.max).optional(),
+  maxTokens: z.number().int().min(PARAM_LIMITS.maxTokens.min).max(PARAM_LIMITS.maxTokens.max).optional(),
+  topP: z.number().min(PARAM_LIMITS.topP.min).max(PARAM_LIMITS.topP.max).optional(),
+  seed: z.number().int().min(PARAM_LIMITS.seed.min).max(PARAM_LIMITS.seed.max).optional(),
   stop: z.array(z.string()).max(4).optional(),
 });
 export type GenerationParams = z.infer<typeof GenerationParams>;

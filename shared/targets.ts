@@ -5,6 +5,8 @@
  *   `model-id@provider`        a catalog model, pinned     e.g. `openai/gpt-4o-mini@openrouter`
  *   `a,b,c`                    a chain: try in order when one fails
  */
+import { quote } from './quote';
+
 export type TargetStep =
   | { kind: 'direct'; provider: string; upstreamModel: string; raw: string }
   | { kind: 'model'; modelId: string; raw: string }
@@ -21,14 +23,14 @@ const MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/+-]*$/;
 
 function parseStep(raw: string, whole: string): TargetStep {
   const s = raw.trim();
-  if (!s) throw new TargetSyntaxError(`malformed target "${whole}": empty entry in the chain`);
-  if (/\s/.test(s)) throw new TargetSyntaxError(`malformed target "${s}": spaces are not allowed`);
+  if (!s) throw new TargetSyntaxError(`malformed target ${quote(whole)}: empty entry in the chain`);
+  if (/\s/.test(s)) throw new TargetSyntaxError(`malformed target ${quote(s)}: spaces are not allowed`);
   const at = s.lastIndexOf('@');
   if (at >= 0) {
     const modelId = s.slice(0, at);
     const provider = s.slice(at + 1);
-    if (!modelId || !MODEL.test(modelId)) throw new TargetSyntaxError(`malformed target "${s}": expected model-id@provider`);
-    if (!PROVIDER.test(provider)) throw new TargetSyntaxError(`malformed target "${s}": "${provider}" is not a provider id`);
+    if (!modelId || !MODEL.test(modelId)) throw new TargetSyntaxError(`malformed target ${quote(s)}: expected model-id@provider`);
+    if (!PROVIDER.test(provider)) throw new TargetSyntaxError(`malformed target ${quote(s)}: ${quote(provider)} is not a provider id`);
     return { kind: 'pinned', modelId, provider, raw: s };
   }
   const colon = s.indexOf(':');
@@ -36,11 +38,11 @@ function parseStep(raw: string, whole: string): TargetStep {
   // `lab/model:free` is a model id with a variant, not a provider: provider ids carry no "/".
   if (colon > 0 && !head.includes('/')) {
     const upstreamModel = s.slice(colon + 1);
-    if (!PROVIDER.test(head)) throw new TargetSyntaxError(`malformed target "${s}": "${head}" is not a provider id`);
-    if (!upstreamModel) throw new TargetSyntaxError(`malformed target "${s}": missing model after "${head}:"`);
+    if (!PROVIDER.test(head)) throw new TargetSyntaxError(`malformed target ${quote(s)}: ${quote(head)} is not a provider id`);
+    if (!upstreamModel) throw new TargetSyntaxError(`malformed target ${quote(s)}: missing model after ${quote(`${head}:`)}`);
     return { kind: 'direct', provider: head, upstreamModel, raw: s };
   }
-  if (!MODEL.test(s)) throw new TargetSyntaxError(`malformed target "${s}": not a model id, provider:model or model@provider`);
+  if (!MODEL.test(s)) throw new TargetSyntaxError(`malformed target ${quote(s)}: not a model id, provider:model or model@provider`);
   return { kind: 'model', modelId: s, raw: s };
 }
 

@@ -15,6 +15,8 @@ export interface AppContextOptions {
   vault?: KeyVault | null;
   hooks?: EngineOptions['hooks'];
   store?: StoreOptions;
+  /** 'read': the caller only reads, so a read-only data directory is opened read-only instead of refused. */
+  access?: 'read' | 'write';
 }
 
 export interface AppContext {
@@ -33,7 +35,7 @@ export interface AppContext {
 export function openAppContext(opts: AppContextOptions = {}): AppContext {
   const env = opts.env ?? process.env;
   const dataDir = opts.dataDir ?? defaultDataDir(env);
-  const store = openStore(dataDir, opts.store);
+  const store = openStore(dataDir, { ...opts.store, access: opts.access });
   const vault = opts.vault ?? null;
   const keys = new KeyResolver(env, store.secrets, vault);
   const catalog = loadCatalog(dataDir, store);

@@ -6,6 +6,7 @@ import { newId } from '../engine/engine';
 import { UserError } from '../engine/errors';
 import type { AppContext } from './context';
 import { endpointsReport, spendCsv, spendEntries } from './reports';
+import { quote } from '../../shared/quote';
 
 const one = <T>(v: T | readonly T[] | undefined): T | readonly T[] | undefined => (Array.isArray(v) && v.length === 1 ? (v[0] as T) : v);
 
@@ -23,7 +24,7 @@ export function dataHandlers(ctx: AppContext): Pick<ContractHandlers, 'catalog' 
       async getModel({ modelId }) {
         const cat = ctx.catalog.full();
         const model = cat.getModel(modelId);
-        if (!model) throw new UserError(`unknown model "${modelId}"`, 'not_found');
+        if (!model) throw new UserError(`unknown model ${quote(modelId)}`, 'not_found');
         return { model, endpoints: cat.endpointsFor(modelId) };
       },
       async listProviders() {
@@ -63,7 +64,7 @@ export function dataHandlers(ctx: AppContext): Pick<ContractHandlers, 'catalog' 
       },
       async removeBudget({ id }) {
         const b = ctx.store.spend.listBudgets().find((x) => x.id === id);
-        if (!b) throw new UserError(`no budget ${id}`, 'not_found');
+        if (!b) throw new UserError(`no budget ${quote(id)}`, 'not_found');
         return { ok: ctx.store.spend.removeBudget(b.scope, b.scopeValue, b.period) };
       },
     },

@@ -9,6 +9,7 @@ import type { KeyVault } from '../engine/keys';
 import { UserError } from '../engine/errors';
 import { estimateRun } from '../engine/estimate';
 import { dataHandlers } from './handlers-data';
+import { quote } from '../../shared/quote';
 
 export const APP_VERSION = '0.1.0';
 
@@ -88,7 +89,7 @@ export function createApp(opts: CreateAppOptions): App {
       },
       async getRun({ runId }) {
         const run = ctx.store.runs.getRun(runId);
-        if (!run) throw new UserError(`no run ${runId}`, 'not_found');
+        if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
         return run;
       },
       async deleteRun({ runId }) {
@@ -101,6 +102,10 @@ export function createApp(opts: CreateAppOptions): App {
         return ctx.providers.list().map((p) => ctx.providers.view(p));
       },
       async saveProvider(args) {
+        const existing = ctx.store.providers.get(args.id);
+        if (existing && existing.type !== args.type && !args.replace) {
+          throw new UserError(`provider ${quote(args.id)} already exists with type ${existing.type}: confirm the change to ${args.type} (replace)`);
+        }
         const saved = await ctx.providers.save({
           id: args.id, type: args.type, baseUrl: args.baseUrl, apiKey: args.apiKey,
           apiKeyEnv: args.apiKeyEnv ? [args.apiKeyEnv] : undefined, serves: args.serves,

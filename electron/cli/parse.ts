@@ -2,12 +2,16 @@
 import { InvalidArgumentError } from 'commander';
 import { RouteStrategy } from '../../shared/domain';
 
+/** Plain decimal notation only: `0x10`, `1e3`, `Infinity`, `+5` and `' 7'` are refused, not read as numbers. */
+const DECIMAL = /^-?(\d+(\.\d+)?|\.\d+)$/;
+const INTEGER = /^-?\d+$/;
+
+/** A number flag within [min, max]; an invalid value is one line naming the flag (commander quotes what was given). */
 export function num(name: string, min: number, max: number, integer = false) {
   return (v: string): number => {
     const n = Number(v);
-    if (!v.trim() || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}`);
-    }
+    const ok = (integer ? INTEGER : DECIMAL).test(v) && Number.isFinite(n) && n >= min && n <= max;
+    if (!ok) throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max} in plain decimal digits`);
     return n;
   };
 }
@@ -30,7 +34,8 @@ export function strategy(v: string): RouteStrategy {
 
 /** `--max-price IN,OUT` in USD per million tokens. */
 export function maxPrice(v: string): { inputPerM: number; outputPerM: number } {
-  const parts = v.split(',').map((s) => Number(s.trim()));
-  if (parts.length !== 2 || parts.some((n) => !Number.isFinite(n) || n < 0)) throw new InvalidArgumentError('expected IN,OUT in USD per million tokens, e.g. 1,4');
+  const raw = v.split(',').map((s) => s.trim());
+  const parts = raw.map(Number);
+  if (parts.length !== 2 || raw.some((s) => !DECIMAL.test(s)) || parts.some((n) => !Number.isFinite(n) || n < 0 || n > 1_000_000)) throw new InvalidArgumentError('expected IN,OUT in USD per million tokens, e.g. 1,4');
   return { inputPerM: parts[0]!, outputPerM: parts[1]! };
 }

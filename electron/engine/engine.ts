@@ -18,6 +18,7 @@ import { KeyRotation } from './router/keys';
 import { promptTokenBound } from './token-bound';
 import { BudgetGuard, type ColumnExposure } from './budgets';
 import { settleInterrupted } from './recovery';
+import { quote } from '../../shared/quote';
 
 export interface EngineOptions {
   store: Store;
@@ -163,7 +164,7 @@ export class Engine {
       if (!keyed) {
         const ref = all[0]!.provider.keys[0]!;
         const what = ref.kind === 'env' ? `environment variable ${ref.name} is not set` : 'its stored key is missing';
-        throw new UserError(`missing key for target "${request.targets[i]}": ${what} (provider ${all[0]!.provider.id})`, 'config');
+        throw new UserError(`missing key for target ${quote(request.targets[i])}: ${what} (provider ${all[0]!.provider.id})`, 'config');
       }
     }
     return { request, steps, promptTokens: promptTokenBound(request) };
@@ -295,7 +296,7 @@ export class Engine {
   async retryColumn(runId: string, columnId: string): Promise<ColumnResult> {
     if (this.active.has(runId)) throw new UserError(`run ${runId} is still running; stop it before retrying a column`);
     const run = this.store.runs.getRun(runId);
-    if (!run || !run.request) throw new UserError(`no run ${runId}`, 'not_found');
+    if (!run || !run.request) throw new UserError(`no run ${quote(runId)}`, 'not_found');
     const col = run.columns.find((c) => c.columnId === columnId);
     if (!col) throw new UserError(`no column ${columnId} in run ${runId}`, 'not_found');
     // The pre-flight's plan ids belonged to the first send: a retry plans afresh and claims no comparison.

@@ -8,6 +8,7 @@ import { UserError, oneLine, zodLine } from './errors';
 import type { KeyResolver, KeyVault } from './keys';
 import { getAdapter } from './providers';
 import { registerSecret, scrubText } from './scrub';
+import { quote } from '../../shared/quote';
 
 export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
   openai: 'https://api.openai.com/v1',
@@ -29,7 +30,7 @@ export interface AddProviderInput {
 /** `model-id=upstream-model` as given on the command line. */
 export function parseServe(spec: string): ServeMapping {
   const eq = spec.indexOf('=');
-  if (eq <= 0 || eq === spec.length - 1) throw new UserError(`invalid --serve "${spec}": expected <model-id>=<upstream-model>`);
+  if (eq <= 0 || eq === spec.length - 1) throw new UserError(`invalid --serve ${quote(spec)}: expected <model-id>=<upstream-model>`);
   return { modelId: spec.slice(0, eq).trim(), upstreamModel: spec.slice(eq + 1).trim() };
 }
 
@@ -63,7 +64,7 @@ export class ProvidersService {
     });
     if (!parsed.success) throw new UserError(zodLine(parsed.error));
     const url = new URL(parsed.data.baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`base URL must be http(s), got "${parsed.data.baseUrl}"`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`base URL must be http(s), got ${quote(parsed.data.baseUrl)}`);
     const saved = this.store.providers.save(parsed.data, Date.now());
     // Another URL or protocol may serve other models: the list comes back with the next test.
     if (existing && (existing.baseUrl !== saved.baseUrl || existing.type !== saved.type)) this.store.providers.clearListedModels(saved.id);
@@ -78,7 +79,7 @@ export class ProvidersService {
 
   get(id: string): ProviderConfig {
     const p = this.store.providers.get(id);
-    if (!p) throw new UserError(`unknown provider "${id}" (configured: ${this.list().map((x) => x.id).join(', ') || 'none'})`, 'not_found');
+    if (!p) throw new UserError(`unknown provider ${quote(id)} (configured: ${this.list().map((x) => x.id).join(', ') || 'none'})`, 'not_found');
     return p;
   }
 

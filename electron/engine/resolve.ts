@@ -6,6 +6,7 @@
 import { UNKNOWN_POLICY, type Endpoint, type ProviderConfig } from '../../shared/domain';
 import { parseTarget, TargetSyntaxError, type ParsedTarget, type TargetStep } from '../../shared/targets';
 import { UserError } from './errors';
+import { quote } from '../../shared/quote';
 
 /** What the router needs from the catalog. */
 export interface CatalogLike {
@@ -63,7 +64,7 @@ function withCatalogFacts(catalog: CatalogLike, p: ProviderConfig, upstreamModel
 export function resolveStep(step: TargetStep, providers: ReadonlyMap<string, ProviderConfig>, catalog: CatalogLike): ResolvedStep {
   if (step.kind === 'direct') {
     const p = providers.get(step.provider);
-    if (!p) throw new UserError(`unknown provider "${step.provider}" in target "${step.raw}" (configured: ${[...providers.keys()].join(', ') || 'none'})`, 'not_found');
+    if (!p) throw new UserError(`unknown provider ${quote(step.provider)} in target ${quote(step.raw)} (configured: ${[...providers.keys()].join(', ') || 'none'})`, 'not_found');
     const served = p.serves.find((s) => s.upstreamModel === step.upstreamModel);
     const ep = withCatalogFacts(catalog, p, step.upstreamModel, served?.modelId ?? '', 'direct');
     if (!ep.modelId) ep.modelId = step.upstreamModel;
@@ -72,7 +73,7 @@ export function resolveStep(step: TargetStep, providers: ReadonlyMap<string, Pro
 
   const pinned = step.kind === 'pinned' ? step.provider : null;
   if (pinned && !providers.has(pinned)) {
-    throw new UserError(`unknown provider "${pinned}" in target "${step.raw}" (configured: ${[...providers.keys()].join(', ') || 'none'})`, 'not_found');
+    throw new UserError(`unknown provider ${quote(pinned)} in target ${quote(step.raw)} (configured: ${[...providers.keys()].join(', ') || 'none'})`, 'not_found');
   }
   const out = new Map<string, Candidate>();
   for (const p of providers.values()) {
@@ -99,15 +100,15 @@ export function resolveStep(step: TargetStep, providers: ReadonlyMap<string, Pro
   if (out.size === 0) {
     if (!catalog.hasModel(step.modelId) && fromCatalog.length === 0) {
       throw new UserError(
-        `unknown model "${step.modelId}" in target "${step.raw}": not in the catalog and no provider serves it (add one with --serve ${step.modelId}=<upstream-model>, or use provider:model)`,
+        `unknown model ${quote(step.modelId)} in target ${quote(step.raw)}: not in the catalog and no provider serves it (add one with --serve ${step.modelId.length <= 60 ? step.modelId : '<model-id>'}=<upstream-model>, or use provider:model)`,
         'not_found',
       );
     }
     const where = [...new Set(fromCatalog.map((e) => e.providerId))].slice(0, 8).join(', ');
     throw new UserError(
       pinned
-        ? `provider "${pinned}" does not serve "${step.modelId}" (target "${step.raw}")`
-        : `no configured provider serves "${step.modelId}"${where ? ` (the catalog lists it at: ${where})` : ''}; add one with switchyard providers add`,
+        ? `provider ${quote(pinned)} does not serve ${quote(step.modelId)} (target ${quote(step.raw)})`
+        : `no configured provider serves ${quote(step.modelId)}${where ? ` (the catalog lists it at: ${where})` : ''}; add one with switchyard providers add`,
       'not_found',
     );
   }

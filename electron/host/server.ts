@@ -10,10 +10,11 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { allCalls, type CallDef } from '../../shared/contract';
+import { allCalls, unknownArgKeys, type CallDef } from '../../shared/contract';
 import { COMPARE_EVENT_CHANNEL } from '../../shared/contract';
 import { createApp, type App } from '../app/services';
 import { UserError, oneLine } from '../engine/errors';
+import { boundedLine, quote } from '../../shared/quote';
 import type { CompareEvent } from '../../shared/domain';
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -87,6 +88,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code === 'EADDRINUSE') return new UserError(`port ${port} is already in use (try --port 0 for any free port)`);
+  if (err.code === 'EACCES') return new UserError(`port ${port} needs privileges on this system (try a port above 1023, or --port 0)`);
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new UserError(`cannot bind to ${quote(host, 80)}: not an address of this machine`);
+  return err;
+}
+
 export async function startHost(opts: HostOptions = {}): Promise<Host> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopback(host) && !opts.allowRemote) {
@@ -138,16 +146,19 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
         }
         const m = /^\/api\/rpc\/([a-z-]+:[a-z-]+)$/.exec(safeDecode(url.pathname));
         const call = m ? calls.get(m[1]!) : undefined;
-        if (!call) return send(res, 404, { error: `no such call ${url.pathname}` });
+        if (!call) return send(res, 404, { error: `no such call ${quote(safeDecode(url.pathname), 80)}` });
         if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
         try {
-          const parsed = call.def.args.safeParse(await readJson(req));
-          if (!parsed.success) return send(res, 400, { error: `invalid arguments for ${call.def.channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}` });
+          const body = await readJson(req);
+          const unknown = unknownArgKeys(call.def, body);
+          if (unknown.length) return send(res, 400, { error: boundedLine(`invalid arguments for ${call.def.channel}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((k) => quote(k, 40)).join(', ')}`) });
+          const parsed = call.def.args.safeParse(body);
+          if (!parsed.success) return send(res, 400, { error: boundedLine(`invalid arguments for ${call.def.channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}`) });
           const domain = (app.handlers as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[call.domain]!;
           return send(res, 200, await domain[call.method]!(parsed.data));
         } catch (err) {
           const status = err instanceof UserError ? (err.code === 'not_found' ? 404 : 400) : 500;
-          return send(res, status, { error: oneLine(err) });
+          return send(res, status, { error: boundedLine(oneLine(err)) });
         }
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
@@ -164,14 +175,19 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).pipe(res);
     })().catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, { error: oneLine(err) });
+      if (!res.headersSent) send(res, 500, { error: boundedLine(oneLine(err)) });
       else res.end();
     });
   });
 
   await new Promise<void>((ok, bad) => {
-    server.once('error', (err: NodeJS.ErrnoException) => bad(err.code === 'EADDRINUSE' ? new UserError(`port ${opts.port} is already in use (try --port 0 for any free port)`) : err));
+    server.once('error', (err: NodeJS.ErrnoException) => bad(listenError(err, host, opts.port ?? 0)));
     server.listen(opts.port ?? 0, host, () => ok());
+  }).catch(async (err: unknown) => {
+    // Nothing listens, so nothing would ever close the database and the engine opened above.
+    unsubscribe();
+    await app.close();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;

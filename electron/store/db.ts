@@ -37,6 +37,34 @@ export function openDatabase(file: string): DB {
   return db;
 }
 
+/**
+ * The database opened for reading only: no migration, no recovery, no checkpoint, so a
+ * reading command works in a data directory this process may not write. Throws when
+ * the schema is not the one this build reads.
+ */
+export function openDatabaseReadOnly(file: string): DB {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const version = schemaVersion(db);
+    if (version > migrations.length) throw new Error(`database schema v${version} is newer than this build knows (v${migrations.length}); update Switchyard`);
+    if (version < migrations.length) throw new SchemaUpgradeNeeded(version, migrations.length);
+    // Reading the schema touches the WAL index: a directory where it cannot be made fails here, not later.
+    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+/** A read-only database whose schema predates this build: it needs one writable start. */
+export class SchemaUpgradeNeeded extends Error {
+  constructor(readonly from: number, readonly to: number) {
+    super(`database schema v${from} needs an upgrade to v${to}`);
+  }
+}
+
 export function schemaVersion(db: DB): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

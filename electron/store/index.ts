@@ -1,7 +1,13 @@
 /** Opens the store of a data directory: one connection, migrated, with crash recovery done. */
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../engine/errors';
+import { showPath } from '../engine/system-errors';
 import { databaseFile } from './paths';
+import { dataDirError, isReadOnlyFailure } from './open-errors';
 import { OffThreadCheckpointer } from './checkpointer';
-import { openDatabase, type DB } from './db';
+import { openDatabase, openDatabaseReadOnly, SchemaUpgradeNeeded, type DB } from './db';
 import { createProvidersRepo } from './providers-repo';
 import { createRunsRepo } from './runs-repo';
 import { createSecretsRepo } from './secrets-repo';
@@ -49,10 +55,72 @@ export function createStore(db: DB, opts: StoreOptions = {}) {
 }
 export type Store = ReturnType<typeof createStore>;
 
-export function openStore(dataDirOrMemory: string, opts: StoreOptions & { recover?: boolean; now?: () => number } = {}): Store {
-  const file = dataDirOrMemory === ':memory:' ? ':memory:' : databaseFile(dataDirOrMemory);
-  const store = createStore(openDatabase(file), opts);
+export interface OpenStoreOptions extends StoreOptions {
+  recover?: boolean;
+  now?: () => number;
+  /**
+   * 'read' for commands that only read: where this process may not write the data
+   * directory, the database is opened read-only instead of failing.
+   */
+  access?: 'read' | 'write';
+}
+
+export function openStore(dataDirOrMemory: string, opts: OpenStoreOptions = {}): Store {
+  if (dataDirOrMemory === ':memory:') return recovered(createStore(openDatabase(':memory:'), opts), opts);
+  let store: Store | null = null;
+  try {
+    store = createStore(openDatabase(databaseFile(dataDirOrMemory)), opts);
+    return recovered(store, opts);
+  } catch (err) {
+    store?.close();
+    if (opts.access === 'read' && isReadOnlyFailure(err, dataDirOrMemory)) return openForReading(dataDirOrMemory, opts);
+    throw dataDirError(err, dataDirOrMemory) ?? err;
+  }
+}
+
+function recovered(store: Store, opts: OpenStoreOptions): Store {
   if (opts.recover !== false) store.runs.recoverInterrupted(isProcessAlive, (opts.now ?? Date.now)());
   return store;
+}
+
+/**
+ * A read-only data directory: the database as it is, with nothing written. SQLite cannot
+ * read a WAL database whose index (-shm) it may not create; then a private copy is read.
+ */
+function openForReading(dataDir: string, opts: StoreOptions): Store {
+  const file = databaseFile(dataDir);
+  // Nothing recorded yet: an empty store answers "no runs yet" without creating anything.
+  if (!existsSync(file)) return createStore(openDatabase(':memory:'), opts);
+  try {
+    return createStore(readOnly(file, dataDir), opts);
+  } catch (err) {
+    if (!isReadOnlyFailure(err, dataDir)) throw dataDirError(err, dataDir) ?? err;
+  }
+  const copy = mkdtempSync(join(tmpdir(), 'switchyard-readonly-'));
+  try {
+    copyFileSync(file, join(copy, 'switchyard.db'));
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, join(copy, 'switchyard.db-wal'));
+    const store = createStore(readOnly(join(copy, 'switchyard.db'), dataDir), opts);
+    const close = store.close;
+    store.close = () => {
+      close();
+      rmSync(copy, { recursive: true, force: true });
+    };
+    return store;
+  } catch (err) {
+    rmSync(copy, { recursive: true, force: true });
+    throw dataDirError(err, dataDir) ?? err;
+  }
+}
+
+function readOnly(file: string, dataDir: string): DB {
+  try {
+    return openDatabaseReadOnly(file);
+  } catch (err) {
+    if (err instanceof SchemaUpgradeNeeded) {
+      throw new UserError(`the data directory ${showPath(dataDir)} is read-only and its database (schema v${err.from}) needs an upgrade to v${err.to}: make it writable for one run of switchyard`, 'config');
+    }
+    throw err;
+  }
 }
 export { defaultDataDir, databaseFile } from './paths';

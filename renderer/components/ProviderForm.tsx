@@ -29,6 +29,8 @@ interface FormValues {
   apiKey: string;
   apiKeyEnv: string;
   serves: ServeRow[];
+  /** Editing only: the user confirmed changing the provider's type (wire protocol). */
+  replaceType?: boolean;
 }
 
 /** Fields whose schema has no sentence of its own: zod's default ("Invalid string: must match pattern …") is not for people. */
@@ -50,8 +52,9 @@ export function toFormError(message: string): FormError {
 }
 
 /** What the schema cannot know: the form's choices and the providers that already exist. */
-function precheck(v: FormValues, ctx: { editing: boolean; hasKeys: boolean; takenIds: readonly string[] }): FormError | null {
+function precheck(v: FormValues, ctx: { editing: boolean; hasKeys: boolean; takenIds: readonly string[]; savedType: ProviderType | null }): FormError | null {
   const id = v.id.trim();
+  if (ctx.savedType && v.type !== ctx.savedType && !v.replaceType) return { field: 'type', message: `tick the box to confirm changing the type from ${ctx.savedType}, or set it back` };
   if (!ctx.editing && !id) return { field: 'id', message: 'enter an ID for this provider, e.g. openai' };
   if (!ctx.editing && ctx.takenIds.includes(id)) return { field: 'id', message: `a provider with id "${id}" already exists: edit it instead` };
   if (v.keyMode === 'env' && !v.apiKeyEnv.trim()) return { field: 'apiKeyEnv', message: 'name the environment variable that holds the key' };
@@ -80,6 +83,7 @@ export function formToArgs(f: FormValues): SaveProviderInput {
   };
   if (f.keyMode === 'key' && f.apiKey) args.apiKey = f.apiKey;
   if (f.keyMode === 'env' && f.apiKeyEnv.trim()) args.apiKeyEnv = f.apiKeyEnv.trim();
+  if (f.replaceType) args.replace = true;
   return args;
 }
 
@@ -98,6 +102,8 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
   const [serves, setServes] = useState<ServeRow[]>(initial?.serves.map((s) => ({ ...s })) ?? []);
   const [error, setError] = useState<FormError | null>(null);
   const [saving, setSaving] = useState(false);
+  const [replaceType, setReplaceType] = useState(false);
+  const typeChanged = editing && type !== initial.type;
   const errorId = useId();
   const formRef = useRef<HTMLFormElement>(null);
   // Below a long table (narrow windows), the form would open out of sight.
@@ -124,8 +130,8 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const values: FormValues = { id, type, baseUrl, keyMode, apiKey, apiKeyEnv, serves };
-    const invalid = precheck(values, { editing, hasKeys, takenIds });
+    const values: FormValues = { id, type, baseUrl, keyMode, apiKey, apiKeyEnv, serves, replaceType: typeChanged && replaceType };
+    const invalid = precheck(values, { editing, hasKeys, takenIds, savedType: initial?.type ?? null });
     if (invalid) return setError(invalid);
     setSaving(true);
     setError(null);
@@ -171,6 +177,19 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
             <option value="gemini">Gemini</option>
           </select>
         </label>
+        {typeChanged && (
+          <label className="radio field-wide" data-testid="provider-type-confirm">
+            <input
+              type="checkbox"
+              checked={replaceType}
+              onChange={(e) => {
+                setReplaceType(e.target.checked);
+                edited('type');
+              }}
+            />{' '}
+            Change {initial.id} from {initial.type} to {type}: the same URL and keys will be spoken to in another protocol, and the models it listed are forgotten.
+          </label>
+        )}
         <label className="field field-wide">
           <span className="field-label">Base URL</span>
           <input

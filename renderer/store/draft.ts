@@ -2,7 +2,7 @@
  * The compare form as typed (strings, so a half-typed "0." stays editable) and
  * its conversion to a CompareRequest.
  */
-import type { CompareRequest, CompareRequestInput, GenerationParams } from '../../shared/domain';
+import { PARAM_LIMITS, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
 
 /** The longest stall the window accepts, in seconds (the CLI's --idle-timeout bound). */
 const MAX_IDLE_S = 3600;
@@ -29,19 +29,23 @@ function num(raw: string, name: string, check: (n: number) => boolean, rule: str
   const s = raw.trim();
   if (!s) return undefined;
   const n = Number(s);
-  if (!Number.isFinite(n) || !check(n)) return `${name} must be ${rule}`;
+  // Plain decimals only, as on the command line: Number() would take "0x10" as 16 and "1e3" as 1000.
+  if (!/^-?(\d+(\.\d+)?|\.\d+)$/.test(s) || !Number.isFinite(n) || !check(n)) return `${name} must be ${rule}`;
   return n;
 }
+
+const L = PARAM_LIMITS;
+const within = (n: number, r: { min: number; max: number }) => n >= r.min && n <= r.max;
 
 export function draftToRequest(d: Draft): Converted {
   if (!d.prompt.trim()) return { ok: false, error: 'write a prompt first' };
   if (d.targets.length === 0) return { ok: false, error: 'pick at least one model' };
   const params: GenerationParams = {};
   const fields = [
-    ['temperature', num(d.temperature, 'temperature', (n) => n >= 0 && n <= 2, 'a number from 0 to 2')],
-    ['maxTokens', num(d.maxTokens, 'max tokens', (n) => Number.isInteger(n) && n > 0, 'a whole number above 0')],
-    ['topP', num(d.topP, 'top_p', (n) => n >= 0 && n <= 1, 'a number from 0 to 1')],
-    ['seed', num(d.seed, 'seed', Number.isInteger, 'a whole number')],
+    ['temperature', num(d.temperature, 'temperature', (n) => within(n, L.temperature), 'a number from 0 to 2')],
+    ['maxTokens', num(d.maxTokens, 'max tokens', (n) => Number.isInteger(n) && within(n, L.maxTokens), `a whole number from 1 to ${L.maxTokens.max}`)],
+    ['topP', num(d.topP, 'top_p', (n) => within(n, L.topP), 'a number from 0 to 1')],
+    ['seed', num(d.seed, 'seed', (n) => Number.isInteger(n) && within(n, L.seed), `a whole number from ${L.seed.min} to ${L.seed.max}`)],
   ] as const;
   for (const [key, value] of fields) {
     if (typeof value === 'string') return { ok: false, error: value };

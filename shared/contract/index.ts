@@ -57,3 +57,4 @@ export * from './catalog';
 export * from './routing';
 export * from './spend';
 export type { Args, Result, ParsedArgs, CallDef } from './define';
+export { unknownArgKeys } from './define';

@@ -37,12 +37,14 @@ export type ModelOption = z.infer<typeof ModelOption>;
 export const SaveProviderArgs = z.object({
   id: ProviderId,
   type: ProviderType,
-  baseUrl: z.url({ message: 'base URL must be an http(s) URL' }).refine((u) => !hasUrlCredentials(u), { message: BASE_URL_CREDENTIALS_ERROR }),
+  baseUrl: z.url({ message: 'base URL must be an http(s) URL' }).max(2048, 'base URL is too long (2048 characters at most)').refine((u) => !hasUrlCredentials(u), { message: BASE_URL_CREDENTIALS_ERROR }),
   /** New key material (write-only; stored encrypted, never returned). Omit to keep the current key. */
   apiKey: z.string().min(1).max(500).optional(),
   /** Or: read the key from this environment variable. */
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  apiKeyEnv: z.string().max(200).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name').optional(),
   serves: z.array(ServeMapping).default([]),
+  /** Required to change the type (wire protocol) of an existing provider: the window asks first. */
+  replace: z.boolean().optional(),
 });
 
 export const providersContract = {

@@ -1,7 +1,21 @@
 import { z } from 'zod';
 import { defineCall } from './define';
+import { parseTarget } from '../targets';
 
-export const ModelSet = z.object({ name: z.string().min(1).max(80), targets: z.array(z.string().min(1)).min(1).max(64) });
+/** A target as compare takes it: a stored model set never holds one compare would refuse (`:`, `a b`). */
+export const TargetString = z
+  .string()
+  .min(1)
+  .max(1000)
+  .superRefine((v, ctx) => {
+    try {
+      parseTarget(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+export const ModelSet = z.object({ name: z.string().min(1).max(80), targets: z.array(TargetString).min(1).max(64) });
 export type ModelSet = z.infer<typeof ModelSet>;
 
 export const Settings = z.object({

@@ -3,10 +3,12 @@
  * a stack trace, exit 1 for usage and input errors; a target that cannot be
  * reached is not a usage error but a failed column (exit 2).
  */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProviders, type MockProviders } from '../mocks/provider-server';
-import { CliSandbox, cleanupCli, closedPort, expectOneLineError, mockChatRequests, runJsonOf, type CliResult } from './cli-helpers';
+import { CliSandbox, cleanupCli, closedPort, expectOneLineError, mockChatRequests, parseJsonOutput, runJsonOf, tempDir, type CliResult } from './cli-helpers';
 
 /** Runs `jobs` with at most `limit` processes at a time: two cores, many starts. */
 async function inBatches<T>(jobs: Array<() => Promise<T>>, limit = 4): Promise<T[]> {
@@ -104,4 +106,65 @@ describe('switchyard bad input', () => {
     expect(db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master`).get()).toEqual({ n: 0 });
     db.close();
   });
+
+  it('output into a pipe closed early (| head): exits 141 quietly, no stack trace', { timeout: 120_000 }, async () => {
+    const sb = new CliSandbox();
+    const run = sb.start(['catalog', 'list', '--json']);
+    // The reader goes away after the first chunk, as `head -c 10` does: the catalog is megabytes.
+    run.child.stdout!.once('data', () => run.child.stdout!.destroy());
+    const r = await run.exited;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(141);
+  });
+
+  it('a read-only data directory: reading commands work, writing ones say it is read-only, nothing is written', { timeout: 240_000 }, async (t) => {
+    // As root, permissions stop nothing: the commands run as "nobody" then (setpriv, util-linux).
+    const asRoot = process.getuid?.() === 0;
+    const setpriv = spawnSync('setpriv', ['--version']).status === 0;
+    if (asRoot && !setpriv) t.skip('running as root without setpriv: file permissions cannot make the directory read-only');
+    const sb = new CliSandbox();
+    expect((await sb.run(['providers', 'add', 'mock', '--type', 'openai', '--base-url', mock.baseUrls.openai])).code).toBe(0);
+    const seeded = await sb.run(['compare', 'read only please', '-m', 'mock:mock-small', '--json']);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const runId = runJsonOf(seeded).runId;
+    const before = readdirSync(sb.dataDir).sort();
+    // The private copy a read-only WAL database needs goes to this TMPDIR, so we can see it is removed.
+    const tmp = tempDir('switchyard-ro-tmp-');
+    chmodSync(tmp, 0o777);
+    for (const f of before) chmodSync(`${sb.dataDir}/${f}`, 0o444);
+    chmodSync(sb.dataDir, 0o555);
+    const wrapper = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : undefined;
+    const run = (args: string[]) => sb.run(args, { env: { TMPDIR: tmp }, wrapper });
+    try {
+      const reads = await inBatches([
+        () => run(['history', 'list', '--json']),
+        () => run(['history', 'show', runId, '--json']),
+        () => run(['history', 'list', '--search', 'zzz']),
+        () => run(['providers', 'list', '--json']),
+        () => run(['budgets', 'list', '--json']),
+        () => run(['spend', '--json']),
+        () => run(['endpoints', '--json']),
+        () => run(['catalog', 'show', 'openai/gpt-4o-mini', '--json']),
+      ]);
+      for (const r of reads) expect(r.code, r.stderr).toBe(0);
+      expect(parseJsonOutput<Array<{ runId: string }>>(reads[0]!).map((x) => x.runId)).toEqual([runId]);
+      expect(runJsonOf(reads[1]!).columns[0]!.status).toBe('ok');
+      expect(reads[2]!.stdout).toBe('no runs match "zzz"\n');
+      expect(parseJsonOutput<Array<{ id: string }>>(reads[3]!).map((p) => p.id)).toEqual(['mock']);
+
+      const sent = (await mockChatRequests(mock.url)).length;
+      const writes = await inBatches([
+        () => run(['providers', 'add', 'other', '--type', 'openai']),
+        () => run(['budgets', 'set', '--period', 'day', '--usd', '5']),
+        () => run(['compare', 'hi', '-m', 'mock:mock-small']),
+      ]);
+      for (const r of writes) expectOneLineError(r, 1, /the data directory .* is read-only: this command writes to it \(make it writable, or set SWITCHYARD_DATA_DIR to another folder\)$/);
+      expect(await mockChatRequests(mock.url)).toHaveLength(sent);
+      expect(readdirSync(sb.dataDir).sort()).toEqual(before);
+      expect(readdirSync(tmp).filter((f) => f.startsWith('switchyard-readonly-'))).toEqual([]);
+    } finally {
+      chmodSync(sb.dataDir, 0o755);
+    }
+  });
 });
+

@@ -226,7 +226,7 @@ describe.concurrent('switchyard commands', { timeout: 180_000 }, () => {
     expect(imported.stdout).toBe(`imported ${doc.providers.length} providers, ${doc.endpoints.length} endpoints (as of 2026-07-02)\n`);
     expectOneLineError(bad1, 1, /not-json\.json: not a catalog file: invalid JSON/);
     expectOneLineError(bad2, 1, /wrong-shape\.json: not a catalog file: /);
-    expectOneLineError(missing, 1, /cannot read .*nowhere\.json: ENOENT/);
+    expectOneLineError(missing, 1, /cannot read .*nowhere\.json: no such file or folder$/);
     expect(override.code, override.stderr).toBe(0);
     expect(override.stdout).toMatch(/^override saved: openai:gpt-4o-mini input \$1\.0+\/M, output \$2\.0+\/M\n$/);
 

@@ -66,6 +66,8 @@ export interface RunningCli {
 export interface CliOptions {
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** A command the CLI runs under, e.g. setpriv to run it as another user. */
+  wrapper?: string[] | undefined;
 }
 
 /** A data directory of its own and the commands run against it. */
@@ -82,7 +84,8 @@ export class CliSandbox {
     // A stack trace must never be the answer, so the debug switch that prints them stays off.
     delete env.SWITCHYARD_DEBUG;
     for (const [k, v] of Object.entries({ ...this.baseEnv, ...opts.env })) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, ...pre] = opts.wrapper?.length ? [...opts.wrapper, process.execPath] : [process.execPath];
+    const child = spawn(cmd!, [...pre, ...CLI_ARGS, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     this.own.add(child);
     let out = '';

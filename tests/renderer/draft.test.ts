@@ -9,9 +9,14 @@ describe('draft <-> request', () => {
 
   it('explains each invalid parameter', () => {
     const base = { ...emptyDraft, prompt: 'p', targets: ['a:b'] };
-    expect(draftToRequest({ ...base, maxTokens: '1.5' })).toEqual({ ok: false, error: 'max tokens must be a whole number above 0' });
+    expect(draftToRequest({ ...base, maxTokens: '1.5' })).toEqual({ ok: false, error: 'max tokens must be a whole number from 1 to 10000000' });
     expect(draftToRequest({ ...base, topP: '2' })).toEqual({ ok: false, error: 'top_p must be a number from 0 to 1' });
-    expect(draftToRequest({ ...base, seed: 'abc' })).toEqual({ ok: false, error: 'seed must be a whole number' });
+    expect(draftToRequest({ ...base, seed: 'abc' })).toEqual({ ok: false, error: 'seed must be a whole number from -2147483648 to 2147483647' });
+    // Decimal only, within what the protocols take: Number() alone reads these as 16, 1000 and a 32-bit overflow.
+    expect(draftToRequest({ ...base, maxTokens: '0x10' })).toMatchObject({ ok: false, error: /^max tokens must be/ });
+    expect(draftToRequest({ ...base, maxTokens: '1e3' })).toMatchObject({ ok: false, error: /^max tokens must be/ });
+    expect(draftToRequest({ ...base, seed: '2147483648' })).toMatchObject({ ok: false, error: /^seed must be/ });
+    expect(draftToRequest({ ...base, seed: '-2147483648' })).toMatchObject({ ok: true });
     expect(draftToRequest({ ...base, targets: [] })).toEqual({ ok: false, error: 'pick at least one model' });
   });
 

@@ -55,6 +55,21 @@ describe('providers', () => {
     expect(url.value).toBe('http://localhost:8080/v1');
   });
 
+  it('changing the type of a saved provider asks first, then sends replace', async () => {
+    const existing: ProviderView = { id: 'groq', type: 'openai', baseUrl: 'https://api.groq.com/openai/v1', keys: [], serves: [] };
+    const sent: unknown[] = [];
+    render(<ProviderForm initial={existing} onSubmit={async (a) => (sent.push(a), null)} onCancel={() => undefined} />);
+    expect(screen.queryByTestId('provider-type-confirm')).toBeNull();
+    fireEvent.change(screen.getByTestId('provider-type'), { target: { value: 'anthropic' } });
+    expect(screen.getByTestId('provider-type-confirm').textContent).toContain('Change groq from openai to anthropic');
+    await act(async () => fireEvent.click(screen.getByTestId('provider-save')));
+    expect(sent).toEqual([]);
+    expect(screen.getByTestId('provider-type').getAttribute('aria-invalid')).toBe('true');
+    fireEvent.click(screen.getByTestId('provider-type-confirm').querySelector('input')!);
+    await act(async () => fireEvent.click(screen.getByTestId('provider-save')));
+    expect(sent).toEqual([expect.objectContaining({ id: 'groq', type: 'anthropic', replace: true })]);
+  });
+
   it('warns about weak key storage in a banner', async () => {
     const { fake, store } = storeWith();
     fake.calls.settings!.getSettings!.mockResolvedValue(settings('Keys are stored with basic_text: readable by anything running as you.'));

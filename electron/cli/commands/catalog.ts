@@ -1,12 +1,14 @@
 /** `switchyard catalog list|show|refresh|import|export|override`. */
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseCatalogDocument, CatalogFormatError } from '../../engine/catalog/document';
 import { refreshFromOpenRouter } from '../../engine/catalog/openrouter-refresh';
 import { parseTarget } from '../../../shared/targets';
 import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
 import { fmtUsd, table } from '../output';
 import { num } from '../parse';
+import { quote } from '../../../shared/quote';
+import { describeSystemError, showPath } from '../../engine/system-errors';
 
 const perM = (v: number | null | undefined) => (v == null ? '-' : `$${v}`);
 
@@ -23,7 +25,7 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
     .action(async (f: { json?: boolean; provider?: string; search?: string; limit: number }) => {
       await withCtx(async (ctx) => {
         const cat = ctx.catalog.full();
-        if (f.provider && !cat.getProvider(f.provider)) throw new CliExit(`unknown catalog provider "${f.provider}"`, EXIT_USAGE);
+        if (f.provider && !cat.getProvider(f.provider)) throw new CliExit(`unknown catalog provider ${quote(f.provider)}`, EXIT_USAGE);
         const hits = cat.search({ query: f.search, provider: f.provider, sort: f.search ? 'relevance' : 'name', limit: f.json ? 1_000_000 : f.limit });
         if (f.json) {
           const endpoints = hits.flatMap((h) => h.endpoints).filter((e) => !f.provider || e.providerId === f.provider);
@@ -39,7 +41,7 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
           ) + `\n${hits.length} model(s) shown · catalog as of ${cat.asOf} (models.dev, MIT)\n`,
         );
         return EXIT_OK;
-      });
+      }, 'read');
     });
 
   catalog
@@ -53,7 +55,7 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
         const model = cat.getModel(modelId);
         if (!model) {
           const near = cat.search({ query: modelId, limit: 3 }).map((h) => h.model.id);
-          throw new CliExit(`unknown model "${modelId}"${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`, EXIT_USAGE);
+          throw new CliExit(`unknown model ${quote(modelId)}${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`, EXIT_USAGE);
         }
         const endpoints = cat.endpointsFor(modelId);
         if (f.json) {
@@ -68,7 +70,7 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
           ) + '\n',
         );
         return EXIT_OK;
-      });
+      }, 'read');
     });
 
   catalog
@@ -77,6 +79,7 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
     .option('--url <base>', 'OpenRouter API base URL', process.env.SWITCHYARD_OPENROUTER_URL ?? 'https://openrouter.ai/api/v1')
     .action(async (f: { url: string }) => {
       await withCtx(async (ctx) => {
+        if (!/^https?:\/\/[^\s/]+/.test(f.url) || !URL.canParse(f.url)) throw new CliExit(`invalid --url ${quote(f.url)}: expected an http(s) URL like https://openrouter.ai/api/v1`, EXIT_USAGE);
         const r = await refreshFromOpenRouter({ base: ctx.catalog.full().toJSON(), baseUrl: f.url, signal: AbortSignal.timeout(60_000) }).catch((err: unknown) => {
           throw new CliExit(`catalog refresh failed: ${err instanceof Error ? err.message : String(err)} (the offline catalog is unchanged)`, 2);
         });
@@ -95,16 +98,19 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
       await withCtx(async (ctx) => {
         let text: string;
         try {
+          // A device or a FIFO (/dev/zero, /dev/stdin) is not an export file, and reading one may never end.
+          if (!statSync(file).isFile()) throw new CliExit(`cannot read ${showPath(file)}: not a regular file (give a file written by catalog export)`, EXIT_USAGE);
           text = readFileSync(file, 'utf8');
         } catch (err) {
-          throw new CliExit(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, EXIT_USAGE);
+          if (err instanceof CliExit) throw err;
+          throw new CliExit(describeSystemError(err, { action: 'read', path: file }) ?? `cannot read ${showPath(file)}`, EXIT_USAGE);
         }
         try {
           const doc = parseCatalogDocument(text);
           ctx.catalog.replace(doc);
           process.stdout.write(`imported ${doc.providers.length} providers, ${doc.endpoints.length} endpoints (as of ${doc.asOf})\n`);
         } catch (err) {
-          if (err instanceof CatalogFormatError) throw new CliExit(`${file}: ${err.message}`, EXIT_USAGE);
+          if (err instanceof CatalogFormatError) throw new CliExit(`${showPath(file)}: ${err.message}`, EXIT_USAGE);
           throw err;
         }
         return EXIT_OK;
@@ -118,10 +124,14 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
     .action(async (file: string) => {
       await withCtx(async (ctx) => {
         const doc = ctx.catalog.full().toJSON();
-        writeFileSync(file, JSON.stringify(doc));
-        process.stdout.write(`exported ${doc.providers.length} providers, ${doc.endpoints.length} endpoints to ${file}\n`);
+        try {
+          writeFileSync(file, JSON.stringify(doc));
+        } catch (err) {
+          throw new CliExit(describeSystemError(err, { action: 'write', path: file }) ?? `cannot write ${showPath(file)}`, EXIT_USAGE);
+        }
+        process.stdout.write(`exported ${doc.providers.length} providers, ${doc.endpoints.length} endpoints to ${showPath(file)}\n`);
         return EXIT_OK;
-      });
+      }, 'read');
     });
 
   catalog
@@ -139,7 +149,7 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
         } catch (err) {
           throw new CliExit((err as Error).message, EXIT_USAGE);
         }
-        if (step.length !== 1 || step[0]!.kind === 'model') throw new CliExit(`override needs model-id@provider or provider:upstream-model, got "${spec}"`, EXIT_USAGE);
+        if (step.length !== 1 || step[0]!.kind === 'model') throw new CliExit(`override needs model-id@provider or provider:upstream-model, got ${quote(spec)}`, EXIT_USAGE);
         const s = step[0]!;
         const cat = ctx.catalog.full();
         let providerId: string;
@@ -147,13 +157,16 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
         let modelId: string | null = null;
         if (s.kind === 'pinned') {
           const ep = cat.endpointsFor(s.modelId).find((e) => e.providerId === s.provider);
-          if (!ep) throw new CliExit(`provider "${s.provider}" does not serve "${s.modelId}" in the catalog; use ${s.provider}:<upstream-model>`, EXIT_USAGE);
+          if (!ep) throw new CliExit(`provider ${quote(s.provider)} does not serve ${quote(s.modelId)} in the catalog; use ${s.provider}:<upstream-model>`, EXIT_USAGE);
           providerId = ep.providerId;
           upstreamModel = ep.upstreamModel;
           modelId = s.modelId;
         } else {
           providerId = s.provider;
           upstreamModel = s.upstreamModel;
+          if (!cat.getProvider(providerId) && !ctx.store.providers.get(providerId)) {
+            throw new CliExit(`unknown provider ${quote(providerId)}: neither configured nor in the catalog (see switchyard providers list)`, EXIT_USAGE);
+          }
           modelId = cat.findEndpoint(providerId, upstreamModel)?.modelId ?? null;
         }
         const price = { inputPerM: f.input, outputPerM: f.output, cacheReadPerM: f.cached ?? null, cacheWritePerM: null, reasoningPerM: null, tiers: [] };

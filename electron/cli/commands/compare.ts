@@ -1,6 +1,6 @@
 /** `switchyard compare <prompt> -m <target>…`: stream N columns, end with a table. */
 import type { Command } from 'commander';
-import { DEFAULT_IDLE_MS, type ColumnResult, type CompareEvent, type CompareRequestInput, type RunResult } from '../../../shared/domain';
+import { DEFAULT_IDLE_MS, PARAM_LIMITS, type ColumnResult, type CompareEvent, type CompareRequestInput, type RunResult } from '../../../shared/domain';
 import type { AppContext } from '../../app/context';
 import { COLUMN_HEADERS, columnRow, runJson, table } from '../output';
 import { collect, list, maxPrice, num, strategy } from '../parse';
@@ -130,10 +130,10 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .argument('<prompt>', 'the user prompt')
     .option('-m, --model <target>', 'a target (repeatable): provider:model, lab/model, lab/model@provider, or a chain a,b,c', collect)
     .option('--system <text>', 'system prompt')
-    .option('--temperature <t>', 'sampling temperature 0-2', num('--temperature', 0, 2))
-    .option('--max-tokens <n>', 'maximum output tokens', num('--max-tokens', 1, 10_000_000, true))
-    .option('--top-p <p>', 'nucleus sampling 0-1', num('--top-p', 0, 1))
-    .option('--seed <n>', 'sampling seed', num('--seed', -(2 ** 31), 2 ** 31, true))
+    .option('--temperature <t>', 'sampling temperature 0-2', num('--temperature', PARAM_LIMITS.temperature.min, PARAM_LIMITS.temperature.max))
+    .option('--max-tokens <n>', 'maximum output tokens', num('--max-tokens', PARAM_LIMITS.maxTokens.min, PARAM_LIMITS.maxTokens.max, true))
+    .option('--top-p <p>', 'nucleus sampling 0-1', num('--top-p', PARAM_LIMITS.topP.min, PARAM_LIMITS.topP.max))
+    .option('--seed <n>', 'sampling seed', num('--seed', PARAM_LIMITS.seed.min, PARAM_LIMITS.seed.max, true))
     .option('--stop <s>', 'stop sequence (repeatable)', collect)
     .option('--json', 'print one JSON object: { runId, columns: [...] }')
     .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing');
@@ -145,6 +145,6 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
         return runDryRun(ctx, buildRequest(prompt, flags), Boolean(flags.json), process.stdout);
       }
       return runCompare(ctx, prompt, flags, { out: process.stdout, err: process.stderr });
-    });
+    }, flags.dryRun ? 'read' : 'write');
   });
 }

@@ -23,6 +23,6 @@ export function registerEndpoints(program: Command, withCtx: WithCtx) {
             ) + '\n',
           );
         return EXIT_OK;
-      });
+      }, 'read');
     });
 }

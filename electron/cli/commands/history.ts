@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliExit, EXIT_OK, type WithCtx } from '../errors';
 import { COLUMN_HEADERS, columnRow, fmtDate, fmtUsd, runJson, table } from '../output';
 import { num } from '../parse';
+import { quote } from '../../../shared/quote';
 
 
 export function registerHistory(program: Command, withCtx: WithCtx) {
@@ -17,7 +18,7 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
       await withCtx(async (ctx) => {
         const runs = ctx.store.runs.listRuns({ limit: f.limit, offset: 0, query: f.search });
         if (f.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
-        else if (!runs.length) process.stdout.write(f.search?.trim() ? `no runs match "${f.search.trim()}"\n` : 'no runs yet\n');
+        else if (!runs.length) process.stdout.write(f.search?.trim() ? `no runs match ${quote(f.search.trim())}\n` : 'no runs yet\n');
         else
           process.stdout.write(
             table(
@@ -26,7 +27,7 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
             ) + '\n',
           );
         return EXIT_OK;
-      });
+      }, 'read');
     });
   history
     .command('show')
@@ -36,7 +37,7 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
     .action(async (runId: string, f: { json?: boolean }) => {
       await withCtx(async (ctx) => {
         const run = ctx.store.runs.getRun(runId);
-        if (!run) throw new CliExit(`no run "${runId}" (see switchyard history list)`, 1);
+        if (!run) throw new CliExit(`no run ${quote(runId)} (see switchyard history list)`, 1);
         if (f.json) {
           process.stdout.write(JSON.stringify(runJson(run), null, 2) + '\n');
           return EXIT_OK;
@@ -49,6 +50,6 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
         }
         process.stdout.write(table(COLUMN_HEADERS, run.columns.map(columnRow)) + '\n');
         return EXIT_OK;
-      });
+      }, 'read');
     });
 }

@@ -5,6 +5,7 @@ import { parseServe } from '../../engine/providers-service';
 import { CliExit, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
 import { collect, } from '../parse';
 import { table } from '../output';
+import { quote } from '../../../shared/quote';
 
 
 export function registerProviders(program: Command, withCtx: WithCtx) {
@@ -19,14 +20,20 @@ export function registerProviders(program: Command, withCtx: WithCtx) {
     .option('--api-key-env <var>', 'environment variable holding the key (repeat for several keys: rotated)', collect)
     .option('--serve <model-id=upstream>', 'serve a catalog model id with this upstream model (repeatable)', collect)
     .option('--catalog-provider <id>', 'catalog provider this one stands for (prices, policies); defaults to the id')
-    .action(async (id: string, f: { type: string; baseUrl?: string; apiKeyEnv?: string[]; serve?: string[]; catalogProvider?: string }) => {
+    .option('--replace', 'allow changing the --type of an existing provider')
+    .action(async (id: string, f: { type: string; baseUrl?: string; apiKeyEnv?: string[]; serve?: string[]; catalogProvider?: string; replace?: boolean }) => {
       await withCtx(async (ctx) => {
         const type = ProviderType.safeParse(f.type);
-        if (!type.success) throw new CliExit(`invalid --type "${f.type}": expected openai, anthropic or gemini`, EXIT_USAGE);
+        if (!type.success) throw new CliExit(`invalid --type ${quote(f.type)}: expected openai, anthropic or gemini`, EXIT_USAGE);
+        const existing = ctx.store.providers.get(id);
+        // Another protocol against the same URL and keys is rarely what was meant: say so instead of switching silently.
+        if (existing && existing.type !== type.data && !f.replace) {
+          throw new CliExit(`provider ${quote(id)} already exists with --type ${existing.type}: pass --replace to change it to ${type.data}`, EXIT_USAGE);
+        }
         const serves = (f.serve ?? []).map(parseServe);
         let apiKeyEnv = f.apiKeyEnv;
         const known = ctx.catalog.providerInfo(f.catalogProvider ?? id);
-        if (!apiKeyEnv && !ctx.store.providers.get(id) && known?.env.length) apiKeyEnv = [known.env[0]!];
+        if (!apiKeyEnv && !existing && known?.env.length) apiKeyEnv = [known.env[0]!];
         const saved = await ctx.providers.save({
           id, type: type.data, baseUrl: f.baseUrl, apiKeyEnv, serves,
           catalogProvider: f.catalogProvider ?? (known ? (f.catalogProvider ?? id) : undefined),
@@ -54,7 +61,7 @@ export function registerProviders(program: Command, withCtx: WithCtx) {
             ) + '\n',
           );
         return EXIT_OK;
-      });
+      }, 'read');
     });
 
   providers

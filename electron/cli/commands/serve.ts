@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { startHost, isLoopback } from '../../host/server';
 import { num } from '../parse';
-import { describeError } from '../errors';
 
 export function registerServe(program: Command) {
   program
@@ -14,21 +13,16 @@ export function registerServe(program: Command) {
     .option('--allow-remote', 'allow binding to a non-loopback address (exposes your keys\' power to that network)')
     .option('--open', 'open the URL in your browser')
     .action(async (f: { port: number; host: string; allowRemote?: boolean; open?: boolean }) => {
-      try {
-        if (!isLoopback(f.host) && f.allowRemote) process.stderr.write(`switchyard: WARNING: binding to ${f.host}: anyone who can reach it and has the token can spend your API keys\n`);
-        const host = await startHost({ port: f.port, host: f.host, allowRemote: f.allowRemote });
-        process.stdout.write(`Switchyard workbench: ${host.url}\n(Ctrl-C to stop)\n`);
-        if (f.open) {
-          const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-          spawn(opener, [host.url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write('switchyard: could not open a browser; open the URL above\n')).unref();
-        }
-        const stop = () => void host.close().then(() => process.exit(0));
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      } catch (err) {
-        const d = describeError(err);
-        process.stderr.write(`switchyard: ${d.message}\n`);
-        process.exit(d.code);
+      if (!isLoopback(f.host) && f.allowRemote) process.stderr.write(`switchyard: WARNING: binding to ${f.host}: anyone who can reach it and has the token can spend your API keys\n`);
+      // A failure to start is thrown to the CLI's one-line handler.
+      const host = await startHost({ port: f.port, host: f.host, allowRemote: f.allowRemote });
+      process.stdout.write(`Switchyard workbench: ${host.url}\n(Ctrl-C to stop)\n`);
+      if (f.open) {
+        const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+        spawn(opener, [host.url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write('switchyard: could not open a browser; open the URL above\n')).unref();
       }
+      const stop = () => void host.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
 }

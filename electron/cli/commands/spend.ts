@@ -6,10 +6,11 @@ import { newId } from '../../engine/engine';
 import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
 import { fmtUsd, table } from '../output';
 import { num } from '../parse';
+import { quote } from '../../../shared/quote';
 
 
 function period(v: string): BudgetPeriod {
-  if (v !== 'day' && v !== 'week' && v !== 'month') throw new CliExit(`invalid --period "${v}": expected day, week or month`, EXIT_USAGE);
+  if (v !== 'day' && v !== 'week' && v !== 'month') throw new CliExit(`invalid --period ${quote(v)}: expected day, week or month`, EXIT_USAGE);
   return v;
 }
 
@@ -21,11 +22,11 @@ function scopeOf(f: { provider?: string; key?: string }): { scope: BudgetScope; 
 }
 
 export function parseSince(v: string | undefined, now = Date.now()): number {
-  if (!v) return 0;
+  if (v === undefined) return 0;
   const rel = /^(\d+)([dwm])$/.exec(v);
   if (rel) return now - Number(rel[1]) * { d: 1, w: 7, m: 30 }[rel[2] as 'd' | 'w' | 'm'] * 86_400_000;
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new CliExit(`invalid --since "${v}": expected a date like 2026-11-01 or 7d`, EXIT_USAGE);
+  if (Number.isNaN(t)) throw new CliExit(`invalid --since ${quote(v)}: expected a date like 2026-11-01 or 7d`, EXIT_USAGE);
   return t;
 }
 
@@ -60,7 +61,7 @@ export function registerSpend(program: Command, withCtx: WithCtx) {
         else if (!rows.length) process.stdout.write('no budgets: switchyard budgets set --period day --usd 5\n');
         else process.stdout.write(table(['scope', 'period', 'cap', 'spent', 'kind'], rows.map((r) => [r.scope === 'all' ? 'all' : `${r.scope} ${r.scopeValue}`, r.period, fmtUsd(r.usd), fmtUsd(r.spentUsd), r.hard ? `hard (warn ${r.warnPct}%)` : 'soft'])) + '\n');
         return EXIT_OK;
-      });
+      }, 'read');
     });
   budgets
     .command('remove')
@@ -85,13 +86,13 @@ export function registerSpend(program: Command, withCtx: WithCtx) {
     .option('--json', 'print JSON')
     .action(async (f: { since?: string; by: string; json?: boolean }) => {
       await withCtx(async (ctx) => {
-        if (f.by !== 'day' && f.by !== 'provider' && f.by !== 'model') throw new CliExit(`invalid --by "${f.by}": expected day, provider or model`, EXIT_USAGE);
+        if (f.by !== 'day' && f.by !== 'provider' && f.by !== 'model') throw new CliExit(`invalid --by ${quote(f.by)}: expected day, provider or model`, EXIT_USAGE);
         const since = parseSince(f.since);
         const rows = ctx.store.spend.grouped(f.by, since);
         const totalUsd = rows.reduce((s, r) => s + r.usd, 0);
         if (f.json) process.stdout.write(JSON.stringify({ since: since ? new Date(since).toISOString() : null, by: f.by, totalUsd, rows }, null, 2) + '\n');
         else process.stdout.write(table([f.by, 'cost', 'columns', 'tokens in', 'tokens out'], rows.map((r) => [r.key, fmtUsd(r.usd), String(r.runs), String(r.inputTokens), String(r.outputTokens)])) + `\ntotal ${fmtUsd(totalUsd)}\n`);
         return EXIT_OK;
-      });
+      }, 'read');
     });
 }
