@@ -5,6 +5,8 @@
  */
 import type { KeyRef, ProviderConfig } from '../../shared/domain';
 import type { SecretsRepo } from '../store/secrets-repo';
+import type { KeyBindingsRepo } from '../store/key-bindings-repo';
+import { bindingRef, bindingRefusal, keyOrigin } from './key-policy';
 
 /** The OS keychain seam: Electron safeStorage in the app; absent in the CLI. */
 export interface KeyVault {
@@ -22,6 +24,8 @@ export class KeyResolver {
     private readonly env: NodeJS.ProcessEnv,
     private readonly secrets: SecretsRepo | null,
     private readonly vault: KeyVault | null,
+    /** Where each key may go (key_bindings). */
+    private readonly bindings: KeyBindingsRepo,
   ) {}
 
   /** How many keys a provider has (0 = keyless, e.g. a local Ollama). */
@@ -37,6 +41,8 @@ export class KeyResolver {
   async resolve(p: ProviderConfig, index: number): Promise<ResolvedKey> {
     if (p.keys.length === 0) return { ok: true, key: null, index: -1 };
     const ref = p.keys[index % p.keys.length]!;
+    const refused = this.bindingProblem(p, ref);
+    if (refused) return { ok: false, index, error: refused };
     if (ref.kind === 'env') {
       const v = this.env[ref.name];
       return v ? { ok: true, key: v, index } : { ok: false, index, error: `missing key: environment variable ${ref.name} is not set (provider ${p.id})` };
@@ -49,5 +55,17 @@ export class KeyResolver {
     } catch {
       return { ok: false, index, error: `cannot decrypt the stored key of provider ${p.id} (keychain unavailable or changed)` };
     }
+  }
+
+  /**
+   * Every send passes here, so no caller (host, IPC, CLI, a provider saved
+   * before bindings existed) can send a key to a host it was not first used
+   * with. One indexed read per attempt; a write only on a key's first use.
+   */
+  private bindingProblem(p: ProviderConfig, ref: KeyRef): string | null {
+    const r = bindingRef(ref);
+    const origin = keyOrigin(p.baseUrl);
+    const bound = this.bindings.get(r) ?? this.bindings.bindIfAbsent(r, origin, Date.now());
+    return bound === origin ? null : bindingRefusal(ref, p.id, bound, p.baseUrl);
   }
 }

@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-key-bindings']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -153,6 +153,23 @@ describe('migrations, continued', () => {
     expect(() => insert(db, 'provider_models', { provider_id: 'ghost', model: 'x', listed_at: NOW })).toThrow(/FOREIGN KEY/);
     db.prepare('DELETE FROM providers WHERE id = ?').run('local');
     expect(read(db, 'SELECT COUNT(*) AS n FROM provider_models')).toEqual([{ n: 0 }]);
+  });
+
+  it('0006-key-bindings: one origin per key reference, which outlives the provider', () => {
+    expect(createdBy(6)).toEqual({ tables: ['key_bindings'], indexes: [] });
+
+    const db = dbAt(6);
+    insert(db, 'providers', { id: 'openai', type: 'openai', base_url: 'https://api.openai.com/v1', created_at: NOW, updated_at: NOW });
+    insert(db, 'key_bindings', { ref: 'env:OPENAI_API_KEY', origin: 'https://api.openai.com', bound_at: NOW });
+    insert(db, 'key_bindings', { ref: 'secret:key:openai', origin: 'https://api.openai.com', bound_at: NOW });
+    expect(() => insert(db, 'key_bindings', { ref: 'env:OPENAI_API_KEY', origin: 'https://evil.example', bound_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    expect(() => insert(db, 'key_bindings', { ref: 'env:X_KEY', bound_at: NOW })).toThrow(/NOT NULL/);
+    // Not tied to a provider row: removing the provider must not forget where its variable may go.
+    db.prepare('DELETE FROM providers WHERE id = ?').run('openai');
+    expect(read(db, 'SELECT ref, origin FROM key_bindings ORDER BY ref')).toEqual([
+      { ref: 'env:OPENAI_API_KEY', origin: 'https://api.openai.com' },
+      { ref: 'secret:key:openai', origin: 'https://api.openai.com' },
+    ]);
   });
 });
 
