@@ -71,11 +71,14 @@ export function bindingRef(ref: KeyRef): string {
   return ref.kind === 'env' ? `env:${ref.name}` : `secret:${ref.id}`;
 }
 
-/** The one line refusing to send `ref` to `baseUrl` because it is bound to `bound`. */
-export function bindingRefusal(ref: KeyRef, providerId: string, bound: string, baseUrl: string): string {
+/**
+ * The one line refusing to send `ref` to `baseUrl` because it is bound to
+ * `bound`; `known` when the binding is the catalog's (a well-known variable
+ * never used yet) rather than a first use.
+ */
+export function bindingRefusal(ref: KeyRef, providerId: string, bound: string, baseUrl: string, known = false): string {
   const wanted = showOrigin(keyOrigin(baseUrl));
-  if (ref.kind === 'secret') {
-    return `the stored key of provider ${providerId} was first used with ${showOrigin(bound)}; to send it to ${wanted}, paste the key again`;
-  }
-  return `key ${ref.name} was first used with ${showOrigin(bound)}; to send it to ${wanted}, enter it again from your shell: switchyard providers add ${providerId} --base-url ${baseUrl} --api-key-env ${ref.name}`;
+  const where = `${known ? 'belongs to' : 'was first used with'} ${showOrigin(bound)}`;
+  if (ref.kind === 'secret') return `the stored key of provider ${providerId} ${where}; to send it to ${wanted}, paste the key again`;
+  return `key ${ref.name} ${where}; to send it to ${wanted}, enter it again from your shell: switchyard providers add ${providerId} --base-url ${baseUrl} --api-key-env ${ref.name}`;
 }

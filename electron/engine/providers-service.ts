@@ -103,13 +103,13 @@ export class ProvidersService {
     for (const k of p.keys) {
       const ref = bindingRef(k);
       if (reentered.has(ref)) continue;
-      let bound = this.store.keyBindings.get(ref);
+      const bound = this.store.keyBindings.get(ref);
+      if (bound !== null && bound !== origin) throw new UserError(bindingRefusal(k, p.id, bound, p.baseUrl), 'policy');
       // Never used yet: a well-known variable still belongs to its provider's host, unless the user at the shell says otherwise.
       if (bound === null && k.kind === 'env' && this.policy.surface !== 'shell') {
         const known = this.knownOrigins(k.name);
-        if (known.length && !known.includes(origin)) bound = known[0]!;
+        if (known.length && !known.includes(origin)) throw new UserError(bindingRefusal(k, p.id, known[0]!, p.baseUrl, true), 'policy');
       }
-      if (bound !== null && bound !== origin) throw new UserError(bindingRefusal(k, p.id, bound, p.baseUrl), 'policy');
     }
   }
 

@@ -186,7 +186,8 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   });
   const port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(host, port, opts.allowRemote === true);
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  // A wildcard address is no place to open; this machine answers on loopback whatever else it exposes.
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/#token=${token}`,
     token,
