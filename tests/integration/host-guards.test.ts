@@ -90,7 +90,7 @@ describe('static files over a raw socket', () => {
 describe('Host header', () => {
   it.each([
     (port: number) => `evil.example:${port}`,
-    (port: number) => `evil.example`,
+    () => 'evil.example',
     (port: number) => `127.0.0.1:${port + 1}`,
     (port: number) => `localhost:${port}.evil.example`,
     (port: number) => `127.0.0.1.nip.io:${port}`,
