@@ -59,13 +59,13 @@ export class KeyResolver {
 
   /**
    * Every send passes here, so no caller (host, IPC, CLI, a provider saved
-   * before bindings existed) can send a key to a host it was not first used
-   * with. One indexed read per attempt; a write only on a key's first use.
+   * before bindings existed) can send a key to a host it is not bound to.
+   * One indexed read per attempt; a write only on a key's first use.
    */
   private bindingProblem(p: ProviderConfig, ref: KeyRef): string | null {
     const r = bindingRef(ref);
     const origin = keyOrigin(p.baseUrl);
-    const bound = this.bindings.get(r) ?? this.bindings.bindIfAbsent(r, origin, Date.now());
-    return bound === origin ? null : bindingRefusal(ref, p.id, bound, p.baseUrl);
+    if (this.bindings.has(r, origin) || this.bindings.bindFirst(r, origin, Date.now())) return null;
+    return bindingRefusal(ref, p.id, this.bindings.origins(r)[0] ?? '?', p.baseUrl);
   }
 }

@@ -74,8 +74,10 @@ export class ProvidersService {
     const origin = keyOrigin(saved.baseUrl);
     for (const k of saved.keys) {
       const ref = bindingRef(k);
-      if (reentered.has(ref)) this.store.keyBindings.put(ref, origin, Date.now());
-      else this.store.keyBindings.bindIfAbsent(ref, origin, Date.now());
+      // New key material goes only where it was typed for; a variable named again at the shell may go here too.
+      if (!reentered.has(ref)) this.store.keyBindings.bindFirst(ref, origin, Date.now());
+      else if (k.kind === 'secret') this.store.keyBindings.replace(ref, origin, Date.now());
+      else this.store.keyBindings.add(ref, origin, Date.now());
     }
     // Another URL or protocol may serve other models: the list comes back with the next test.
     if (existing && (existing.baseUrl !== saved.baseUrl || existing.type !== saved.type)) this.store.providers.clearListedModels(saved.id);
@@ -103,10 +105,11 @@ export class ProvidersService {
     for (const k of p.keys) {
       const ref = bindingRef(k);
       if (reentered.has(ref)) continue;
-      const bound = this.store.keyBindings.get(ref);
-      if (bound !== null && bound !== origin) throw new UserError(bindingRefusal(k, p.id, bound, p.baseUrl), 'policy');
+      if (this.store.keyBindings.has(ref, origin)) continue;
+      const bound = this.store.keyBindings.origins(ref);
+      if (bound.length) throw new UserError(bindingRefusal(k, p.id, bound[0]!, p.baseUrl), 'policy');
       // Never used yet: a well-known variable still belongs to its provider's host, unless the user at the shell says otherwise.
-      if (bound === null && k.kind === 'env' && this.policy.surface !== 'shell') {
+      if (k.kind === 'env' && this.policy.surface !== 'shell') {
         const known = this.knownOrigins(k.name);
         if (known.length && !known.includes(origin)) throw new UserError(bindingRefusal(k, p.id, known[0]!, p.baseUrl, true), 'policy');
       }

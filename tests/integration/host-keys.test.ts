@@ -111,7 +111,7 @@ describe('a key is bound to the host it was first used with', () => {
     expect(views.map((v) => [v.id, v.baseUrl])).toEqual([['good', good.baseUrls.openai]]);
   });
 
-  it('re-binds when the user enters the key again at the shell; the old host is then refused at send time', async () => {
+  it('lets the key go to a new host once the user enters it again at the shell, and only there', async () => {
     // The CLI's `providers add moved --base-url … --api-key-env SY_TEST_API_KEY`, on the same data directory.
     const cli = openAppContext({ dataDir, env: ENV });
     try {
@@ -121,12 +121,20 @@ describe('a key is bound to the host it was first used with', () => {
     }
     expect((await test('moved')).body).toMatchObject({ ok: true });
     expect(evil.requests.map((r) => r.keyLast4)).toEqual(['1234']);
+    // The first host keeps it; a third one is still refused.
+    expect((await test('good')).body).toMatchObject({ ok: true });
+    const third = `http://localhost:${new URL(evil.url).port}/v1`;
+    expect((await save('third', third, 'SY_TEST_API_KEY')).status).toBe(400);
+  });
 
-    // 'good' still points at the first host: testing it or comparing on it sends nothing there.
-    const before = good.requests.length;
-    expect((await test('good')).body).toMatchObject({ ok: false, error: refusal('good', good, evil) });
-    const run = await host.app.ctx.engine.start({ messages: [{ role: 'user', content: 'hi' }], targets: ['good:m1'] }).done;
-    expect(run.columns[0]).toMatchObject({ status: 'error', error: refusal('good', good, evil) });
-    expect(good.requests.length).toBe(before);
+  it('refuses at send time too: a provider row pointing the key elsewhere (saved by an older build, say) sends nothing', async () => {
+    const elsewhere = `http://localhost:${new URL(evil.url).port}/v1`;
+    host.app.ctx.store.providers.save({ id: 'sneaky', type: 'openai', baseUrl: elsewhere, keys: [{ kind: 'env', name: 'SY_TEST_API_KEY' }], serves: [], catalogProvider: null }, Date.now());
+    const before = evil.requests.length;
+    const refused = `key SY_TEST_API_KEY was first used with ${origin(good)}; to send it to ${new URL(elsewhere).origin}, enter it again from your shell: switchyard providers add sneaky --base-url ${elsewhere} --api-key-env SY_TEST_API_KEY`;
+    expect((await test('sneaky')).body).toMatchObject({ ok: false, error: refused });
+    const run = await host.app.ctx.engine.start({ messages: [{ role: 'user', content: 'hi' }], targets: ['sneaky:m1'] }).done;
+    expect(run.columns[0]).toMatchObject({ status: 'error', error: refused });
+    expect(evil.requests.length).toBe(before);
   });
 });

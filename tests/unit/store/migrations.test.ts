@@ -155,21 +155,27 @@ describe('migrations, continued', () => {
     expect(read(db, 'SELECT COUNT(*) AS n FROM provider_models')).toEqual([{ n: 0 }]);
   });
 
-  it('0006-key-bindings: one origin per key reference, which outlives the provider', () => {
+  it('0006-key-bindings: the hosts each key reference may go to, seeded from the providers already configured', () => {
     expect(createdBy(6)).toEqual({ tables: ['key_bindings'], indexes: [] });
 
-    const db = dbAt(6);
-    insert(db, 'providers', { id: 'openai', type: 'openai', base_url: 'https://api.openai.com/v1', created_at: NOW, updated_at: NOW });
-    insert(db, 'key_bindings', { ref: 'env:OPENAI_API_KEY', origin: 'https://api.openai.com', bound_at: NOW });
-    insert(db, 'key_bindings', { ref: 'secret:key:openai', origin: 'https://api.openai.com', bound_at: NOW });
-    expect(() => insert(db, 'key_bindings', { ref: 'env:OPENAI_API_KEY', origin: 'https://evil.example', bound_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
-    expect(() => insert(db, 'key_bindings', { ref: 'env:X_KEY', bound_at: NOW })).toThrow(/NOT NULL/);
-    // Not tied to a provider row: removing the provider must not forget where its variable may go.
-    db.prepare('DELETE FROM providers WHERE id = ?').run('openai');
-    expect(read(db, 'SELECT ref, origin FROM key_bindings ORDER BY ref')).toEqual([
-      { ref: 'env:OPENAI_API_KEY', origin: 'https://api.openai.com' },
-      { ref: 'secret:key:openai', origin: 'https://api.openai.com' },
+    // Providers of an older build: each key is bound to the host it was configured with; a row that cannot load binds nothing.
+    const db = dbAt(5);
+    insert(db, 'providers', { id: 'openai', type: 'openai', base_url: 'https://API.openai.com:443/v1', keys_json: '[{"kind":"env","name":"OPENAI_API_KEY"}]', created_at: NOW, updated_at: NOW });
+    insert(db, 'providers', { id: 'proxy', type: 'openai', base_url: 'http://10.0.0.5:8080/v1', keys_json: '[{"kind":"env","name":"OPENAI_API_KEY"},{"kind":"secret","id":"key:proxy","last4":"abcd"}]', created_at: NOW + 1, updated_at: NOW });
+    insert(db, 'providers', { id: 'broken', type: 'openai', base_url: 'not a url', keys_json: '[{"kind":"env","name":"BROKEN_KEY"}]', created_at: NOW, updated_at: NOW });
+    insert(db, 'providers', { id: 'odd', type: 'openai', base_url: 'https://odd.example', keys_json: '{"kind":"env"}', created_at: NOW, updated_at: NOW });
+    expect(migrate(db, 6)).toBe(6);
+    expect(read(db, 'SELECT ref, origin, bound_at FROM key_bindings ORDER BY ref, bound_at')).toEqual([
+      { ref: 'env:OPENAI_API_KEY', origin: 'https://api.openai.com', bound_at: NOW },
+      { ref: 'env:OPENAI_API_KEY', origin: 'http://10.0.0.5:8080', bound_at: NOW + 1 },
+      { ref: 'secret:key:proxy', origin: 'http://10.0.0.5:8080', bound_at: NOW + 1 },
     ]);
+
+    // One row per reference and host; not tied to a provider row, so removing the provider does not forget them.
+    expect(() => insert(db, 'key_bindings', { ref: 'env:OPENAI_API_KEY', origin: 'https://api.openai.com', bound_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    expect(() => insert(db, 'key_bindings', { ref: 'env:X_KEY', bound_at: NOW })).toThrow(/NOT NULL/);
+    db.prepare('DELETE FROM providers').run();
+    expect(read(db, 'SELECT COUNT(*) AS n FROM key_bindings')).toEqual([{ n: 3 }]);
   });
 });
 
