@@ -237,7 +237,7 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
         </label>
         {!canStoreKeys && (
           <p className="key-note" id={noteId} data-testid="provider-key-note">
-            Keys typed here would have to be stored, and this host has no keychain: set an environment variable before starting Switchyard and name it below.
+            Keys typed here would have to be stored, and this host has no keychain: set an environment variable before starting Switchyard and name it below. It must be named like an API key (OPENAI_API_KEY, …_KEY, …_TOKEN) or given to the host with switchyard serve --key-env.
           </p>
         )}
         <label className="radio">
