@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startHost, type Host } from '../../electron/host/server';
 import { openAppContext } from '../../electron/app/context';
 import { startMockProviders, type MockProviders } from '../mocks/provider-server';
@@ -19,6 +21,7 @@ const ENV = {
   GITHUB_TOKEN: 'ghp-secret-8888',
   OPENAI_API_KEY: 'sk-openai-5678',
   SY_TEST_API_KEY: 'sk-good-1234',
+  SY_REDIR_API_KEY: 'sk-redir-3333',
   MY_LLM_SECRET: 'sk-own-4321',
 };
 
@@ -135,6 +138,32 @@ describe('a key is bound to the host it was first used with', () => {
     expect((await test('sneaky')).body).toMatchObject({ ok: false, error: refused });
     const run = await host.app.ctx.engine.start({ messages: [{ role: 'user', content: 'hi' }], targets: ['sneaky:m1'] }).done;
     expect(run.columns[0]).toMatchObject({ status: 'error', error: refused });
+    expect(evil.requests.length).toBe(before);
+  });
+});
+
+describe('a redirect', () => {
+  let redirector: Server;
+  let redirectorUrl: string;
+  beforeAll(async () => {
+    // A bound host that answers every request with a redirect to the caller's server (x-api-key would ride along).
+    redirector = createServer((req, res) => {
+      res.writeHead(307, { location: `${evil.url}${req.url ?? '/'}` });
+      res.end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    redirectorUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => redirector.close(() => r())));
+
+  it.each(['openai', 'anthropic', 'gemini'] as const)('is not followed with a %s key: the key goes to the bound host only', async (type) => {
+    const id = `redir-${type}`;
+    const saved = await rpc('providers:save-provider', { id, type, baseUrl: `${redirectorUrl}/v1`, apiKeyEnv: 'SY_REDIR_API_KEY' });
+    expect(saved.status).toBe(200);
+    const before = evil.requests.length;
+    expect((await test(id)).body).toMatchObject({ ok: false, error: expect.stringMatching(new RegExp(`^307 from ${id}.*: redirected to ${new URL(evil.url).host}; keys are sent only to the base URL's host, so set the base URL to where it redirects$`)) });
+    const run = await host.app.ctx.engine.start({ messages: [{ role: 'user', content: 'hi' }], targets: [`${id}:m1`] }).done;
+    expect(run.columns[0]).toMatchObject({ status: 'error', error: expect.stringContaining(`redirected to ${new URL(evil.url).host}`) });
     expect(evil.requests.length).toBe(before);
   });
 });

@@ -131,7 +131,8 @@ export async function httpError(res: Response, label: string): Promise<AdapterEr
   let kind = errorKindForStatus(res.status);
   // Gemini answers a bad key with 400 INVALID_ARGUMENT; the reason code tells the truth.
   if (kind === 'bad_request' && body.includes('API_KEY_INVALID')) kind = 'auth';
-  const detail = providerMessage ?? (res.statusText || 'HTTP error');
+  const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+  const detail = location !== null ? `redirected to ${redirectHost(location, res.url)}; keys are sent only to the base URL's host, so set the base URL to where it redirects` : (providerMessage ?? (res.statusText || 'HTTP error'));
   return {
     kind,
     message: oneLine(`${res.status} from ${label}: ${detail}`),
@@ -139,6 +140,14 @@ export async function httpError(res: Response, label: string): Promise<AdapterEr
     retryAfterMs: retryAfterFromHeaders(res.headers),
     providerMessage,
   };
+}
+
+function redirectHost(location: string, from: string): string {
+  try {
+    return new URL(location, from || undefined).host;
+  } catch {
+    return oneLine(location, 80);
+  }
 }
 
 function hostOf(url: string): string {
@@ -229,6 +238,8 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...call.headers },
       body: JSON.stringify(call.body),
       signal: call.signal,
+      // A key goes only to the host it is bound to: a redirect would carry x-api-key (and x-goog-api-key) to wherever it points.
+      redirect: 'manual',
     });
   } catch (err) {
     return call.signal.aborted ? aborted(null) : finish('error', null, networkError(err, call.url, call.label, false));
@@ -349,7 +360,7 @@ function truncated(label: string): AdapterError {
 export async function getJson(url: string, headers: Record<string, string>, signal: AbortSignal, label: string): Promise<unknown> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal });
+    res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal, redirect: 'manual' });
   } catch (err) {
     throw new ProviderRequestError(signal.aborted ? abortOutcome(signal, null).error : networkError(err, url, label, false));
   }
