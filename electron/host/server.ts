@@ -120,6 +120,8 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : queryAllowed ? (url.searchParams.get('token') ?? '') : '');
     return given.length === tokenBuf.length && timingSafeEqual(given, tokenBuf);
   };
+  // Known once listening; until then no Host header matches.
+  let port = 0;
   let hosts = new Set<string>();
 
   const server = createServer((req, res) => {
@@ -184,7 +186,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     server.once('error', (err: NodeJS.ErrnoException) => bad(err.code === 'EADDRINUSE' ? new UserError(`port ${opts.port} is already in use (try --port 0 for any free port)`) : err));
     server.listen(opts.port ?? 0, host, () => ok());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(host, port, opts.allowRemote === true);
   // A wildcard address is no place to open; this machine answers on loopback whatever else it exposes.
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
