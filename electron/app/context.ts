@@ -8,6 +8,7 @@ import { Engine, type EngineOptions } from '../engine/engine';
 import { KeyResolver, type KeyVault } from '../engine/keys';
 import { ProvidersService } from '../engine/providers-service';
 import { loadCatalog, type LoadedCatalog } from '../engine/catalog/load';
+import { keyOrigin, type KeyPolicy } from '../engine/key-policy';
 
 export interface AppContextOptions {
   dataDir?: string;
@@ -17,6 +18,8 @@ export interface AppContextOptions {
   store?: StoreOptions;
   /** 'read': the caller only reads, so a read-only data directory is opened read-only instead of refused. */
   access?: 'read' | 'write';
+  /** Who saves providers here; the CLI's (the user at their shell) when not said. */
+  keyPolicy?: KeyPolicy;
 }
 
 export interface AppContext {
@@ -32,15 +35,29 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
+/** The origins of the catalog's providers that read their key from `envName`. */
+function knownOrigins(catalog: LoadedCatalog, envName: string): string[] {
+  const out = new Set<string>();
+  for (const p of catalog.full().listProviders()) {
+    if (!p.env.includes(envName) || !p.api) continue;
+    try {
+      out.add(keyOrigin(p.api));
+    } catch {
+      // A catalog entry with a templated URL (per-account hosts) names no one host.
+    }
+  }
+  return [...out];
+}
+
 export function openAppContext(opts: AppContextOptions = {}): AppContext {
   const env = opts.env ?? process.env;
   const dataDir = opts.dataDir ?? defaultDataDir(env);
   const store = openStore(dataDir, { ...opts.store, access: opts.access });
   const vault = opts.vault ?? null;
-  const keys = new KeyResolver(env, store.secrets, vault);
+  const keys = new KeyResolver(env, store.secrets, vault, store.keyBindings);
   const catalog = loadCatalog(dataDir, store);
   const engine = new Engine({ store, keys, catalog, hooks: opts.hooks });
-  const providers = new ProvidersService(store, keys, vault);
+  const providers = new ProvidersService(store, keys, vault, opts.keyPolicy, (name) => knownOrigins(catalog, name));
   return {
     dataDir,
     store,

@@ -7,6 +7,7 @@ import { UserError } from '../engine/errors';
 import type { AppContext } from './context';
 import { endpointsReport, spendCsv, spendEntries } from './reports';
 import { quote } from '../../shared/quote';
+import { userCatalogPath } from '../engine/catalog/load';
 
 const one = <T>(v: T | readonly T[] | undefined): T | readonly T[] | undefined => (Array.isArray(v) && v.length === 1 ? (v[0] as T) : v);
 
@@ -32,7 +33,9 @@ export function dataHandlers(ctx: AppContext): Pick<ContractHandlers, 'catalog' 
       },
       async getAbout() {
         const cat = ctx.catalog.full();
-        return { asOf: cat.asOf, source: ctx.catalog.source(), license: cat.license, stats: cat.stats() };
+        // Said in words, not as a path: the renderer (and whoever holds the host's token) learns nothing of the file system.
+        const source = ctx.catalog.source() === userCatalogPath(ctx.dataDir) ? 'catalog.json in the data directory (refreshed or imported)' : 'the snapshot shipped with Switchyard';
+        return { asOf: cat.asOf, source, license: cat.license, stats: cat.stats() };
       },
     },
     routing: {

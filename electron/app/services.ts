@@ -25,6 +25,8 @@ export interface CreateAppOptions {
   keyVault?: KeyVault | null;
   transport: 'ipc' | 'http';
   env?: NodeJS.ProcessEnv;
+  /** Variables the host may read as keys beyond the naming pattern (`switchyard serve --key-env`). */
+  keyEnv?: readonly string[];
 }
 
 export function modelOptions(ctx: AppContext, query: string | undefined, limit = 300): ModelOption[] {
@@ -57,7 +59,10 @@ export function modelOptions(ctx: AppContext, query: string | undefined, limit =
 }
 
 export function createApp(opts: CreateAppOptions): App {
-  const ctx = openAppContext({ dataDir: opts.dataDir, vault: opts.keyVault ?? null, env: opts.env });
+  const ctx = openAppContext({
+    dataDir: opts.dataDir, vault: opts.keyVault ?? null, env: opts.env,
+    keyPolicy: { surface: opts.transport, keyEnv: opts.keyEnv ?? [] },
+  });
   const vault = opts.keyVault ?? null;
   const handlers: ContractHandlers = {
     compare: {

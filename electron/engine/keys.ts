@@ -6,6 +6,8 @@
 import type { KeyRef, ProviderConfig } from '../../shared/domain';
 import type { SecretsRepo } from '../store/secrets-repo';
 import { registerSecret } from './scrub';
+import type { KeyBindingsRepo } from '../store/key-bindings-repo';
+import { bindingRef, bindingRefusal, keyOrigin } from './key-policy';
 
 /** The OS keychain seam: Electron safeStorage in the app; absent in the CLI. */
 export interface KeyVault {
@@ -23,6 +25,8 @@ export class KeyResolver {
     private readonly env: NodeJS.ProcessEnv,
     private readonly secrets: SecretsRepo | null,
     private readonly vault: KeyVault | null,
+    /** Where each key may go (key_bindings). */
+    private readonly bindings: KeyBindingsRepo,
   ) {}
 
   /** How many keys a provider has (0 = keyless, e.g. a local Ollama). */
@@ -38,6 +42,8 @@ export class KeyResolver {
   async resolve(p: ProviderConfig, index: number): Promise<ResolvedKey> {
     if (p.keys.length === 0) return { ok: true, key: null, index: -1 };
     const ref = p.keys[index % p.keys.length]!;
+    const refused = this.bindingProblem(p, ref);
+    if (refused) return { ok: false, index, error: refused };
     if (ref.kind === 'env') {
       const v = this.env[ref.name];
       // Registered before it is sent, so whatever an upstream echoes of it is scrubbed.
@@ -54,5 +60,17 @@ export class KeyResolver {
     } catch {
       return { ok: false, index, error: `cannot decrypt the stored key of provider ${p.id} (keychain unavailable or changed)` };
     }
+  }
+
+  /**
+   * Every send passes here, so no caller (host, IPC, CLI, a provider saved
+   * before bindings existed) can send a key to a host it is not bound to.
+   * One indexed read per attempt; a write only on a key's first use.
+   */
+  private bindingProblem(p: ProviderConfig, ref: KeyRef): string | null {
+    const r = bindingRef(ref);
+    const origin = keyOrigin(p.baseUrl);
+    if (this.bindings.has(r, origin) || this.bindings.bindFirst(r, origin, Date.now())) return null;
+    return bindingRefusal(ref, p.id, this.bindings.origins(r)[0] ?? '?', p.baseUrl);
   }
 }

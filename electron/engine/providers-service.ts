@@ -9,6 +9,7 @@ import type { KeyResolver, KeyVault } from './keys';
 import { getAdapter } from './providers';
 import { registerSecret, scrubText } from './scrub';
 import { quote } from '../../shared/quote';
+import { SHELL_POLICY, bindingRef, bindingRefusal, envRefusal, keyOrigin, type KeyPolicy } from './key-policy';
 
 export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
   openai: 'https://api.openai.com/v1',
@@ -39,6 +40,9 @@ export class ProvidersService {
     private readonly store: Store,
     private readonly keys: KeyResolver,
     private readonly vault: KeyVault | null,
+    private readonly policy: KeyPolicy = SHELL_POLICY,
+    /** Origins the catalog names for a well-known key variable (OPENAI_API_KEY: api.openai.com). */
+    private readonly knownOrigins: (envName: string) => string[] = () => [],
   ) {}
 
   async save(input: AddProviderInput): Promise<ProviderConfig> {
@@ -46,13 +50,17 @@ export class ProvidersService {
     if (input.baseUrl !== undefined && hasUrlCredentials(input.baseUrl)) throw new UserError(BASE_URL_CREDENTIALS_ERROR, 'config');
     const existing = this.store.providers.get(input.id);
     let keys: KeyRef[] = existing?.keys ?? [];
-    if (input.apiKeyEnv?.length) keys = input.apiKeyEnv.map((name) => ({ kind: 'env' as const, name }));
+    if (input.apiKeyEnv?.length) {
+      for (const name of input.apiKeyEnv) {
+        const refused = envRefusal(name, this.policy);
+        if (refused) throw new UserError(refused, 'policy');
+      }
+      keys = input.apiKeyEnv.map((name) => ({ kind: 'env' as const, name }));
+    }
     if (input.apiKey) {
       if (!this.vault) throw new UserError('no keychain here to store a key in: read the key from an environment variable instead');
       registerSecret(input.apiKey);
-      const id = `key:${input.id}`;
-      this.store.secrets.put(id, await this.vault.encrypt(input.apiKey), this.vault.backend, input.apiKey.slice(-4), Date.now());
-      keys = [{ kind: 'secret', id, last4: input.apiKey.slice(-4) }];
+      keys = [{ kind: 'secret', id: `key:${input.id}`, last4: input.apiKey.slice(-4) }];
     }
     const parsed = ProviderConfig.safeParse({
       id: input.id,
@@ -65,12 +73,53 @@ export class ProvidersService {
     if (!parsed.success) throw new UserError(zodLine(parsed.error));
     const url = new URL(parsed.data.baseUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`base URL must be http(s), got ${quote(parsed.data.baseUrl)}`);
+    const reentered = this.reentered(input);
+    this.checkBindings(parsed.data, reentered);
+    if (input.apiKey && this.vault) this.store.secrets.put(`key:${input.id}`, await this.vault.encrypt(input.apiKey), this.vault.backend, input.apiKey.slice(-4), Date.now());
     const saved = this.store.providers.save(parsed.data, Date.now());
+    const origin = keyOrigin(saved.baseUrl);
+    for (const k of saved.keys) {
+      const ref = bindingRef(k);
+      // New key material goes only where it was typed for; a variable named again at the shell may go here too.
+      if (!reentered.has(ref)) this.store.keyBindings.bindFirst(ref, origin, Date.now());
+      else if (k.kind === 'secret') this.store.keyBindings.replace(ref, origin, Date.now());
+      else this.store.keyBindings.add(ref, origin, Date.now());
+    }
     // Another URL or protocol may serve other models: the list comes back with the next test.
     if (existing && (existing.baseUrl !== saved.baseUrl || existing.type !== saved.type)) this.store.providers.clearListedModels(saved.id);
     // A fixed key or URL deserves a fresh chance on endpoints marked misconfigured.
     for (const m of this.store.routing.listMisconfigured()) if (m.endpointId.startsWith(`${saved.id}:`)) this.store.routing.clearMisconfigured(m.endpointId);
     return saved;
+  }
+
+  /**
+   * The keys this save counts as entered again, which may go to a new host: a
+   * key typed into the desktop form, or a variable the user names at their own
+   * shell. A variable named through the host or the renderer is not: whoever
+   * holds the token could name it as easily as the user.
+   */
+  private reentered(input: AddProviderInput): Set<string> {
+    const out = new Set<string>();
+    if (input.apiKey) out.add(bindingRef({ kind: 'secret', id: `key:${input.id}`, last4: '' }));
+    if (this.policy.surface === 'shell') for (const name of input.apiKeyEnv ?? []) out.add(bindingRef({ kind: 'env', name }));
+    return out;
+  }
+
+  /** Refuses, before anything is stored, a save that would point a key at a host it is not bound to. */
+  private checkBindings(p: ProviderConfig, reentered: ReadonlySet<string>): void {
+    const origin = keyOrigin(p.baseUrl);
+    for (const k of p.keys) {
+      const ref = bindingRef(k);
+      if (reentered.has(ref)) continue;
+      if (this.store.keyBindings.has(ref, origin)) continue;
+      const bound = this.store.keyBindings.origins(ref);
+      if (bound.length) throw new UserError(bindingRefusal(k, p.id, bound[0]!, p.baseUrl), 'policy');
+      // Never used yet: a well-known variable still belongs to its provider's host, unless the user at the shell says otherwise.
+      if (k.kind === 'env' && this.policy.surface !== 'shell') {
+        const known = this.knownOrigins(k.name);
+        if (known.length && !known.includes(origin)) throw new UserError(bindingRefusal(k, p.id, known[0]!, p.baseUrl, true), 'policy');
+      }
+    }
   }
 
   list(): ProviderConfig[] {
@@ -85,7 +134,12 @@ export class ProvidersService {
 
   remove(id: string): void {
     const p = this.get(id);
-    for (const k of p.keys) if (k.kind === 'secret') this.store.secrets.remove(k.id);
+    // A stored key goes with its provider, and so does its binding; a variable's binding outlives the provider.
+    for (const k of p.keys) {
+      if (k.kind !== 'secret') continue;
+      this.store.secrets.remove(k.id);
+      this.store.keyBindings.remove(bindingRef(k));
+    }
     this.store.providers.remove(id);
   }
 

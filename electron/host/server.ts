@@ -2,12 +2,14 @@
  * The headless host: serves the built renderer and the contract over HTTP on
  * loopback. A random token is minted per launch and carried in the printed
  * URL (after '#', so it never reaches logs or Referer headers); every API call
- * without it gets 401. Binding elsewhere needs `allowRemote`.
+ * without it gets 401, and it is taken from the query string only by the
+ * event stream (EventSource cannot send headers). A request naming another
+ * host in its Host header gets 421. Binding elsewhere needs `allowRemote`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { allCalls, unknownArgKeys, type CallDef } from '../../shared/contract';
@@ -16,6 +18,7 @@ import { createApp, type App } from '../app/services';
 import { UserError, oneLine } from '../engine/errors';
 import { boundedLine, quote } from '../../shared/quote';
 import type { CompareEvent } from '../../shared/domain';
+import { allowedHosts, scrubPaths, staticFile, wrongHostMessage } from './guards';
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const MAX_BODY = 2 * 1024 * 1024;
@@ -34,6 +37,8 @@ export interface HostOptions {
   token?: string;
   rendererDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** Variables the UI may name as keys beyond the API-key naming pattern (`switchyard serve --key-env`). */
+  keyEnv?: readonly string[];
 }
 
 export interface Host {
@@ -102,8 +107,8 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   }
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const tokenBuf = Buffer.from(token);
-  const rendererDir = opts.rendererDir ?? defaultRendererDir();
-  const app = createApp({ dataDir: opts.dataDir, transport: 'http', env: opts.env });
+  const rendererDir = resolve(opts.rendererDir ?? defaultRendererDir());
+  const app = createApp({ dataDir: opts.dataDir, transport: 'http', env: opts.env, keyEnv: opts.keyEnv });
   const calls = new Map<string, { domain: string; method: string; def: CallDef }>(allCalls().map((c) => [c.def.channel, c]));
   const sseClients = new Set<ServerResponse>();
   // Recent frames with ids, so a browser that reconnects (EventSource sends Last-Event-ID) misses nothing.
@@ -117,11 +122,15 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     for (const c of sseClients) c.write(frame);
   });
 
-  const authorized = (req: IncomingMessage, url: URL) => {
+  // A query string ends up in logs and history; only EventSource, which cannot send a header, may use it.
+  const authorized = (req: IncomingMessage, url: URL, queryAllowed: boolean) => {
     const header = req.headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : (url.searchParams.get('token') ?? ''));
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : queryAllowed ? (url.searchParams.get('token') ?? '') : '');
     return given.length === tokenBuf.length && timingSafeEqual(given, tokenBuf);
   };
+  // Known once listening; until then no Host header matches.
+  let port = 0;
+  let hosts = new Set<string>();
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -129,9 +138,14 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       res.setHeader('x-content-type-options', 'nosniff');
       res.setHeader('referrer-policy', 'no-referrer');
       res.setHeader('x-frame-options', 'DENY');
+      if (!hosts.has(req.headers.host?.toLowerCase() ?? '')) return send(res, 421, { error: wrongHostMessage(req.headers.host, port) });
       if (url.pathname.startsWith('/api/')) {
-        if (!authorized(req, url)) return send(res, 401, { error: 'missing or wrong token: open the URL printed by switchyard serve' });
-        if (url.pathname === '/api/events' && req.method === 'GET') {
+        const isEvents = url.pathname === '/api/events' && req.method === 'GET';
+        if (!authorized(req, url, isEvents)) {
+          const inQuery = !isEvents && url.searchParams.has('token') && !req.headers.authorization;
+          return send(res, 401, { error: inQuery ? 'the token goes in the Authorization header (Bearer …); only /api/events takes it in the query string' : 'missing or wrong token: open the URL printed by switchyard serve' });
+        }
+        if (isEvents) {
           res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
           res.write(': connected\n\n');
           const since = Number(req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? NaN);
@@ -158,13 +172,12 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
           return send(res, 200, await domain[call.method]!(parsed.data));
         } catch (err) {
           const status = err instanceof UserError ? (err.code === 'not_found' ? 404 : 400) : 500;
-          return send(res, status, { error: boundedLine(oneLine(err)) });
+          return send(res, status, { error: boundedLine(scrubPaths(oneLine(err))) });
         }
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
-      const rel = normalize(safeDecode(url.pathname)).replace(/^([/\\])+/, '');
-      let file = resolve(rendererDir, rel || 'index.html');
-      if (!file.startsWith(rendererDir + sep) && file !== rendererDir) return send(res, 403, { error: 'forbidden' });
+      let file = staticFile(rendererDir, req.url ?? '/');
+      if (file === null) return send(res, 403, { error: 'forbidden: that path is outside the UI' });
       if (!existsSync(file) || statSync(file).isDirectory()) file = join(rendererDir, 'index.html');
       if (!existsSync(file)) {
         res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
@@ -175,7 +188,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).pipe(res);
     })().catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, { error: boundedLine(oneLine(err)) });
+      if (!res.headersSent) send(res, 500, { error: boundedLine(scrubPaths(oneLine(err))) });
       else res.end();
     });
   });
@@ -189,8 +202,10 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     await app.close();
     throw err;
   });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(host, port, opts.allowRemote === true);
+  // A wildcard address is no place to open; this machine answers on loopback whatever else it exposes.
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/#token=${token}`,
     token,

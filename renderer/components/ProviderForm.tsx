@@ -45,10 +45,42 @@ const PLAIN: Partial<Record<Field, string>> = {
  * @example toFormError('baseUrl: base URL must be an http(s) URL') // { field: 'baseUrl', message: 'base URL must be an http(s) URL' }
  */
 export function toFormError(message: string): FormError {
+  // The engine's key refusals (electron/engine/key-policy.ts) are sentences already: mark the input they are about.
+  if (/^environment variable \S+ is not one this /.test(message)) return { field: 'apiKeyEnv', message };
+  if (/^(key \S+|the stored key of provider \S+) (was first used with|belongs to) /.test(message)) return { field: 'baseUrl', message };
   const m = /^([A-Za-z]+)[\w.]*: (.+)$/s.exec(message);
   const field = FIELDS.find((f) => f === m?.[1]);
   if (!m?.[2] || !field) return { field: null, message };
   return { field, message: PLAIN[field] ?? m[2] };
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url.trim()).origin;
+  } catch {
+    return null;
+  }
+}
+
+const showOrigin = (origin: string): string => (origin.startsWith('https://') ? origin.slice('https://'.length) : origin);
+
+/**
+ * Said before saving: a key kept while the base URL moves to another host
+ * will not follow it (the engine refuses), and how to enter it again here.
+ * Null when nothing moves.
+ * @example keyMoveNote(openaiWithStoredKey, 'https://evil.example/v1', 'keep', true) // 'The stored key goes only to api.openai.com. …'
+ */
+export function keyMoveNote(initial: ProviderView | null, baseUrl: string, keyMode: KeyMode, canStoreKeys: boolean): string | null {
+  const key = initial?.keys[0];
+  if (!initial || !key || keyMode !== 'keep') return null;
+  const from = originOf(initial.baseUrl);
+  const to = originOf(baseUrl);
+  if (!from || !to || from === to) return null;
+  const shell = `switchyard providers add ${initial.id} --base-url ${baseUrl.trim()} --api-key-env ${key.label}`;
+  if (key.kind === 'secret') return `The stored key goes only to ${showOrigin(from)}. To use it with ${showOrigin(to)}, paste the key again.`;
+  return canStoreKeys
+    ? `$${key.label} goes only to ${showOrigin(from)}. To use this provider with ${showOrigin(to)}, paste the key here, or name the variable again from your shell: ${shell}`
+    : `$${key.label} goes only to ${showOrigin(from)}. To send it to ${showOrigin(to)}, name it again from your shell: ${shell}`;
 }
 
 /** What the schema cannot know: the form's choices and the providers that already exist. */
@@ -112,6 +144,7 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
     if (form && typeof form.scrollIntoView === 'function') form.scrollIntoView({ block: 'nearest' });
   }, []);
   const noteId = useId();
+  const moveNote = keyMoveNote(initial, baseUrl, keyMode, canStoreKeys);
 
   /** Editing a field retires its error; a form-wide error is retired by any edit. */
   const edited = (...fields: Field[]): void => setError((e) => (e && (e.field === null || fields.includes(e.field)) ? null : e));
@@ -204,6 +237,11 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
               edited('baseUrl');
             }}
           />
+          {moveNote && (
+            <span className="key-note" role="status" data-testid="provider-key-move-note">
+              {moveNote}
+            </span>
+          )}
         </label>
       </div>
       <fieldset className="key-mode">
@@ -218,7 +256,7 @@ export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSu
         </label>
         {!canStoreKeys && (
           <p className="key-note" id={noteId} data-testid="provider-key-note">
-            Keys typed here would have to be stored, and this host has no keychain: set an environment variable before starting Switchyard and name it below.
+            Keys typed here would have to be stored, and this host has no keychain: set an environment variable before starting Switchyard and name it below. It must be named like an API key (OPENAI_API_KEY, …_KEY, …_TOKEN) or given to the host with switchyard serve --key-env.
           </p>
         )}
         <label className="radio">

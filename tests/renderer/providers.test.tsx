@@ -214,3 +214,47 @@ describe('form errors', () => {
     expect(labels[0]).toMatch(/compatible/i);
   });
 });
+
+describe('a key and its host', () => {
+  const stored: ProviderView = { id: 'openai', type: 'openai', baseUrl: 'https://api.openai.com/v1', keys: [{ kind: 'secret', label: 'keychain', set: true, last4: 'abcd' }], serves: [] };
+  const note = () => screen.queryByTestId('provider-key-move-note')?.textContent ?? null;
+
+  it('says, before saving, that a kept key will not follow the base URL to another host, and how to enter it again', async () => {
+    const { store } = await setup(keychain, [stored]);
+    show(store);
+    fireEvent.click(screen.getByTestId('provider-edit'));
+    type('provider-base-url', 'https://api.openai.com/other/v1');
+    expect(note()).toBeNull();
+    type('provider-base-url', 'https://evil.example/v1');
+    expect(note()).toBe('The stored key goes only to api.openai.com. To use it with evil.example, paste the key again.');
+    fireEvent.click(screen.getByTestId('provider-key-mode-key'));
+    expect(note()).toBeNull();
+  });
+
+  it('in the browser, names the shell command that moves an environment key', async () => {
+    const { store } = await setup(envOnly);
+    show(store);
+    fireEvent.click(screen.getByTestId('provider-edit'));
+    type('provider-base-url', 'http://127.0.0.1:9001/v1');
+    expect(note()).toBe('$MOCK_KEY goes only to http://127.0.0.1:9000. To send it to http://127.0.0.1:9001, name it again from your shell: switchyard providers add mock --base-url http://127.0.0.1:9001/v1 --api-key-env MOCK_KEY');
+  });
+
+  it('shows the engine\'s refusal on the input it is about', async () => {
+    const { store, save: saveCall } = await setup(envOnly);
+    const refusal = 'key MOCK_KEY was first used with http://127.0.0.1:9000; to send it to http://127.0.0.1:9001, enter it again from your shell: switchyard providers add mock --base-url http://127.0.0.1:9001/v1 --api-key-env MOCK_KEY';
+    saveCall.mockRejectedValue(new Error(refusal));
+    show(store);
+    fireEvent.click(screen.getByTestId('provider-edit'));
+    type('provider-base-url', 'http://127.0.0.1:9001/v1');
+    await save();
+    expect(formError()).toBe(refusal);
+    expect(input('provider-base-url').getAttribute('aria-invalid')).toBe('true');
+
+    saveCall.mockRejectedValue(new Error('environment variable HOME is not one this host may read as a key (…): restart with switchyard serve --key-env HOME'));
+    fireEvent.click(screen.getByTestId('provider-key-mode-env'));
+    type('provider-api-key-env', 'HOME');
+    await save();
+    expect(formError()).toMatch(/^environment variable HOME is not one this host may read as a key/);
+    expect(input('provider-api-key-env').getAttribute('aria-invalid')).toBe('true');
+  });
+});

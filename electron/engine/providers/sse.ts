@@ -132,7 +132,8 @@ export async function httpError(res: Response, label: string): Promise<AdapterEr
   let kind = errorKindForStatus(res.status);
   // Gemini answers a bad key with 400 INVALID_ARGUMENT; the reason code tells the truth.
   if (kind === 'bad_request' && body.includes('API_KEY_INVALID')) kind = 'auth';
-  const detail = providerMessage ?? (res.statusText || 'HTTP error');
+  const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+  const detail = location !== null ? `redirected to ${redirectHost(location, res.url)}; keys are sent only to the base URL's host, so set the base URL to where it redirects` : (providerMessage ?? (res.statusText || 'HTTP error'));
   return {
     kind,
     message: oneLine(`${res.status} from ${label}: ${detail}`),
@@ -152,6 +153,14 @@ export function credentialsOf(headers: Record<string, string>): string[] {
     if (CREDENTIAL_HEADERS.includes(name.toLowerCase()) && value) out.push(value.replace(/^(Bearer|Basic)\s+/i, ''));
   }
   return out;
+}
+
+function redirectHost(location: string, from: string): string {
+  try {
+    return new URL(location, from || undefined).host;
+  } catch {
+    return oneLine(location, 80);
+  }
 }
 
 function hostOf(url: string): string {
@@ -244,6 +253,8 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...call.headers },
       body: JSON.stringify(call.body),
       signal: call.signal,
+      // A key goes only to the host it is bound to: a redirect would carry x-api-key (and x-goog-api-key) to wherever it points.
+      redirect: 'manual',
     });
   } catch (err) {
     return call.signal.aborted ? aborted(null) : finish('error', null, networkError(err, call.url, call.label, false));
@@ -367,7 +378,7 @@ export async function getJson(url: string, headers: Record<string, string>, sign
   const fail = (info: AdapterError) => new ProviderRequestError(scrubError(info, secrets));
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal });
+    res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal, redirect: 'manual' });
   } catch (err) {
     throw fail(signal.aborted ? abortOutcome(signal, null).error : networkError(err, url, label, false));
   }

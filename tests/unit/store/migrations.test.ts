@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -212,6 +212,29 @@ describe('migrations, continued', () => {
     });
     db.close();
     expect(readFileSync(file).includes('Mig8Passw0rd')).toBe(false);
+  });
+
+  it('0009-key-bindings: the hosts each key reference may go to, seeded from the providers already configured', () => {
+    expect(createdBy(9)).toEqual({ tables: ['key_bindings'], indexes: [] });
+
+    // Providers of an older build: each key is bound to the host it was configured with; a row that cannot load binds nothing.
+    const db = dbAt(8);
+    insert(db, 'providers', { id: 'openai', type: 'openai', base_url: 'https://API.openai.com:443/v1', keys_json: '[{"kind":"env","name":"OPENAI_API_KEY"}]', created_at: NOW, updated_at: NOW });
+    insert(db, 'providers', { id: 'proxy', type: 'openai', base_url: 'http://10.0.0.5:8080/v1', keys_json: '[{"kind":"env","name":"OPENAI_API_KEY"},{"kind":"secret","id":"key:proxy","last4":"abcd"}]', created_at: NOW + 1, updated_at: NOW });
+    insert(db, 'providers', { id: 'broken', type: 'openai', base_url: 'not a url', keys_json: '[{"kind":"env","name":"BROKEN_KEY"}]', created_at: NOW, updated_at: NOW });
+    insert(db, 'providers', { id: 'odd', type: 'openai', base_url: 'https://odd.example', keys_json: '{"kind":"env"}', created_at: NOW, updated_at: NOW });
+    expect(migrate(db, 9)).toBe(9);
+    expect(read(db, 'SELECT ref, origin, bound_at FROM key_bindings ORDER BY ref, bound_at')).toEqual([
+      { ref: 'env:OPENAI_API_KEY', origin: 'https://api.openai.com', bound_at: NOW },
+      { ref: 'env:OPENAI_API_KEY', origin: 'http://10.0.0.5:8080', bound_at: NOW + 1 },
+      { ref: 'secret:key:proxy', origin: 'http://10.0.0.5:8080', bound_at: NOW + 1 },
+    ]);
+
+    // One row per reference and host; not tied to a provider row, so removing the provider does not forget them.
+    expect(() => insert(db, 'key_bindings', { ref: 'env:OPENAI_API_KEY', origin: 'https://api.openai.com', bound_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    expect(() => insert(db, 'key_bindings', { ref: 'env:X_KEY', bound_at: NOW })).toThrow(/NOT NULL/);
+    db.prepare('DELETE FROM providers').run();
+    expect(read(db, 'SELECT COUNT(*) AS n FROM key_bindings')).toEqual([{ n: 3 }]);
   });
 });
 
