@@ -3,7 +3,8 @@
  * crash leaves a readable record: the next start marks what was in flight
  * `interrupted`, keeping whatever text had arrived.
  */
-import { RoutePlan, type AttemptRecord, type ColumnResult, type ColumnStatus, type CompareRequest, type Price, type RunResult, type RunSummary } from '../../shared/domain';
+import { RoutePlan, type AttemptRecord, type ColumnResult, type ColumnStatus, type ColumnTurn, type CompareRequest, type Price, type RunResult, type RunSummary, type RunTurn } from '../../shared/domain';
+import { firstPrompt, totalsOf } from '../../shared/conversation';
 import type { DB } from './db';
 
 interface ColumnRow {
@@ -15,6 +16,7 @@ interface ColumnRow {
   ttft_ms: number | null; total_ms: number | null; tps: number | null;
   cost_usd: number | null; provider_cost_usd: number | null; cost_drift: number | null;
   plan_json: string | null; replanned: number;
+  turn: number; cache_write_tokens: number | null; cache_write_fallback: number;
 }
 interface AttemptRow {
   id: number; column_id: string; seq: number; endpoint_id: string; provider: string; model: string; key_index: number | null;
@@ -51,11 +53,41 @@ function columnFromRow(c: ColumnRow, attempts: AttemptRecord[]): ColumnResult {
     columnId: c.id, index: c.idx, target: c.target, status: c.status,
     servedBy: c.served_provider && c.served_model ? { provider: c.served_provider, model: c.served_model } : null,
     fellBack: c.fell_back === 1, text: c.text, reasoning: c.reasoning, finishReason: c.finish_reason, error: c.error, attempts,
-    usage: { inputTokens: c.input_tokens, outputTokens: c.output_tokens, reasoningTokens: c.reasoning_tokens, cachedInputTokens: c.cached_tokens, estimated: c.usage_estimated === 1 },
+    usage: {
+      inputTokens: c.input_tokens, outputTokens: c.output_tokens, reasoningTokens: c.reasoning_tokens, cachedInputTokens: c.cached_tokens,
+      ...(c.cache_write_tokens !== null ? { cacheWriteTokens: c.cache_write_tokens } : {}), estimated: c.usage_estimated === 1,
+    },
     metrics: { queuedAt: c.queued_at, sentAt: c.sent_at, ttftMs: c.ttft_ms, totalMs: c.total_ms, tokensPerSecond: c.tps },
     costUsd: c.cost_usd, providerCostUsd: c.provider_cost_usd, costDrift: c.cost_drift,
     ...planFromRow(c),
+    ...(c.cache_write_fallback === 1 ? { cacheWritePriceFallback: true } : {}),
   };
+}
+
+interface TurnRow { turn: number; prompt: string; created_at: number }
+
+/**
+ * A run with follow-ups: each column is its latest turn, with every turn it
+ * answered and their sums; the run lists its turns and the sums over all of them.
+ */
+function composeConversation(run: RunResult, rows: Array<{ row: ColumnRow; column: ColumnResult }>, turnRows: TurnRow[]): RunResult {
+  const prompts = new Map<number, string>([[0, firstPrompt(run)], ...turnRows.map((t) => [t.turn, t.prompt] as [number, string])]);
+  const byIndex = new Map<number, ColumnTurn[]>();
+  for (const { row, column } of rows) {
+    const list = byIndex.get(row.idx) ?? [];
+    list.push({ ...column, turn: row.turn, prompt: prompts.get(row.turn) ?? '' });
+    byIndex.set(row.idx, list);
+  }
+  const columns: ColumnResult[] = [...byIndex.values()].map((turns) => {
+    const { turn: _turn, prompt: _prompt, ...latest } = turns.at(-1)!;
+    return { ...latest, turns, totals: totalsOf(turns) };
+  });
+  const answered = (turn: number) => rows.filter((r) => r.row.turn === turn).map((r) => r.row.idx);
+  const turns: RunTurn[] = [
+    { turn: 0, prompt: prompts.get(0)!, createdAt: run.createdAt ?? 0, columns: answered(0) },
+    ...turnRows.map((t) => ({ turn: t.turn, prompt: t.prompt, createdAt: t.created_at, columns: answered(t.turn) })),
+  ];
+  return { ...run, columns, turns, totals: totalsOf(rows.map((r) => r.column)) };
 }
 
 /** A row from before plans were recorded (or a column that never resolved) has none. */
@@ -74,6 +106,11 @@ export function createRunsRepo(db: DB) {
   const s = {
     insertRun: db.prepare('INSERT INTO runs (id, created_at, status, request_json, prompt_preview, pid) VALUES (?, ?, ?, ?, ?, ?)'),
     insertColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`),
+    insertTurnColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, turn, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`),
+    insertTurn: db.prepare('INSERT INTO run_turns (run_id, turn, prompt, created_at) VALUES (?, ?, ?, ?)'),
+    turnsOf: db.prepare('SELECT turn, prompt, created_at FROM run_turns WHERE run_id = ? ORDER BY turn'),
+    lastTurn: db.prepare('SELECT MAX(turn) AS turn FROM columns WHERE run_id = ?'),
+    ftsPrompt: db.prepare('UPDATE runs_fts SET prompt = prompt || ? WHERE run_id = ?'),
     insertFts: db.prepare('INSERT INTO runs_fts (run_id, prompt, answers, targets) VALUES (?, ?, ?, ?)'),
     columnRunning: db.prepare(`UPDATE columns SET status = 'running', sent_at = COALESCE(sent_at, ?), updated_at = ? WHERE id = ?`),
     columnText: db.prepare('UPDATE columns SET text = ?, reasoning = ?, updated_at = ? WHERE id = ?'),
@@ -86,25 +123,26 @@ export function createRunsRepo(db: DB) {
       input_tokens = @inputTokens, output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cached_tokens = @cachedTokens,
       usage_estimated = @estimated, sent_at = @sentAt, ttft_ms = @ttftMs, total_ms = @totalMs, tps = @tps, cost_usd = @costUsd,
       provider_cost_usd = @providerCostUsd, cost_drift = @costDrift, price_json = @priceJson, plan_json = @planJson, replanned = @replanned,
-      updated_at = @now WHERE id = @id`),
+      cache_write_tokens = @cacheWriteTokens, cache_write_fallback = @cacheWriteFallback, updated_at = @now WHERE id = @id`),
     resetColumn: db.prepare(`UPDATE columns SET status = 'queued', served_provider = NULL, served_model = NULL, endpoint_id = NULL, fell_back = 0,
       text = '', reasoning = '', finish_reason = NULL, error = NULL, input_tokens = NULL, output_tokens = NULL, reasoning_tokens = NULL,
       cached_tokens = NULL, usage_estimated = 0, queued_at = ?, sent_at = NULL, ttft_ms = NULL, total_ms = NULL, tps = NULL, cost_usd = NULL,
-      provider_cost_usd = NULL, cost_drift = NULL, price_json = NULL, plan_json = NULL, replanned = 0, updated_at = ? WHERE id = ?`),
+      provider_cost_usd = NULL, cost_drift = NULL, price_json = NULL, plan_json = NULL, replanned = 0, cache_write_tokens = NULL,
+      cache_write_fallback = 0, updated_at = ? WHERE id = ?`),
     deleteAttempts: db.prepare('DELETE FROM attempts WHERE column_id = ?'),
     runStatus: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
     ftsAnswers: db.prepare('UPDATE runs_fts SET answers = ? WHERE run_id = ?'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
-    columnsOf: db.prepare('SELECT * FROM columns WHERE run_id = ? ORDER BY idx'),
+    columnsOf: db.prepare('SELECT * FROM columns WHERE run_id = ? ORDER BY idx, turn'),
     attemptsOfRun: db.prepare('SELECT a.* FROM attempts a JOIN columns c ON c.id = a.column_id WHERE c.run_id = ? ORDER BY a.seq, a.id'),
     listRuns: db.prepare(`SELECT r.id, r.created_at, r.status, r.prompt_preview,
-        (SELECT json_group_array(target) FROM (SELECT target FROM columns WHERE run_id = r.id ORDER BY idx)) AS targets,
-        (SELECT json_group_array(status) FROM (SELECT status FROM columns WHERE run_id = r.id ORDER BY idx)) AS statuses,
+        (SELECT json_group_array(target) FROM (SELECT target FROM columns WHERE run_id = r.id AND turn = 0 ORDER BY idx)) AS targets,
+        (SELECT json_group_array(status) FROM (SELECT status FROM columns c WHERE run_id = r.id AND turn = (SELECT MAX(turn) FROM columns WHERE run_id = r.id AND idx = c.idx) ORDER BY idx)) AS statuses,
         (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
       FROM runs r ORDER BY r.created_at DESC, r.rowid DESC LIMIT ? OFFSET ?`),
     searchRuns: db.prepare(`SELECT r.id, r.created_at, r.status, r.prompt_preview,
-        (SELECT json_group_array(target) FROM (SELECT target FROM columns WHERE run_id = r.id ORDER BY idx)) AS targets,
-        (SELECT json_group_array(status) FROM (SELECT status FROM columns WHERE run_id = r.id ORDER BY idx)) AS statuses,
+        (SELECT json_group_array(target) FROM (SELECT target FROM columns WHERE run_id = r.id AND turn = 0 ORDER BY idx)) AS targets,
+        (SELECT json_group_array(status) FROM (SELECT status FROM columns c WHERE run_id = r.id AND turn = (SELECT MAX(turn) FROM columns WHERE run_id = r.id AND idx = c.idx) ORDER BY idx)) AS statuses,
         (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
       FROM runs_fts f JOIN runs r ON r.id = f.run_id WHERE runs_fts MATCH ? ORDER BY r.created_at DESC LIMIT ? OFFSET ?`),
     deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
@@ -171,7 +209,8 @@ export function createRunsRepo(db: DB) {
           error: c.error, inputTokens: c.usage.inputTokens, outputTokens: c.usage.outputTokens, reasoningTokens: c.usage.reasoningTokens,
           cachedTokens: c.usage.cachedInputTokens, estimated: c.usage.estimated ? 1 : 0, sentAt: c.metrics.sentAt, ttftMs: c.metrics.ttftMs,
           totalMs: c.metrics.totalMs, tps: c.metrics.tokensPerSecond, costUsd: c.costUsd, providerCostUsd: c.providerCostUsd,
-          costDrift: c.costDrift, priceJson: meta.priceJson, planJson: c.plan ? JSON.stringify(c.plan) : null, replanned: c.replanned ? 1 : 0, now: at,
+          costDrift: c.costDrift, priceJson: meta.priceJson, planJson: c.plan ? JSON.stringify(c.plan) : null, replanned: c.replanned ? 1 : 0,
+          cacheWriteTokens: c.usage.cacheWriteTokens ?? null, cacheWriteFallback: c.cacheWritePriceFallback ? 1 : 0, now: at,
         });
         extra?.();
       })();
@@ -201,8 +240,27 @@ export function createRunsRepo(db: DB) {
         list.push(attemptFromRow(a));
         byColumn.set(a.column_id, list);
       }
-      const columns = (s.columnsOf.all(runId) as ColumnRow[]).map((c) => columnFromRow(c, byColumn.get(c.id) ?? []));
-      return { runId: r.id, createdAt: r.created_at, status: r.status, request: JSON.parse(r.request_json) as CompareRequest, columns };
+      const rows = (s.columnsOf.all(runId) as ColumnRow[]).map((row) => ({ row, column: columnFromRow(row, byColumn.get(row.id) ?? []) }));
+      const run: RunResult = { runId: r.id, createdAt: r.created_at, status: r.status, request: JSON.parse(r.request_json) as CompareRequest, columns: rows.map((x) => x.column) };
+      const turnRows = s.turnsOf.all(runId) as TurnRow[];
+      return turnRows.length ? composeConversation(run, rows, turnRows) : run;
+    },
+    /** The next turn number of a run (1 after its first answers). */
+    nextTurn(runId: string): number {
+      return ((s.lastTurn.get(runId) as { turn: number | null } | undefined)?.turn ?? 0) + 1;
+    },
+    /**
+     * Records a follow-up turn: its prompt, one new queued row per column it goes
+     * to, and the run running again, in one transaction. The prompt joins the
+     * run's searchable text.
+     */
+    addTurn(t: { runId: string; turn: number; prompt: string; createdAt: number; columns: Array<{ columnId: string; index: number; target: string }> }) {
+      db.transaction(() => {
+        s.insertTurn.run(t.runId, t.turn, t.prompt, t.createdAt);
+        for (const c of t.columns) s.insertTurnColumn.run(c.columnId, t.runId, c.index, t.turn, c.target, t.createdAt, t.createdAt);
+        s.runStatus.run('running', null, t.runId);
+        s.ftsPrompt.run(`\n${t.prompt}`, t.runId);
+      })();
     },
     listRuns(opts: { limit: number; offset: number; query?: string | undefined }): RunSummary[] {
       const q = opts.query?.trim();
