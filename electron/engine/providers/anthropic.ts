@@ -97,7 +97,7 @@ function handler(label: string): EventHandler {
     }
     // Normalised: input includes cache reads and writes, as OpenAI's prompt_tokens does.
     const input = raw.input === null ? null : raw.input + (raw.cacheRead ?? 0) + (raw.cacheWrite ?? 0);
-    state.usage = { inputTokens: input, outputTokens: raw.output, reasoningTokens: null, cachedInputTokens: raw.cacheRead, cacheWriteTokens: raw.cacheWrite, costUsd: null };
+    state.usage = { inputTokens: input, outputTokens: raw.output, reasoningTokens: null, cachedInputTokens: raw.cacheRead, costUsd: null, ...(raw.cacheWrite ? { cacheWriteTokens: raw.cacheWrite } : {}) };
   };
 }
 
