@@ -87,6 +87,11 @@ export function createApp(opts: CreateAppOptions): App {
       async estimateRun(args) {
         return estimateRun(ctx, args);
       },
+      async followUp({ runId, prompt, column }) {
+        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column });
+        done.catch(() => {});
+        return { runId, turn, columns, warnings };
+      },
     },
     history: {
       async listRuns(args) {

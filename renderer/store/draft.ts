@@ -2,7 +2,7 @@
  * The compare form as typed (strings, so a half-typed "0." stays editable) and
  * its conversion to a CompareRequest.
  */
-import { PARAM_LIMITS, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
+import { PARAM_LIMITS, type ChatMessage, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
 
 /** The longest stall the window accepts, in seconds (the CLI's --idle-timeout bound). */
 const MAX_IDLE_S = 3600;
@@ -19,6 +19,10 @@ export interface Draft {
   /** Milliseconds from the send to the first token before failing over (the CLI's --first-token-timeout). */
   firstTokenTimeout: string;
   targets: string[];
+  /** A fork's conversation so far, sent before the prompt (none: a fresh question). */
+  history?: ChatMessage[];
+  /** The run and column (0-based) a fork continues. */
+  forkedFrom?: { runId: string; index: number };
 }
 
 export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', firstTokenTimeout: '', targets: [] };
@@ -57,10 +61,11 @@ export function draftToRequest(d: Draft): Converted {
   const firstTokenMs = num(d.firstTokenTimeout, 'first-token timeout', (n) => Number.isInteger(n) && n >= 1 && n <= 3_600_000, 'a whole number of ms from 1 to 3600000');
   if (typeof firstTokenMs === 'string') return { ok: false, error: firstTokenMs };
   const request: CompareRequestInput = {
-    messages: [{ role: 'user', content: d.prompt }],
+    messages: [...(d.history ?? []), { role: 'user', content: d.prompt }],
     params,
     targets: [...d.targets],
   };
+  if (d.history?.length && d.forkedFrom) request.forkedFrom = d.forkedFrom;
   if (d.system.trim()) request.system = d.system;
   if (idle !== undefined || firstTokenMs !== undefined) {
     request.timeouts = { ...(idle !== undefined ? { idleMs: Math.round(idle * 1000) } : {}), ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) };
@@ -70,7 +75,10 @@ export function draftToRequest(d: Draft): Converted {
 
 /** Loads a past request back into the form (rerun from history). */
 export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
-  const lastUser = [...r.messages].reverse().find((m) => m.role === 'user');
+  const at = r.messages.findLastIndex((m) => m.role === 'user');
+  const lastUser = r.messages[at];
+  // What came before the last prompt (a fork's conversation) goes back as the draft's history.
+  const history = at > 0 ? r.messages.slice(0, at) : [];
   const p = r.params ?? {};
   const str = (n: number | undefined): string => (n === undefined ? '' : String(n));
   return {
@@ -83,5 +91,6 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     idleTimeout: r.timeouts?.idleMs === undefined ? '' : String(r.timeouts.idleMs / 1000),
     firstTokenTimeout: str(r.timeouts?.firstTokenMs),
     targets: [...r.targets],
+    ...(history.length ? { history, ...(r.forkedFrom ? { forkedFrom: r.forkedFrom } : {}) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ColumnStrip } from '../components/ColumnStrip';
+import { FollowUpBox, ForkNote } from '../components/Conversation';
 import { warmUpMarkdown } from '../components/Markdown';
 import { ModelPicker } from '../components/ModelPicker';
 import { PREFLIGHT_BLOCK_ID, PreflightContainer } from '../components/PreflightPanel';
@@ -58,6 +59,37 @@ function PromptEditorContainer() {
       preflight={PREFLIGHT}
       blockedReason={s.blockedReason}
       blockedId={PREFLIGHT_BLOCK_ID}
+    />
+  );
+}
+
+/** The fork's history in the form, while the draft carries one. */
+function ForkNoteContainer() {
+  const { history, from, clearHistory } = useApp(useShallow((s) => ({ history: s.draft.history, from: s.draft.forkedFrom ?? null, clearHistory: s.clearHistory })));
+  if (!history?.length) return null;
+  return <ForkNote history={history} from={from} onClear={clearHistory} />;
+}
+
+/** Under a finished run: the next turn, to every column or to the one whose Follow up was pressed. */
+function FollowUpContainer() {
+  const s = useApp(
+    useShallow((s) => {
+      const run = s.activeRunId ? s.live[s.activeRunId] : undefined;
+      const column = s.followUp.column;
+      const target = column === null || !run ? null : (Object.values(run.columns).find((c) => c.index === column)?.target ?? null);
+      return { done: run?.status === 'done', prompt: s.followUp.prompt, column, target, error: s.followUp.error, setFollowUp: s.setFollowUp, sendFollowUp: s.sendFollowUp };
+    }),
+  );
+  if (!s.done) return null;
+  return (
+    <FollowUpBox
+      prompt={s.prompt}
+      column={s.column}
+      target={s.target}
+      error={s.error}
+      onChange={(prompt) => s.setFollowUp({ prompt })}
+      onAllColumns={() => s.setFollowUp({ column: null })}
+      onSend={() => void s.sendFollowUp()}
     />
   );
 }
@@ -126,6 +158,7 @@ function RunColumns() {
       <ColumnStrip count={order.length}>
         {order.map((id, i) => (i < mounted ? <LiveColumn key={id} runId={runId} columnId={id} /> : <div key={id} className="col col-placeholder" aria-hidden="true" />))}
       </ColumnStrip>
+      <FollowUpContainer />
     </div>
   );
 }
@@ -141,6 +174,7 @@ export function CompareView() {
           <ModelSets />
         </section>
         <section className="side-section">
+          <ForkNoteContainer />
           <PromptEditorContainer />
         </section>
       </aside>

@@ -32,6 +32,9 @@ export type Estimate = z.infer<typeof Estimate>;
 const RunRef = z.object({ runId: z.string().min(1) });
 const ColumnRef = z.object({ runId: z.string().min(1), columnId: z.string().min(1) });
 const Ok = z.object({ ok: z.boolean() });
+const StartedColumns = z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() }));
+/** `column`: 0-based; omitted, every column continues its own conversation. */
+const FollowUp = z.object({ runId: z.string().min(1), prompt: z.string().max(1_000_000), column: z.number().int().min(0).max(63).optional() });
 
 export const compareContract = {
   startRun: defineCall(
@@ -44,6 +47,11 @@ export const compareContract = {
   /** Re-runs one column of a finished run in place (a new set of attempts). */
   retryColumn: defineCall('compare:retry-column', ColumnRef, Ok),
   estimateRun: defineCall('compare:estimate-run', CompareRequest, Estimate),
+  /**
+   * The next turn of a finished run, to every column or to one; streams like a run (a `run-started` event with `turn`).
+   * @example followUp({ runId: 'r_…', prompt: 'And in French?', column: 1 }) // { runId, turn: 1, columns: [{ columnId, index: 1, target }], warnings: [] }
+   */
+  followUp: defineCall('compare:follow-up', FollowUp, z.object({ runId: z.string(), turn: z.number().int(), columns: StartedColumns, warnings: z.array(z.string()) })),
 } as const;
 
 /** Subscription channel: every CompareEvent of every run, in order. */
