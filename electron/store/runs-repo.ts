@@ -4,7 +4,7 @@
  * `interrupted`, keeping whatever text had arrived.
  */
 import { RoutePlan, type AttemptRecord, type ColumnResult, type ColumnStatus, type ColumnTurn, type CompareRequest, type Price, type RunResult, type RunSummary, type RunTurn } from '../../shared/domain';
-import { firstPrompt, totalsOf } from '../../shared/conversation';
+import { firstPrompt, messagesForTurn, totalsOf } from '../../shared/conversation';
 import type { DB } from './db';
 
 interface ColumnRow {
@@ -153,7 +153,7 @@ export function createRunsRepo(db: DB) {
     interruptAttempts: db.prepare(`UPDATE attempts SET status = 'interrupted', error = COALESCE(error, 'interrupted'), finished_at = ?
       WHERE status = 'running' AND column_id IN (SELECT id FROM columns WHERE run_id = ?)`),
     // The WHERE repeats columns_unsettled's own (migration 0006) so SQLite reads only those rows.
-    unsettled: db.prepare(`SELECT c.id AS columnId, c.run_id AS runId, c.text, c.reasoning, r.request_json AS requestJson,
+    unsettled: db.prepare(`SELECT c.id AS columnId, c.run_id AS runId, c.text, c.reasoning, r.request_json AS requestJson, c.idx AS idx, c.turn AS turn,
         a.endpoint_id AS endpointId, a.provider, a.model, a.key_index AS keyIndex, a.started_at AS sentAt, a.price_json AS priceJson,
         a.endpoint_id <> (SELECT endpoint_id FROM attempts WHERE column_id = c.id AND status <> 'skipped' ORDER BY seq LIMIT 1) AS fellBack
       FROM columns c JOIN runs r ON r.id = c.run_id
@@ -166,6 +166,14 @@ export function createRunsRepo(db: DB) {
       WHERE id = @columnId AND status = 'interrupted' AND output_tokens IS NULL`),
   };
 
+  /** A follow-up turn was sent its conversation, not the run's first messages: recovery counts what was sent. */
+  function turnRequest(request: CompareRequest, runId: string, idx: number, turn: number): CompareRequest {
+    if (turn === 0) return request;
+    const run = api.getRun(runId);
+    const t = run?.columns.find((c) => c.index === idx)?.turns?.find((x) => x.turn === turn);
+    return run && t ? { ...request, messages: messagesForTurn(run, idx, turn, t.prompt) } : request;
+  }
+
   function toSummary(r: { id: string; created_at: number; status: RunSummary['status']; prompt_preview: string; targets: string; statuses: string; cost: number | null }): RunSummary {
     return {
       runId: r.id, createdAt: r.created_at, status: r.status, promptPreview: r.prompt_preview,
@@ -173,7 +181,7 @@ export function createRunsRepo(db: DB) {
     };
   }
 
-  return {
+  const api = {
     createRun(run: { runId: string; createdAt: number; request: CompareRequest; columns: Array<{ columnId: string; index: number; target: string }>; pid: number }) {
       db.transaction(() => {
         s.insertRun.run(run.runId, run.createdAt, 'running', JSON.stringify(run.request), preview(run.request), run.pid);
@@ -292,9 +300,9 @@ export function createRunsRepo(db: DB) {
     },
     /** Interrupted columns whose billed text has no usage or cost yet, oldest first (a batch at a time). */
     unsettledInterrupted(limit = 50): UnsettledColumn[] {
-      type Row = Omit<UnsettledColumn, 'request' | 'price' | 'fellBack'> & { requestJson: string; priceJson: string | null; fellBack: number | null };
-      return (s.unsettled.all(limit) as Row[]).map(({ requestJson, priceJson, fellBack, ...r }) => ({
-        ...r, request: JSON.parse(requestJson) as CompareRequest, price: priceJson ? (JSON.parse(priceJson) as Price) : null, fellBack: fellBack === 1,
+      type Row = Omit<UnsettledColumn, 'request' | 'price' | 'fellBack'> & { requestJson: string; priceJson: string | null; fellBack: number | null; idx: number; turn: number };
+      return (s.unsettled.all(limit) as Row[]).map(({ requestJson, priceJson, fellBack, idx, turn, ...r }) => ({
+        ...r, request: turnRequest(JSON.parse(requestJson) as CompareRequest, r.runId, idx, turn), price: priceJson ? (JSON.parse(priceJson) as Price) : null, fellBack: fellBack === 1,
       }));
     },
     /**
@@ -315,5 +323,6 @@ export function createRunsRepo(db: DB) {
       }).immediate();
     },
   };
+  return api;
 }
 export type RunsRepo = ReturnType<typeof createRunsRepo>;

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ColumnResult, RunResult } from '../../shared/domain';
 import { ColumnStrip } from '../components/ColumnStrip';
 import { ColumnView } from '../components/ColumnView';
+import { ColumnNotes, EarlierTurns, columnNotes } from '../components/Conversation';
 import { RunList } from '../components/RunList';
 import { copyText } from '../lib/clipboard';
 import { formatCost, formatDate } from '../lib/format';
@@ -47,7 +48,13 @@ function HistoryColumn({ column }: { column: ColumnResult }) {
     [column.text, setNotice],
   );
   const onResize = useCallback((w: number | null) => setColumnWidth(column.index, w), [setColumnWidth, column.index]);
-  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} />;
+  // A conversation: the column shows its latest turn, the ones before collapsed above it.
+  const earlier = useMemo(() => {
+    const before = column.turns?.filter((t) => t.columnId !== column.columnId) ?? [];
+    return before.length ? <EarlierTurns turns={before} /> : null;
+  }, [column]);
+  const notes = useMemo(() => columnNotes(column), [column]);
+  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} earlier={earlier} footer={notes.length ? <ColumnNotes notes={notes} /> : null} />;
 }
 
 function RunDetail({ run }: { run: RunResult }) {
@@ -56,7 +63,8 @@ function RunDetail({ run }: { run: RunResult }) {
   const [confirming, setConfirming] = useState(false);
   const prompt = run.request ? ([...run.request.messages].reverse().find((m) => m.role === 'user')?.content ?? '') : '';
   const columns = [...run.columns].sort((a, b) => a.index - b.index);
-  const cost = columns.reduce<number | null>((sum, c) => (c.costUsd === null ? sum : (sum ?? 0) + c.costUsd), null);
+  // A conversation's cost is every turn's: its totals; a one-turn run's is its columns'.
+  const cost = run.totals ? run.totals.costUsd : columns.reduce<number | null>((sum, c) => (c.costUsd === null ? sum : (sum ?? 0) + c.costUsd), null);
 
   return (
     <div className="run-detail" data-testid="history-detail" data-run-id={run.runId}>
@@ -70,6 +78,7 @@ function RunDetail({ run }: { run: RunResult }) {
             <span>
               {columns.length} column{columns.length === 1 ? '' : 's'}
             </span>
+            {run.turns && run.turns.length > 1 && <span data-testid="history-turns">{run.turns.length} turns</span>}
             <span className="mono">{formatCost(cost)}</span>
           </div>
           {run.request?.system && <SystemPrompt text={run.request.system} />}

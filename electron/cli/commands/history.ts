@@ -1,7 +1,7 @@
 /** `switchyard history list|show`. */
 import type { Command } from 'commander';
 import { CliExit, EXIT_OK, type WithCtx } from '../errors';
-import { COLUMN_HEADERS, columnRow, fmtDate, fmtUsd, runJson, table } from '../output';
+import { COLUMN_HEADERS, columnRow, fmtDate, fmtUsd, runJson, table, totalsLine } from '../output';
 import { num } from '../parse';
 import { quote } from '../../../shared/quote';
 
@@ -46,9 +46,16 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
         if (run.request?.system) process.stdout.write(`system: ${run.request.system}\n`);
         process.stdout.write(`prompt: ${run.request?.messages.at(-1)?.content ?? ''}\n\n`);
         for (const c of run.columns) {
-          process.stdout.write(`--- [${c.index + 1}] ${c.target} (${c.status}) ---\n${c.text || c.error || ''}\n\n`);
+          // A conversation prints every turn the column answered, each under its prompt.
+          for (const t of c.turns ?? []) {
+            if (t.columnId === c.columnId) break;
+            process.stdout.write(`--- [${c.index + 1}] ${c.target} turn ${t.turn + 1} (${t.status}) ---\n> ${t.prompt}\n${t.text || t.error || ''}\n\n`);
+          }
+          const turn = c.turns?.at(-1);
+          const label = turn ? ` turn ${turn.turn + 1}` : '';
+          process.stdout.write(`--- [${c.index + 1}] ${c.target}${label} (${c.status}) ---\n${turn ? `> ${turn.prompt}\n` : ''}${c.text || c.error || ''}\n\n`);
         }
-        process.stdout.write(table(COLUMN_HEADERS, run.columns.map(columnRow)) + '\n');
+        process.stdout.write(table(COLUMN_HEADERS, run.columns.map(columnRow)) + '\n' + totalsLine(run));
         return EXIT_OK;
       }, 'read');
     });
