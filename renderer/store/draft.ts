@@ -23,6 +23,38 @@ export interface Draft {
   history?: ChatMessage[];
   /** The run and column (0-based) a fork continues. */
   forkedFrom?: { runId: string; index: number };
+  /** Per-column parameters as typed, by target (a target picked twice shares them); blank keeps the shared value. */
+  targetParams?: Record<string, TargetParamsDraft>;
+}
+
+export interface TargetParamsDraft {
+  temperature: string;
+  maxTokens: string;
+  /** '' (the model's default), or OpenAI's minimal|low|medium|high. */
+  reasoningEffort: string;
+  thinkingBudget: string;
+}
+
+export const emptyTargetParams: TargetParamsDraft = { temperature: '', maxTokens: '', reasoningEffort: '', thinkingBudget: '' };
+const EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+
+/** One column's own parameters, or null when it has none; a string is the one-line problem. */
+function targetParams(d: TargetParamsDraft | undefined): GenerationParams | null | string {
+  if (!d) return null;
+  const out: GenerationParams = {};
+  const t = num(d.temperature, 'temperature', (n) => within(n, L.temperature), 'a number from 0 to 2');
+  const m = num(d.maxTokens, 'max tokens', (n) => Number.isInteger(n) && within(n, L.maxTokens), `a whole number from 1 to ${L.maxTokens.max}`);
+  const b = num(d.thinkingBudget, 'thinking budget', (n) => Number.isInteger(n) && n >= 0 && n <= L.maxTokens.max, `a whole number from 0 to ${L.maxTokens.max}`);
+  for (const v of [t, m, b]) if (typeof v === 'string') return v;
+  if (typeof t === 'number') out.temperature = t;
+  if (typeof m === 'number') out.maxTokens = m;
+  if (typeof b === 'number') out.thinkingBudget = b;
+  if (d.reasoningEffort) {
+    const effort = EFFORTS.find((e) => e === d.reasoningEffort);
+    if (!effort) return `reasoning effort must be one of ${EFFORTS.join(', ')}`;
+    out.reasoningEffort = effort;
+  }
+  return Object.keys(out).length ? out : null;
 }
 
 export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', firstTokenTimeout: '', targets: [] };
@@ -66,6 +98,10 @@ export function draftToRequest(d: Draft): Converted {
     targets: [...d.targets],
   };
   if (d.history?.length && d.forkedFrom) request.forkedFrom = d.forkedFrom;
+  const own = d.targets.map((t) => targetParams(d.targetParams?.[t]));
+  const bad = own.findIndex((p) => typeof p === 'string');
+  if (bad >= 0) return { ok: false, error: `column ${bad + 1} (${d.targets[bad]}): ${own[bad] as string}` };
+  if (own.some((p) => p !== null)) request.targetParams = own as Array<GenerationParams | null>;
   if (d.system.trim()) request.system = d.system;
   if (idle !== undefined || firstTokenMs !== undefined) {
     request.timeouts = { ...(idle !== undefined ? { idleMs: Math.round(idle * 1000) } : {}), ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) };
@@ -92,5 +128,16 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     firstTokenTimeout: str(r.timeouts?.firstTokenMs),
     targets: [...r.targets],
     ...(history.length ? { history, ...(r.forkedFrom ? { forkedFrom: r.forkedFrom } : {}) } : {}),
+    ...(r.targetParams?.some(Boolean) ? { targetParams: targetParamsToDraft(r.targets, r.targetParams) } : {}),
   };
+}
+
+function targetParamsToDraft(targets: string[], own: Array<GenerationParams | null>): Record<string, TargetParamsDraft> {
+  const str = (n: number | undefined): string => (n === undefined ? '' : String(n));
+  const out: Record<string, TargetParamsDraft> = {};
+  targets.forEach((t, i) => {
+    const p = own[i];
+    if (p) out[t] = { temperature: str(p.temperature), maxTokens: str(p.maxTokens), reasoningEffort: p.reasoningEffort ?? '', thinkingBudget: str(p.thinkingBudget) };
+  });
+  return out;
 }

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ColumnStrip } from '../components/ColumnStrip';
 import { FollowUpBox, ForkNote } from '../components/Conversation';
+import { TargetParams } from '../components/TargetParams';
+import type { TargetParamsDraft } from '../store/draft';
 import { warmUpMarkdown } from '../components/Markdown';
 import { ModelPicker } from '../components/ModelPicker';
 import { PREFLIGHT_BLOCK_ID, PreflightContainer } from '../components/PreflightPanel';
@@ -61,6 +63,14 @@ function PromptEditorContainer() {
       blockedId={PREFLIGHT_BLOCK_ID}
     />
   );
+}
+
+const NO_TARGET_PARAMS: Record<string, TargetParamsDraft> = {};
+
+function TargetParamsContainer() {
+  const { targets, values, setDraft } = useApp(useShallow((s) => ({ targets: s.draft.targets, values: s.draft.targetParams ?? NO_TARGET_PARAMS, setDraft: s.setDraft })));
+  const onChange = useCallback((target: string, value: TargetParamsDraft) => setDraft({ targetParams: { ...values, [target]: value } }), [setDraft, values]);
+  return <TargetParams targets={targets} values={values} onChange={onChange} />;
 }
 
 /** The fork's history in the form, while the draft carries one. */
@@ -176,6 +186,7 @@ export function CompareView() {
         <section className="side-section">
           <ForkNoteContainer />
           <PromptEditorContainer />
+          <TargetParamsContainer />
         </section>
       </aside>
       <main className="compare-main">

@@ -7,7 +7,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ColumnResult, RunResult } from '../../shared/domain';
 import { createAppStore, StoreContext } from '../../renderer/store';
-import { draftToRequest } from '../../renderer/store/draft';
+import { draftToRequest, requestToDraft } from '../../renderer/store/draft';
 import { CompareView } from '../../renderer/views/CompareView';
 import { column, delta, fakeClient, manualFrames } from './helpers';
 
@@ -126,5 +126,37 @@ describe('fork', () => {
     expect(screen.queryByTestId('fork-note')).toBeNull();
     const fresh = draftToRequest(s.store.getState().draft);
     expect(fresh.ok && fresh.request.messages).toEqual([{ role: 'user', content: 'next one' }]);
+  });
+});
+
+describe('per-column parameters', () => {
+  it('each picked model has its own panel; what is set reaches the request beside the shared parameters', async () => {
+    const s = setup();
+    act(() => s.store.getState().setDraft({ prompt: 'q', targets: ['mock:a', 'mock:b'], temperature: '0.7' }));
+    expect(screen.queryByTestId('target-params')).toBeTruthy();
+    const second = screen.getAllByTestId('target-params-item')[1]!;
+    fireEvent.change(within(second).getByTestId('target-param-temperature'), { target: { value: '0' } });
+    fireEvent.change(within(second).getByTestId('target-param-thinkingBudget'), { target: { value: '2048' } });
+    fireEvent.change(within(second).getByTestId('target-param-reasoningEffort'), { target: { value: 'high' } });
+    expect(second.textContent).toContain('3 set');
+    await act(async () => fireEvent.click(screen.getByTestId('send-button')));
+    expect(s.fake.calls.compare!.startRun!.mock.calls[0]![0]).toMatchObject({
+      params: { temperature: 0.7 },
+      targetParams: [null, { temperature: 0, thinkingBudget: 2048, reasoningEffort: 'high' }],
+    });
+  });
+
+  it('a bad value is one line naming the column', () => {
+    const base = { prompt: 'q', targets: ['mock:a', 'mock:b'], system: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', firstTokenTimeout: '' };
+    expect(draftToRequest({ ...base, targetParams: { 'mock:b': { temperature: '3', maxTokens: '', reasoningEffort: '', thinkingBudget: '' } } })).toEqual({
+      ok: false,
+      error: 'column 2 (mock:b): temperature must be a number from 0 to 2',
+    });
+    const ok = draftToRequest({ ...base, targetParams: { 'mock:a': { temperature: '', maxTokens: '64', reasoningEffort: '', thinkingBudget: '' } } });
+    expect(ok.ok && ok.request.targetParams).toEqual([{ maxTokens: 64 }, null]);
+    // A rerun from history brings each column's own values back into its panel.
+    expect(requestToDraft({ messages: [{ role: 'user', content: 'q' }], targets: ['mock:a', 'mock:b'], targetParams: [null, { temperature: 0, reasoningEffort: 'low' }] }).targetParams).toEqual({
+      'mock:b': { temperature: '0', maxTokens: '', reasoningEffort: 'low', thinkingBudget: '' },
+    });
   });
 });
