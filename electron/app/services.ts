@@ -8,6 +8,7 @@ import { openAppContext, type AppContext } from './context';
 import type { KeyVault } from '../engine/keys';
 import { UserError } from '../engine/errors';
 import { estimateRun } from '../engine/estimate';
+import { CountAborted } from '../engine/tokens';
 import { dataHandlers } from './handlers-data';
 
 export const APP_VERSION = '0.1.0';
@@ -58,6 +59,8 @@ export function modelOptions(ctx: AppContext, query: string | undefined, limit =
 export function createApp(opts: CreateAppOptions): App {
   const ctx = openAppContext({ dataDir: opts.dataDir, vault: opts.keyVault ?? null, env: opts.env });
   const vault = opts.keyVault ?? null;
+  // The UI estimates as the user types: a newer estimate makes the one in flight worthless, so it stops counting.
+  let estimating: AbortController | null = null;
   const handlers: ContractHandlers = {
     compare: {
       async startRun(args) {
@@ -79,7 +82,17 @@ export function createApp(opts: CreateAppOptions): App {
         return { ok: true };
       },
       async estimateRun(args) {
-        return estimateRun(ctx, args);
+        estimating?.abort();
+        const mine = new AbortController();
+        estimating = mine;
+        try {
+          return await estimateRun(ctx, args, mine.signal);
+        } catch (err) {
+          if (err instanceof CountAborted) throw new UserError('estimate superseded by a newer one');
+          throw err;
+        } finally {
+          if (estimating === mine) estimating = null;
+        }
       },
     },
     history: {
