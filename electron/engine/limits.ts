@@ -32,7 +32,11 @@ export class InputLimitError extends UserError {
 
 function check(st: Stats, path: string, maxBytes: number, what: string): void {
   if (!st.isFile()) throw new InputLimitError(`${what} ${path} is not a regular file (devices, FIFOs and directories are refused; the limit is ${formatBytes(maxBytes)})`);
-  if (st.size > maxBytes) throw new InputLimitError(`${what} ${path} is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit`);
+  if (st.size > maxBytes) {
+    // Just over the limit would read "64 MiB, over the 64 MiB limit": give the bytes then.
+    const size = formatBytes(st.size) === formatBytes(maxBytes) ? `${st.size} bytes` : formatBytes(st.size);
+    throw new InputLimitError(`${what} ${path} is ${size}, over the ${formatBytes(maxBytes)} limit`);
+  }
 }
 
 const grew = (path: string, maxBytes: number, what: string) => new InputLimitError(`${what} ${path} grew past the ${formatBytes(maxBytes)} limit while being read`);
