@@ -71,9 +71,15 @@ const estimateBody = (content: string) => JSON.stringify(request1(content));
 describe('host under a pathological estimate', () => {
   it('answers a trivial call while a 1 MB estimate is in flight, and the estimate says "at most"', async () => {
     const order: string[] = [];
+    // The trivial call goes out once the host is inside the estimate's handler (body read and parsed), not before.
+    const { compare } = host.app.handlers;
+    const original = compare.estimateRun;
+    let entered!: () => void;
+    const inHandler = new Promise<void>((r) => (entered = r));
+    compare.estimateRun = (args) => (entered(), original(args));
     const estimate = rpc('compare:estimate-run', estimateBody(pathological()));
     const est = estimate.reply.then((r) => (order.push('estimate'), r));
-    await estimate.sent;
+    await inHandler.finally(() => (compare.estimateRun = original));
     const ping = await rpc('providers:list-providers', '{}').reply.then((r) => (order.push('ping'), r));
     expect(ping.status).toBe(200);
     const r = await est;
