@@ -13,6 +13,19 @@ import { performance } from 'node:perf_hooks';
 /** Longest pre-token merged exactly. Words, numbers, indentation and rules in real text stay far below. */
 export const MAX_PIECE = 256;
 
+// The UI re-estimates a long prompt at every pause in typing, and the text
+// mostly changes at one place. A count remembers where it stood every
+// MARK_EVERY characters (at piece boundaries), so the next count of a text
+// sharing that prefix resumes there instead of starting over: after an edit
+// only the changed tail is counted, and a count cut short by the deadline
+// goes on from where it stopped. A piece's boundaries depend on at most a few
+// characters past its end (the contraction suffix, a whitespace lookahead),
+// so a mark is reused only when the texts agree LOOKAHEAD characters past it.
+const MEMO_MIN = 64 * 1024;
+const MARK_EVERY = 16 * 1024;
+const LOOKAHEAD = 16;
+const MEMOS = 4;
+
 /** Thrown when the caller's cancel flag is raised mid-count. */
 export class CountCancelled extends Error {
   constructor() {
@@ -48,7 +61,32 @@ export function counterFor(enc) {
       // keep the public path
     }
   }
-  return (text, opts) => count(regex, text, pieceCount, opts);
+  const memos = [];
+  return (text, opts) => count(regex, text, pieceCount, opts, memos);
+}
+
+function commonPrefix(a, b) {
+  const n = Math.min(a.length, b.length);
+  const block = 4096;
+  let i = 0;
+  while (i + block <= n && a.slice(i, i + block) === b.slice(i, i + block)) i += block;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** The furthest remembered mark still valid for `text`, with the marks before it. */
+function resumePoint(memos, text) {
+  let best = null;
+  for (const m of memos) {
+    const agree = m.text === text ? Infinity : commonPrefix(m.text, text);
+    for (let k = m.marks.length - 1; k >= 0; k--) {
+      const mark = m.marks[k];
+      if (mark.at + LOOKAHEAD > agree) continue;
+      if (!best || mark.at > best.mark.at) best = { mark, marks: m.marks.slice(0, k + 1) };
+      break;
+    }
+  }
+  return best;
 }
 
 function countPieces(regex, text, pieceCount) {
@@ -65,14 +103,26 @@ function countPieces(regex, text, pieceCount) {
  * @param {{ deadline?: number, cancelled?: () => boolean }} [opts] deadline in performance.now() ms
  * @returns {{ tokens: number, upperBound: boolean }}
  */
-function count(regex, text, pieceCount, opts = {}) {
+function count(regex, text, pieceCount, opts = {}, memos = null) {
   if (!text) return { tokens: 0, upperBound: false };
   const deadline = opts.deadline ?? Infinity;
   const cancelled = opts.cancelled;
   let tokens = 0;
   let upperBound = false;
   let sinceCheck = 0;
+  let marks = null;
   regex.lastIndex = 0;
+  if (memos && text.length >= MEMO_MIN) {
+    const from = resumePoint(memos, text);
+    marks = from ? from.marks : [];
+    if (from) {
+      if (from.mark.at === text.length) return { tokens: from.mark.tokens, upperBound: from.mark.upperBound };
+      ({ tokens, upperBound } = from.mark);
+      regex.lastIndex = from.mark.at;
+    }
+  }
+  let lastMark = regex.lastIndex;
+  let cut = false;
   for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
     const piece = m[0];
     if (piece.length > MAX_PIECE) {
@@ -81,17 +131,29 @@ function count(regex, text, pieceCount, opts = {}) {
     } else {
       tokens += pieceCount(piece);
     }
+    if (marks && regex.lastIndex - lastMark >= MARK_EVERY) {
+      lastMark = regex.lastIndex;
+      marks.push({ at: lastMark, tokens, upperBound });
+    }
     // Checking the clock costs more than a short piece: look every 256 pieces, or after a long one.
     sinceCheck += piece.length > 32 ? 256 : 1;
     if (sinceCheck >= 256) {
       sinceCheck = 0;
       if (cancelled?.()) throw new CountCancelled();
       if (performance.now() > deadline && regex.lastIndex < text.length) {
+        if (marks && regex.lastIndex > lastMark) marks.push({ at: regex.lastIndex, tokens, upperBound });
         tokens += Buffer.byteLength(text.slice(regex.lastIndex), 'utf8');
         upperBound = true;
+        cut = true;
         break;
       }
     }
+  }
+  if (marks) {
+    // A count cut by the deadline keeps its marks (the next one resumes there) but not its total.
+    if (!cut) marks.push({ at: text.length, tokens, upperBound });
+    memos.unshift({ text, marks });
+    if (memos.length > MEMOS) memos.pop();
   }
   return { tokens, upperBound };
 }

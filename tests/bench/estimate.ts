@@ -106,15 +106,30 @@ export async function benchEstimate(): Promise<EstimateBench> {
     };
     const cases: EstimateBench['cases'] = [];
     for (const [name, text] of Object.entries(inputs)) {
-      const payload = body(text);
       const times: number[] = [];
       let last: Estimate | null = null;
       for (let i = 0; i < ROUNDS; i++) {
+        // A different first character each round: nothing of an earlier count can be resumed.
+        const payload = body(String.fromCharCode(0x41 + i) + text.slice(1));
         const t = performance.now();
         last = await estimate(payload);
         times.push(performance.now() - t);
       }
       cases.push({ name, medianMs: median(times), maxMs: Math.max(...times), upperBound: last!.upperBound, inputTokens: last!.columns[0]!.inputTokens });
+    }
+    // Typing at the end of a 1 MB prompt: each estimate resumes the previous count.
+    {
+      const times: number[] = [];
+      let last: Estimate | null = null;
+      let text = normal;
+      for (let i = 0; i < ROUNDS; i++) {
+        text += ` word${i}`;
+        const payload = body(text);
+        const t = performance.now();
+        last = await estimate(payload);
+        times.push(performance.now() - t);
+      }
+      cases.push({ name: 'normal text, typing at its end (one estimate per word)', medianMs: median(times), maxMs: Math.max(...times), upperBound: last!.upperBound, inputTokens: last!.columns[0]!.inputTokens });
     }
 
     const ping = () => call('providers:list-providers', {});

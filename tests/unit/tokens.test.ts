@@ -171,3 +171,48 @@ describe('counting on the worker', () => {
     expect(fresh.get('o200k_base')!.tokens).toBe(countPromptTokens(prompt));
   });
 });
+
+describe('resuming a long count after an edit', () => {
+  // Long enough to be remembered; real text so every count is exact.
+  const base = (NORMAL.prose! + NORMAL.code! + NORMAL.cjk! + NORMAL.emoji! + NORMAL.whitespace! + NORMAL.mixedCase!).repeat(4);
+  let seed = 11;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+
+  it('stays exactly gpt-tokenizer\'s count for edits anywhere, including at piece boundaries', () => {
+    expect(base.length).toBeGreaterThan(64 * 1024);
+    let text = base;
+    expect(countTokensBounded(text)).toEqual({ tokens: trueCount(text, 'o200k_base'), upperBound: false });
+    const inserts = [' ', "'", "'ll", '\n', '  ', 'A', 'a', '1', '.', '中', '😀', "'S"];
+    for (let i = 0; i < 24; i++) {
+      const at = i % 3 === 0 ? text.length - rand(100) : rand(text.length);
+      text = text.slice(0, at) + inserts[i % inserts.length] + text.slice(at + (i % 2));
+      expect(countTokensBounded(text), `edit ${i} at ${at}`).toEqual({ tokens: trueCount(text, 'o200k_base'), upperBound: false });
+    }
+    // Typing at the end, one character at a time.
+    for (const ch of "don't stop") {
+      text += ch;
+      expect(countTokensBounded(text)).toEqual({ tokens: trueCount(text, 'o200k_base'), upperBound: false });
+    }
+  });
+
+  it('goes on from where a count cut by the deadline stopped, and becomes exact', () => {
+    const text = base + ' the end';
+    const exact = trueCount(text, 'cl100k_base');
+    // Every count is already late: each gets a few hundred pieces further than the last, never back.
+    let last = countTokensBounded(text, 'openai/gpt-4', { deadline: performance.now() - 1 });
+    expect(last.upperBound).toBe(true);
+    let calls = 1;
+    while (last.upperBound && calls < 1000) {
+      const next = countTokensBounded(text, 'openai/gpt-4', { deadline: performance.now() - 1 });
+      expect(next.tokens).toBeLessThanOrEqual(last.tokens);
+      expect(next.tokens).toBeGreaterThanOrEqual(exact);
+      last = next;
+      calls++;
+    }
+    expect(last).toEqual({ tokens: exact, upperBound: false });
+    expect(calls).toBeGreaterThan(10);
+    // An edit near the end keeps what was counted before it.
+    const edited = text.slice(0, -3) + 'END';
+    expect(countTokensBounded(edited, 'openai/gpt-4', { deadline: performance.now() - 1 })).toEqual({ tokens: trueCount(edited, 'cl100k_base'), upperBound: false });
+  });
+});
