@@ -19,9 +19,11 @@ import { countPromptForEstimate, encodingFor, type PromptCount } from './tokens'
 
 /**
  * Time for validation and counting per estimate; the rest of a 1 MB prompt's
- * 100 ms goes to the HTTP body, JSON, planning and the reply (10-20 ms here).
+ * 100 ms goes to the HTTP body, JSON, planning and the reply: 10-20 ms on a
+ * quiet machine, 40-50 ms with both cores busy (65 ms here left a loaded run
+ * of 1 MB of prose at 111 ms median).
  */
-export const ESTIMATE_BUDGET_MS = 65;
+export const ESTIMATE_BUDGET_MS = 45;
 
 export async function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: CompareRequestInput | unknown, signal?: AbortSignal): Promise<Estimate> {
   const { engine } = ctx;
