@@ -33,7 +33,8 @@ export function typeset(tex: string, display: boolean): string {
 }
 
 interface MathToken extends Tokens.Generic {
-  type: 'math';
+  /** Renderers are looked up by token type: the block form has its own. */
+  type: 'math' | 'mathBlock';
   raw: string;
   text: string;
   display: boolean;
@@ -50,14 +51,14 @@ const INLINE: Array<[RegExp, boolean]> = [
   [/^\$\$((?:\\[\s\S]|[^\\$]|\$(?!\$))+?)\$\$/, true],
   [/^\\\[([\s\S]+?)\\\]/, true],
   [/^\\\(([\s\S]+?)\\\)/, false],
-  [/^\$(?![\s$])((?:\\[\s\S]|[^\\$])*?[^\s\\$])\$(?!\d)/, false],
+  [/^\$(?![\s$])((?:\\[\s\S]|[^\\$])*?(?:\\\S|[^\s\\$]))\$(?!\d)/, false],
 ];
 /** Display math on lines of its own. */
 const BLOCK: RegExp[] = [/^ {0,3}\$\$([\s\S]+?)\$\$[ \t]*(?:\n+|$)/, /^ {0,3}\\\[([\s\S]+?)\\\][ \t]*(?:\n+|$)/];
 
-function token(raw: string, tex: string | undefined, display: boolean): MathToken | undefined {
+function token(type: MathToken['type'], raw: string, tex: string | undefined, display: boolean): MathToken | undefined {
   if (!tex?.trim() || BLANK_LINE.test(tex)) return undefined;
-  return { type: 'math', raw, text: tex.trim(), display };
+  return { type, raw, text: tex.trim(), display };
 }
 
 export type MathMode = 'streaming' | 'final';
@@ -86,7 +87,7 @@ export function mathExtensions(mode: MathMode): TokenizerAndRendererExtension[] 
       tokenizer(src) {
         for (const re of BLOCK) {
           const m = re.exec(src);
-          if (m) return token(m[0], m[1], true);
+          if (m) return token('mathBlock', m[0], m[1], true);
         }
         return undefined;
       },
@@ -103,7 +104,7 @@ export function mathExtensions(mode: MathMode): TokenizerAndRendererExtension[] 
       tokenizer(src) {
         for (const [re, display] of INLINE) {
           const m = re.exec(src);
-          if (m) return token(m[0], m[1], display);
+          if (m) return token('math', m[0], m[1], display);
         }
         return undefined;
       },

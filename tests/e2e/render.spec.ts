@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addMockProvider, expect, pickTargets, test } from './fixtures';
+import { addMockProvider, expect, pickTargets, screenshot, test } from './fixtures';
 
 /** An answer full of markup that must never run or even be parsed as handlers, with math and code between it. */
 const HOSTILE = [
@@ -95,6 +95,7 @@ test('an answer full of HTML and event handlers streams in with no CSP violation
   await copy.focus();
   await page.keyboard.press('Enter');
   await expect(copy).toHaveText('Copied');
+  await screenshot(page, 'hostile-answer');
   expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText())).toBe("const html = '<b>not bold</b>';");
 
   expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__violations)).toEqual([]);
