@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { scrubMarkup } from '../../renderer/lib/inertHtml';
 
 /** Every element and attribute a parser builds from `html` (happy-dom's DOMParser: an independent reader of the output). */
-function parsed(html: string): { tags: string[]; attrs: string[] } {
+function parsed(html: string): { tags: string[]; attrs: string[]; hrefs: string[] } {
   const doc = new DOMParser().parseFromString(`<!doctype html><body>${html}`, 'text/html');
   const all = [...doc.body.querySelectorAll('*')];
-  return { tags: all.map((el) => el.localName), attrs: all.flatMap((el) => [...el.attributes].map((a) => a.name.toLowerCase())) };
+  return {
+    tags: all.map((el) => el.localName),
+    attrs: all.flatMap((el) => [...el.attributes].map((a) => a.name.toLowerCase())),
+    hrefs: all.flatMap((el) => [el.getAttribute('href'), el.getAttribute('src')].filter((v): v is string => v !== null)),
+  };
 }
 
 describe('scrubMarkup: the string pass before any document parses answer HTML', () => {
@@ -24,6 +28,17 @@ describe('scrubMarkup: the string pass before any document parses answer HTML', 
     ['<circle r="4"/>', '<circle r="4" />'],
   ])('%s', (input, output) => {
     expect(scrubMarkup(input)).toBe(output);
+  });
+
+  it('drops URL attributes with a script scheme however they are spelt, and keeps web, mail and relative links and inline images', () => {
+    for (const href of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' \tjavascript:x', 'java\nscript:x', 'jav&#x61;script:x', 'jav&#97script:x', 'javascript&colon;x', 'java&Tab;script:x', '&#1;javascript:x', '\u0001javascript:x', 'vbscript:x', 'data:text/html,<script>x</script>', 'data:image/svg+xml,<svg onload=x>']) {
+      expect(scrubMarkup(`<a href="${href.replace(/"/g, '&quot;')}">l</a>`), href).toBe('<a>l</a>');
+    }
+    expect(scrubMarkup('<svg><a xlink:href="javascript:x"><text>t</text></a></svg>')).toBe('<svg><a><text>t</text></a></svg>');
+    expect(scrubMarkup('<form action="javascript:x"><button formaction=javascript:y>b</button></form>')).toBe('<form><button>b</button></form>');
+    for (const href of ['https://e.com/?a=1&amp;b=2', 'http://e.com', 'mailto:a@e.com', '#top', '/docs/a:b', 'docs/page.html', 'data:image/png;base64,AAAA']) {
+      expect(scrubMarkup(`<a href="${href}">l</a>`), href).toBe(`<a href="${href}">l</a>`);
+    }
   });
 
   it('drops <script> and <style> with their content, and comments, doctypes and CDATA', () => {
@@ -48,8 +63,8 @@ describe('scrubMarkup: the string pass before any document parses answer HTML', 
     expect(scrubMarkup('<p "onclick=x" =y a<b=1 ok=1>t</p>')).toBe('<p ok="1">t</p>');
   });
 
-  it('leaves no handler, inline style, script or style element for a parser to find, whatever the fragments add up to', () => {
-    const pieces = ['<img', '<div', '<svg', '<math><mi', '</p', ' onclick=x', ' style=color:red', ' ONLOAD="a()"', ' title=', "'", '"', '=', ' ', '/', '>', '<', '<!--', '-->', '<![CDATA[', ']]>', '<script>', '</script>', '<style>', '</style>', '\n', 'text'];
+  it('leaves no handler, inline style, script or style element or javascript: URL for a parser to find, whatever the fragments add up to', () => {
+    const pieces = ['<img', '<div', '<svg', '<math><mi', '</p', ' onclick=x', ' style=color:red', ' ONLOAD="a()"', ' title=', ' href=', ' src=', 'javascript:x', 'jav&#x61;script:x', "'", '"', '=', ' ', '/', '>', '<', '<!--', '-->', '<![CDATA[', ']]>', '<script>', '</script>', '<style>', '</style>', '\n', 'text'];
     // mulberry32: seeded, so a failure names the same input every run.
     let seed = 7;
     const next = (): number => {
@@ -61,9 +76,10 @@ describe('scrubMarkup: the string pass before any document parses answer HTML', 
     for (let round = 0; round < 1000; round++) {
       const html = Array.from({ length: 3 + (next() % 14) }, () => pieces[next() % pieces.length]).join('');
       const out = scrubMarkup(html);
-      const { tags, attrs } = parsed(out);
+      const { tags, attrs, hrefs } = parsed(out);
       expect(tags.filter((t) => t === 'script' || t === 'style'), html).toEqual([]);
       expect(attrs.filter((a) => a.startsWith('on') || a === 'style' || a === 'srcdoc'), html).toEqual([]);
+      expect(hrefs.filter((h) => /^\s*javascript:/i.test(h)), html).toEqual([]);
       // Idempotent: the output is already in the canonical form.
       expect(scrubMarkup(out), html).toBe(out);
     }
