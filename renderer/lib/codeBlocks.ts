@@ -9,6 +9,7 @@ import { copyText } from './clipboard';
 const COPY_LABEL = 'Copy';
 const FEEDBACK_MS = 1500;
 const withButton = new WeakSet<Element>();
+const resets = new WeakMap<HTMLElement, ReturnType<typeof setTimeout>>();
 
 /** Adds a copy button to every settled code block under `root` that has none. */
 export function addCopyButtons(root: ParentNode): void {
@@ -29,12 +30,14 @@ export function addCopyButtons(root: ParentNode): void {
 
 function feedback(button: HTMLElement, label: string): void {
   button.textContent = label;
-  const timer = Number(button.dataset.timer);
-  if (timer) clearTimeout(timer);
-  button.dataset.timer = String(setTimeout(() => {
-    button.textContent = COPY_LABEL;
-    delete button.dataset.timer;
-  }, FEEDBACK_MS));
+  clearTimeout(resets.get(button));
+  resets.set(
+    button,
+    setTimeout(() => {
+      button.textContent = COPY_LABEL;
+      resets.delete(button);
+    }, FEEDBACK_MS),
+  );
 }
 
 /**
