@@ -68,10 +68,13 @@ describe.concurrent('compare --follow-up and --fork', { timeout: 180_000 }, () =
     for (const r of await Promise.all([sb.run(provider(mock, 'oa', 'openai')), sb.run(provider(mock, 'an', 'anthropic'))])) expect(r.code, r.stderr).toBe(0);
     const first = await sb.json<Json>(['compare', 'hello', '-m', 'oa:origin', '--json']);
 
-    const forked = await sb.json<Json & { columns: Array<{ status: string }> }>(['compare', '--fork', first.runId, '--column', '1', '-m', 'an:new-a', '-m', 'oa:new-b', 'next question', '--json']);
+    const forked = await sb.json<Json & { columns: Array<{ status: string }> }>(['compare', '--fork', first.runId, '--column', '1', '-m', 'an:new-a', '-m', 'oa:new-b', 'next question', '--thinking-budget', '1024', '--reasoning-effort', 'low', '--json']);
     expect(forked.runId).not.toBe(first.runId);
     const history = [{ role: 'user', content: 'hello' }, { role: 'assistant', content: 'origin answer' }, { role: 'user', content: 'next question' }];
     for (const m of ['new-a', 'new-b']) expect((mock.requests.find((r) => r.model === m)!.body as { messages: unknown }).messages).toEqual(history);
+    // Generation flags given with the fork win over the run's own, each in its protocol's spelling.
+    expect(mock.requests.find((r) => r.model === 'new-a')!.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 } });
+    expect(mock.requests.find((r) => r.model === 'new-b')!.body).toMatchObject({ reasoning_effort: 'low' });
 
     const bad = await Promise.all([
       sb.run(['compare', '--fork', first.runId, '-m', 'oa:x']),
@@ -82,6 +85,7 @@ describe.concurrent('compare --follow-up and --fork', { timeout: 180_000 }, () =
       sb.run(['compare', '--follow-up', 'r_nope', 'hi']),
       sb.run(['compare', '--follow-up', first.runId, 'hi', '--column', '9']),
       sb.run(['compare', '--follow-up', first.runId, 'hi', '--fork', first.runId]),
+      sb.run(['compare', 'hi', '-m', 'oa:x', '--reasoning-effort', 'extreme']),
     ]);
     expectOneLineError(bad[0]!, 1, /--fork needs --column N/);
     expectOneLineError(bad[1]!, 1, /--fork needs at least one -m <target>/);
@@ -91,5 +95,6 @@ describe.concurrent('compare --follow-up and --fork', { timeout: 180_000 }, () =
     expectOneLineError(bad[5]!, 1, /no run "r_nope"/);
     expectOneLineError(bad[6]!, 1, new RegExp(`run ${first.runId} has no column 9 \\(it has 1\\)`));
     expectOneLineError(bad[7]!, 1, /--follow-up and --fork do not go together/);
+    expectOneLineError(bad[8]!, 1, /--reasoning-effort.*expected one of minimal, low, medium, high/);
   });
 });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_IDLE_MS, PARAM_LIMITS, type ColumnResult, type CompareEvent, type CompareRequestInput, type RunResult } from '../../../shared/domain';
 import type { AppContext } from '../../app/context';
 import { COLUMN_HEADERS, columnRow, runJson, table, totalsLine } from '../output';
-import { collect, list, maxPrice, num, strategy } from '../parse';
+import { collect, effort, list, maxPrice, num, strategy } from '../parse';
 import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../errors';
 
 export interface CompareFlags {
@@ -14,6 +14,8 @@ export interface CompareFlags {
   topP?: number;
   seed?: number;
   stop?: string[];
+  reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+  thinkingBudget?: number;
   json?: boolean;
   route?: string;
   order?: string[];
@@ -56,7 +58,7 @@ export function buildRequest(prompt: string, f: CompareFlags): CompareRequestInp
   return {
     system: f.system,
     messages: [{ role: 'user', content: prompt }],
-    params: { temperature: f.temperature, maxTokens: f.maxTokens, topP: f.topP, seed: f.seed, stop: f.stop },
+    params: { temperature: f.temperature, maxTokens: f.maxTokens, topP: f.topP, seed: f.seed, stop: f.stop, reasoningEffort: f.reasoningEffort, thinkingBudget: f.thinkingBudget },
     targets: f.model,
     routing: {
       strategy: (f.route ?? (f.order?.length ? 'order' : 'balanced')) as 'balanced',
@@ -100,7 +102,7 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
 /** Flags that shape a new request; a follow-up keeps its run's, so they are refused there rather than ignored. */
 const NEW_RUN_FLAGS: Array<[keyof CompareFlags, string]> = [
   ['model', '-m'], ['system', '--system'], ['temperature', '--temperature'], ['maxTokens', '--max-tokens'], ['topP', '--top-p'], ['seed', '--seed'],
-  ['stop', '--stop'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
+  ['stop', '--stop'], ['reasoningEffort', '--reasoning-effort'], ['thinkingBudget', '--thinking-budget'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
   ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'],
 ];
 
@@ -179,6 +181,8 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--top-p <p>', 'nucleus sampling 0-1', num('--top-p', PARAM_LIMITS.topP.min, PARAM_LIMITS.topP.max))
     .option('--seed <n>', 'sampling seed', num('--seed', PARAM_LIMITS.seed.min, PARAM_LIMITS.seed.max, true))
     .option('--stop <s>', 'stop sequence (repeatable)', collect)
+    .option('--reasoning-effort <level>', 'OpenAI reasoning_effort: minimal|low|medium|high (the other protocols ignore it)', effort)
+    .option('--thinking-budget <n>', 'thinking tokens: Anthropic thinking.budget_tokens, Gemini thinkingBudget (0: off)', num('--thinking-budget', 0, PARAM_LIMITS.maxTokens.max, true))
     .option('--json', 'print one JSON object: { runId, columns: [...] }')
     .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing')
     .option('--follow-up <runId>', 'send <prompt> as the next turn of a run: every column continues its own conversation')
