@@ -141,6 +141,26 @@ describe('follow-up turns', () => {
     expect(requestsFor(mock, 'bad')).toHaveLength(1);
   });
 
+  it('a failed follow-up turn retried in place is sent the same conversation; only the latest turn can be retried', async () => {
+    mock.script('flaky', { text: 'first answer' });
+    const first = await wb.engine.compare(ask(['an:flaky']));
+    mock.script('flaky', { fault: 'bad_request' });
+    const failed = await wb.engine.followUp(first.runId, 'second?').done;
+    expect(col(failed).status).toBe('error');
+    expect(() => wb.engine.followUp(first.runId, 'third?')).toThrow(/^column 1 \(an:flaky\) is not continued: its last answer is error/);
+
+    mock.script('flaky', { text: 'second answer' });
+    const retried = await wb.engine.retryColumn(first.runId, col(failed).columnId);
+    expect(retried.status).toBe('ok');
+    const [, failedSend, retrySend] = requestsFor(mock, 'flaky');
+    const history = expectedShape('anthropic', [['user', PROMPT], ['assistant', 'first answer'], ['user', 'second?']]);
+    expect(turnsSent(failedSend!)).toEqual(history);
+    expect(turnsSent(retrySend!)).toEqual(history);
+    const saved = wb.ctx.store.runs.getRun(first.runId)!;
+    expect(col(saved).turns?.map((t) => [t.turn, t.status, t.text])).toEqual([[0, 'ok', 'first answer'], [1, 'ok', 'second answer']]);
+    await expect(wb.engine.retryColumn(first.runId, first.columns[0]!.columnId)).rejects.toThrow(/is an earlier turn of its conversation; only a column's latest turn can be retried$/);
+  });
+
   it('tries the endpoint that served the last answer first, even when another ranks first now', async () => {
     await addProvider(wb, { id: 'east', type: 'openai', baseUrl: mock.baseUrls.openai, serves: { 'acme/m': 'm-east' } });
     await addProvider(wb, { id: 'west', type: 'openai', baseUrl: mock.baseUrls.openai, serves: { 'acme/m': 'm-west' } });
