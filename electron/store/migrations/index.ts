@@ -3,8 +3,9 @@ import { m0002 } from './0002-routing';
 import { m0003 } from './0003-catalog';
 import { m0004 } from './0004-spend';
 import { m0005 } from './0005-provider-models';
+import { m0006 } from './0006-history-keyset';
 import type { Migration } from './types';
 
 /** Ordered; index i migrates user_version i -> i+1. Only ever append. */
-export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005];
+export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
 export type { Migration };
