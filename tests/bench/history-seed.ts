@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../electron/store/db';
+import { databaseFile } from '../../electron/store/paths';
 import { createRunsRepo } from '../../electron/store/runs-repo';
 import { CompareRequest, type ColumnResult, type ColumnStatus } from '../../shared/domain';
 
@@ -75,16 +76,17 @@ const MODELS = [
 // Nine in ten columns answer; the rest fail in each of the ways a column can.
 const STATUS_WEIGHTS: Array<[ColumnStatus, number]> = [['ok', 0.9], ['error', 0.04], ['incomplete', 0.03], ['cancelled', 0.02], ['interrupted', 0.01]];
 
-export function seededFile(dir = '.bench'): string {
-  return join(dir, `history-1m-v${SEED_FORMAT}.db`);
-}
-
-/** Seeds the cached database if it is not there yet; returns its path and, when it seeded, how long that took. */
-export function ensureSeeded(dir = '.bench', count: number = SEED.runs, log: (s: string) => void = (s) => process.stderr.write(s)): { file: string; seededMs: number | null } {
-  const file = count === SEED.runs ? seededFile(dir) : join(dir, `history-${count}-v${SEED_FORMAT}.db`);
-  if (existsSync(file)) return { file, seededMs: null };
+/**
+ * Seeds the cached history if it is not there yet. Returns its data directory (what openStore takes: the
+ * database is `switchyard.db` in it) and, when it seeded, how long that took.
+ */
+export function ensureSeeded(dir = '.bench', count: number = SEED.runs, log: (s: string) => void = (s) => process.stderr.write(s)): { dataDir: string; seededMs: number | null } {
+  const dataDir = join(dir, count === SEED.runs ? `history-1m-v${SEED_FORMAT}` : `history-${count}-v${SEED_FORMAT}`);
+  const file = databaseFile(dataDir);
+  if (existsSync(file)) return { dataDir, seededMs: null };
   mkdirSync(dir, { recursive: true });
-  const partial = `${file}.partial`;
+  // Written beside the cache and moved in when complete: an interrupted seed is never taken for one.
+  const partial = `${dataDir}.partial.db`;
   for (const f of [partial, `${partial}-wal`, `${partial}-shm`]) rmSync(f, { force: true });
   const started = performance.now();
   const db = openDatabase(partial);
@@ -144,7 +146,8 @@ export function ensureSeeded(dir = '.bench', count: number = SEED.runs, log: (s:
   // The index is left as FTS5's automerge left it (no 'optimize'): what a database grown run by run looks like.
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  renameSync(partial, file);
   for (const f of [`${partial}-wal`, `${partial}-shm`]) rmSync(f, { force: true });
-  return { file, seededMs: performance.now() - started };
+  mkdirSync(dataDir, { recursive: true });
+  renameSync(partial, file);
+  return { dataDir, seededMs: performance.now() - started };
 }

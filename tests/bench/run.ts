@@ -53,6 +53,21 @@ await section('catalog', async () => {
   rows.push({ name: r.name, value: `${f(r.medianMs, 3)} ms median, p95 ${f(r.p95Ms, 3)} ms (naive filter ${f(r.baselineMedianMs, 3)} ms)`, target: '< 20 ms median', pass: r.medianMs < 20 });
 });
 
+await section('history', async () => {
+  const { benchHistory } = await import('./history');
+  const r = await benchHistory();
+  results.history = r;
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+  const t = (x: { p50Ms: number; p95Ms: number }) => `p50 ${f(x.p50Ms, 1)} ms, p95 ${f(x.p95Ms, 1)} ms`;
+  rows.push({ name: 'history: database', value: `${r.stats.runs.toLocaleString('en-US')} runs, ${r.stats.columns.toLocaleString('en-US')} answers, ${mb(r.stats.dbBytes)} + WAL ${mb(r.stats.walBytes)} (stats in ${f(r.stats.ms, 1)} ms; ${r.seededMs === null ? 'cached' : `seeded in ${f(r.seededMs / 1000, 0)} s`}; store opened in ${f(r.openStoreMs, 1)} ms)`, target: 'reported', pass: r.stats.dbBytes > 0 });
+  rows.push({ name: `history: search, first page of 50 (${r.queries.length} queries x 7)`, value: `${t(r.search)} (pre-0006 query: ${t(r.searchLegacy)}, ${f(r.searchLegacy.p95Ms / r.search.p95Ms, 0)}x)`, target: 'p95 < 50 ms', pass: r.search.p95Ms < 50 });
+  rows.push({ name: 'history: search, next pages of a common word (cursor)', value: `${t(r.searchNextPages)} (OFFSET, pre-0006: ${t(r.searchNextPagesLegacy)})`, target: 'p95 < 50 ms', pass: r.searchNextPages.p95Ms < 50 });
+  rows.push({ name: 'history: list, first page of 100', value: t(r.listFirst), target: 'p95 < 50 ms', pass: r.listFirst.p95Ms < 50 });
+  rows.push({ name: 'history: list, next 30 pages (cursor) / half-way down', value: `${t(r.listNextPages)} / ${t(r.listDeep)} (OFFSET ${Math.floor(r.stats.runs / 2).toLocaleString('en-US')}, pre-0006: ${t(r.listDeepLegacy)})`, target: 'p95 < 50 ms', pass: r.listNextPages.p95Ms < 50 && r.listDeep.p95Ms < 50 });
+  rows.push({ name: 'history: open a random run (200 runs)', value: t(r.openRun), target: 'p95 < 50 ms', pass: r.openRun.p95Ms < 50 });
+  for (const q of r.queries) rows.push({ name: `  search "${q.query}" (${q.kind})`, value: `${f(q.p50Ms, 2)} ms, ${q.matchesOnPage} on the page (pre-0006: ${f(q.legacyMs, 1)} ms)`, target: '', pass: null });
+});
+
 await section('ui', async () => {
   if (!existsSync('dist/renderer/index.html')) throw new Error('dist/renderer missing: run npm run build:renderer first');
   const { benchUiStream } = await import('./ui-stream');

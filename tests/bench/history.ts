@@ -1,0 +1,120 @@
+/**
+ * History at a researcher's scale: 100,000 runs x 10 columns (a million
+ * answers of about 60 words), seeded once and cached (history-seed.ts).
+ * Measures what History does against the issue's targets, each beside the
+ * pre-0006 query on the same database in the same run:
+ *  - full-text search, first page of 50, over common, rare and half-typed
+ *    words (target p95 < 50 ms), and the pages after it (keyset vs OFFSET);
+ *  - the list's first page and the pages after it, and one deep in history;
+ *  - opening a random run (target < 50 ms);
+ *  - the database's size, and how long opening the store takes.
+ */
+import { performance } from 'node:perf_hooks';
+import { openStore } from '../../electron/store';
+import { legacyHistoryQueries } from '../../electron/store/history-baseline';
+import { ensureSeeded, mulberry32, SEED, vocabulary } from './history-seed';
+
+const PAGE = 50;
+
+export interface Timing { p50Ms: number; p95Ms: number; maxMs: number; n: number }
+
+function timing(samples: number[]): Timing {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { p50Ms: at(0.5), p95Ms: at(0.95), maxMs: s[s.length - 1]!, n: s.length };
+}
+
+function time<T>(fn: () => T): [number, T] {
+  const t = performance.now();
+  const r = fn();
+  return [performance.now() - t, r];
+}
+
+export interface HistoryBench {
+  seededMs: number | null;
+  openStoreMs: number;
+  stats: { runs: number; columns: number; dbBytes: number; walBytes: number; ms: number };
+  queries: Array<{ query: string; kind: string; matchesOnPage: number; p50Ms: number; legacyMs: number }>;
+  search: Timing;
+  searchLegacy: Timing;
+  searchNextPages: Timing;
+  searchNextPagesLegacy: Timing;
+  listFirst: Timing;
+  listNextPages: Timing;
+  listDeep: Timing;
+  listDeepLegacy: Timing;
+  openRun: Timing;
+}
+
+export async function benchHistory(): Promise<HistoryBench> {
+  // A smaller history (its own cache) to try the bench out: SWITCHYARD_BENCH_HISTORY_RUNS=2000.
+  const { dataDir, seededMs } = ensureSeeded('.bench', Number(process.env.SWITCHYARD_BENCH_HISTORY_RUNS ?? SEED.runs));
+  const [openStoreMs, store] = time(() => openStore(dataDir));
+  try {
+    const [statsMs, stats] = time(() => store.runs.stats());
+    const legacy = legacyHistoryQueries(store.db);
+    const words = vocabulary(SEED.vocabulary);
+    const w = (rank: number) => words[rank]!;
+    // Ranks: 0-10 are in nearly every run; 1,000 in about one run in ten; 7,900 in a few hundred.
+    const queries: Array<{ query: string; kind: string }> = [
+      ...[0, 1, 3, 10, 30].map((r) => ({ query: w(r), kind: `common (rank ${r})` })),
+      ...[300, 1000, 3000, 7900].map((r) => ({ query: w(r), kind: `rarer (rank ${r})` })),
+      ...[1, 2, 3].map((n) => ({ query: w(0).slice(0, n), kind: `typing: ${n} letter${n > 1 ? 's' : ''}` })),
+      { query: w(1000).slice(0, 4), kind: 'typing: 4 letters' },
+      { query: `${w(0)} ${w(1000)}`, kind: 'common + rarer' },
+      { query: `${w(3)} ${w(10)}`, kind: 'two common' },
+      { query: 'zzqxv', kind: 'no match' },
+    ];
+    const perQuery: number[][] = queries.map(() => []);
+    for (let round = 0; round < 7; round++) {
+      queries.forEach((q, i) => perQuery[i]!.push(time(() => store.runs.listRuns({ limit: PAGE, query: q.query }))[0]));
+    }
+    const legacyPerQuery = queries.map((q) => time(() => legacy.search(q.query, PAGE, 0))[0]);
+    const queryRows = queries.map((q, i) => ({
+      ...q, matchesOnPage: store.runs.listRuns({ limit: PAGE, query: q.query }).length, p50Ms: timing(perQuery[i]!).p50Ms, legacyMs: legacyPerQuery[i]!,
+    }));
+
+    // The pages after the first of a common word's search: by cursor, and by OFFSET the old way.
+    const nextPages: number[] = [];
+    const nextPagesLegacy: number[] = [];
+    let before: number | undefined;
+    for (let page = 0; page < 20; page++) {
+      const [ms, rows] = time(() => store.runs.listRuns({ limit: PAGE, query: w(0), before }));
+      if (page > 0) nextPages.push(ms);
+      before = rows.at(-1)?.cursor;
+      if (page > 0 && page % 4 === 0) nextPagesLegacy.push(time(() => legacy.search(w(0), PAGE, page * PAGE))[0]);
+    }
+
+    const listFirst = Array.from({ length: 20 }, () => time(() => store.runs.listRuns({ limit: 100 }))[0]);
+    const listNext: number[] = [];
+    before = undefined;
+    for (let page = 0; page < 30; page++) {
+      const [ms, rows] = time(() => store.runs.listRuns({ limit: 100, before }));
+      listNext.push(ms);
+      before = rows.at(-1)?.cursor;
+    }
+    // Deep in history (where a long scroll ends up): a cursor half-way down, against OFFSET 50,000.
+    const mid = store.runs.listRuns({ limit: 1, offset: Math.floor(stats.runs / 2) })[0]!.cursor;
+    const listDeep = Array.from({ length: 10 }, () => time(() => store.runs.listRuns({ limit: 100, before: mid }))[0]);
+    const listDeepLegacy = Array.from({ length: 3 }, () => time(() => legacy.list(100, Math.floor(stats.runs / 2)))[0]);
+
+    // Opening runs picked at random over the whole history (most of them not in any cache yet).
+    const rnd = mulberry32(99);
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const r = store.runs.listRuns({ limit: 1, offset: Math.floor(rnd() * stats.runs) })[0];
+      if (r) ids.push(r.runId);
+    }
+    const openRun = ids.map((id) => time(() => store.runs.getRun(id))[0]);
+
+    return {
+      seededMs, openStoreMs, stats: { ...stats, ms: statsMs }, queries: queryRows,
+      search: timing(perQuery.flat()), searchLegacy: timing(legacyPerQuery),
+      searchNextPages: timing(nextPages), searchNextPagesLegacy: timing(nextPagesLegacy),
+      listFirst: timing(listFirst), listNextPages: timing(listNext), listDeep: timing(listDeep), listDeepLegacy: timing(listDeepLegacy),
+      openRun: timing(openRun),
+    };
+  } finally {
+    store.close();
+  }
+}
