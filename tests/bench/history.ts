@@ -9,16 +9,18 @@
  *  - opening a random run (target < 50 ms);
  *  - the database's size, and how long opening the store takes.
  */
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openStore } from '../../electron/store';
 import { legacyHistoryQueries } from '../../electron/store/history-baseline';
+import { benchHistoryUi, type HistoryUiBench } from './history-ui';
 import { ensureSeeded, mulberry32, SEED, vocabulary } from './history-seed';
 
 const PAGE = 50;
 
 export interface Timing { p50Ms: number; p95Ms: number; maxMs: number; n: number }
 
-function timing(samples: number[]): Timing {
+export function timing(samples: number[]): Timing {
   const s = [...samples].sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
   return { p50Ms: at(0.5), p95Ms: at(0.95), maxMs: s[s.length - 1]!, n: s.length };
@@ -44,12 +46,15 @@ export interface HistoryBench {
   listDeep: Timing;
   listDeepLegacy: Timing;
   openRun: Timing;
+  /** The same history in the built UI in Chromium (null when dist/renderer is missing). */
+  ui: HistoryUiBench | null;
 }
 
 export async function benchHistory(): Promise<HistoryBench> {
   // A smaller history (its own cache) to try the bench out: SWITCHYARD_BENCH_HISTORY_RUNS=2000.
   const { dataDir, seededMs } = ensureSeeded('.bench', Number(process.env.SWITCHYARD_BENCH_HISTORY_RUNS ?? SEED.runs));
   const [openStoreMs, store] = time(() => openStore(dataDir));
+  let measured: Omit<HistoryBench, 'ui'>;
   try {
     const [statsMs, stats] = time(() => store.runs.stats());
     const legacy = legacyHistoryQueries(store.db);
@@ -107,7 +112,7 @@ export async function benchHistory(): Promise<HistoryBench> {
     }
     const openRun = ids.map((id) => time(() => store.runs.getRun(id))[0]);
 
-    return {
+    measured = {
       seededMs, openStoreMs, stats: { ...stats, ms: statsMs }, queries: queryRows,
       search: timing(perQuery.flat()), searchLegacy: timing(legacyPerQuery),
       searchNextPages: timing(nextPages), searchNextPagesLegacy: timing(nextPagesLegacy),
@@ -117,4 +122,6 @@ export async function benchHistory(): Promise<HistoryBench> {
   } finally {
     store.close();
   }
+  const ui = existsSync('dist/renderer/index.html') ? await benchHistoryUi(dataDir, measured.stats.runs) : null;
+  return { ...measured, ui };
 }

@@ -54,7 +54,7 @@ await section('catalog', async () => {
 });
 
 await section('history', async () => {
-  const { benchHistory } = await import('./history');
+  const { benchHistory, timing: timingOf } = await import('./history');
   const r = await benchHistory();
   results.history = r;
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
@@ -65,6 +65,12 @@ await section('history', async () => {
   rows.push({ name: 'history: list, first page of 100', value: t(r.listFirst), target: 'p95 < 50 ms', pass: r.listFirst.p95Ms < 50 });
   rows.push({ name: 'history: list, next 30 pages (cursor) / half-way down', value: `${t(r.listNextPages)} / ${t(r.listDeep)} (OFFSET ${Math.floor(r.stats.runs / 2).toLocaleString('en-US')}, pre-0006: ${t(r.listDeepLegacy)})`, target: 'p95 < 50 ms', pass: r.listNextPages.p95Ms < 50 && r.listDeep.p95Ms < 50 });
   rows.push({ name: 'history: open a random run (200 runs)', value: t(r.openRun), target: 'p95 < 50 ms', pass: r.openRun.p95Ms < 50 });
+  if (r.ui) {
+    const u = r.ui;
+    const worst = (xs: number[]) => Math.max(...xs);
+    rows.push({ name: 'history UI (Chromium): long tasks > 50 ms', value: `${u.longTasksOver50ms} (max ${f(u.maxLongTaskMs, 0)} ms) opening the list, scrolling ${u.nextPageMs.length} pages (${u.rowsLoaded.toLocaleString('en-US')} rows), a common-word search, opening 5 runs`, target: 'none', pass: u.longTasksOver50ms === 0 });
+    rows.push({ name: 'history UI: on the page after', value: `open ${f(u.openListMs, 0)} ms; next page ${f(timingOf(u.nextPageMs).p50Ms, 0)} ms median, worst ${f(worst(u.nextPageMs), 0)} ms; search ${f(u.searchCommonMs, 0)} ms; open run ${f(timingOf(u.openRunMs).p50Ms, 0)} ms median, worst ${f(worst(u.openRunMs), 0)} ms`, target: '', pass: null });
+  } else rows.push({ name: 'history UI (Chromium)', value: 'skipped: dist/renderer missing', target: '', pass: null });
   for (const q of r.queries) rows.push({ name: `  search "${q.query}" (${q.kind})`, value: `${f(q.p50Ms, 2)} ms, ${q.matchesOnPage} on the page (pre-0006: ${f(q.legacyMs, 1)} ms)`, target: '', pass: null });
 });
 
