@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import type { AttemptRecord, ColumnFacts, ColumnResult, ColumnStatus, CompareRequest, HistoryStats, RunResult, RunSummary } from '../../shared/domain';
 import type { DB } from './db';
+import { createMatchBuilder } from './fts-match';
 import { SEQ_PER_MS } from './migrations/0006-history-keyset';
 
 interface ColumnRow {
@@ -110,6 +111,8 @@ export function createRunsRepo(db: DB) {
       WHERE status = 'running' AND column_id IN (SELECT id FROM columns WHERE run_id = ?)`),
   };
 
+  const matchFor = createMatchBuilder(db);
+
   function toSummary(r: SummaryRow): RunSummary {
     const facts = (JSON.parse(r.cols) as FactsTuple[]).map(([target, status, costUsd, ttftMs, inputTokens, outputTokens]) => ({
       target, fact: { status, costUsd, ttftMs, inputTokens, outputTokens } satisfies ColumnFacts,
@@ -208,8 +211,8 @@ export function createRunsRepo(db: DB) {
       const before = opts.before ?? NO_CURSOR;
       const offset = opts.offset ?? 0;
       if (!q) return (s.listRuns.all(before, opts.limit, offset) as SummaryRow[]).map(toSummary);
-      // Each word becomes a quoted prefix term so user input can never be FTS syntax.
-      const match = q.split(/\s+/).map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
+      const match = matchFor(q);
+      if (match === null) return [];
       return (s.searchRuns.all(match, before, opts.limit, offset) as SummaryRow[]).map(toSummary);
     },
     /** SQLite's plan for each read History makes at scale (tests check no table is scanned or sorted whole). */

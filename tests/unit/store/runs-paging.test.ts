@@ -105,6 +105,26 @@ describe('history paging', () => {
     expect(ids50('zephyrousness')).toEqual([]);
   });
 
+  it('a long word matches every indexed word it begins, however it is written, as the prefix always did', () => {
+    const store = memoryStore();
+    const texts = ['Scattering of light', 'scattered clouds', 'a scatterbrain', 'SCATTER plot', 'scat singing', 'café au lait', 'the scatterings'];
+    const ids = texts.map((t, i) => addRun(store, T0 + i, `prompt ${i}`, t));
+    const find = (q: string) => store.runs.listRuns({ limit: 50, query: q }).map((r) => texts[ids.indexOf(r.runId)]);
+    expect(find('scatter')).toEqual(['the scatterings', 'SCATTER plot', 'a scatterbrain', 'scattered clouds', 'Scattering of light']);
+    expect(find('SCATTERING')).toEqual(['the scatterings', 'Scattering of light']);
+    expect(find('scat')).toEqual([...texts].filter((t) => /scat/i.test(t)).reverse());
+    expect(find('scatter light')).toEqual(['Scattering of light']);
+    expect(find('scatterings light')).toEqual([]);
+    // Not a plain ASCII word: left to the tokenizer (diacritics folded), as before.
+    expect(find('café')).toEqual(['café au lait']);
+    expect(find('cafe')).toEqual(['café au lait']);
+    expect(find('scatterx')).toEqual([]);
+    // More words start with it than are worth OR-ing: the prefix query answers, the same runs.
+    const many = addRun(store, T0 + 100, 'many', Array.from({ length: 80 }, (_, i) => `zebra${i}x`).join(' '));
+    expect(store.runs.listRuns({ limit: 50, query: 'zebra' }).map((r) => r.runId)).toEqual([many]);
+    expect(store.runs.listRuns({ limit: 50, query: 'zebra7' }).map((r) => r.runId)).toEqual([many]);
+  });
+
   it('keeps the order of more runs than one millisecond has slots for', () => {
     const store = memoryStore();
     const ids = Array.from({ length: 1030 }, (_, i) => addRun(store, T0, `burst ${i}`));
