@@ -21,6 +21,8 @@ export interface HistoryUiBench {
   longTasksOver50ms: number;
   maxLongTaskMs: number;
   longTasks: Array<{ step: string; ms: number }>;
+  /** The page's main-thread CPU time for each step (Chromium's thread ticks): what a step costs, whatever else the machine runs. */
+  pageCpuMs: Record<string, number>;
 }
 
 const PROBE_START = `(() => {
@@ -52,8 +54,16 @@ export async function benchHistoryUi(dataDir: string, runs: number): Promise<His
     await page.goto(host.url);
     await page.getByTestId('nav-compare').waitFor();
     await page.evaluate(PROBE_START);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const threadTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0;
+    const pageCpuMs: Record<string, number> = {};
+    let cpuMark = await threadTime();
     const collect = async (step: string) => {
       for (const [, ms] of (await page.evaluate(LONG_TASKS)) as Array<[number, number]>) longTasks.push({ step, ms: Math.round(ms) });
+      const now = await threadTime();
+      pageCpuMs[step] = Math.round((now - cpuMark) * 1000);
+      cpuMark = now;
     };
 
     let t = performance.now();
@@ -94,7 +104,7 @@ export async function benchHistoryUi(dataDir: string, runs: number): Promise<His
     await collect('open runs');
     return {
       openListMs, rowsLoaded: Math.round(rowsLoaded), nextPageMs, searchCommonMs, openRunMs,
-      longTasksOver50ms: longTasks.filter((l) => l.ms > 50).length, maxLongTaskMs: Math.max(0, ...longTasks.map((l) => l.ms)), longTasks,
+      longTasksOver50ms: longTasks.filter((l) => l.ms > 50).length, maxLongTaskMs: Math.max(0, ...longTasks.map((l) => l.ms)), longTasks, pageCpuMs,
     };
   } finally {
     await browser.close();

@@ -18,18 +18,36 @@ import { ensureSeeded, mulberry32, SEED, vocabulary } from './history-seed';
 
 const PAGE = 50;
 
-export interface Timing { p50Ms: number; p95Ms: number; maxMs: number; n: number }
+/** Wall time, and this process's CPU time for the same calls: on a shared machine the wall includes waiting for a core. */
+export interface Timing { p50Ms: number; p95Ms: number; maxMs: number; n: number; cpuP50Ms?: number; cpuP95Ms?: number }
 
-export function timing(samples: number[]): Timing {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-  return { p50Ms: at(0.5), p95Ms: at(0.95), maxMs: s[s.length - 1]!, n: s.length };
+const pick = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+};
+
+export function timing(samples: number[], cpu?: number[]): Timing {
+  const t: Timing = { p50Ms: pick(samples, 0.5), p95Ms: pick(samples, 0.95), maxMs: Math.max(...samples), n: samples.length };
+  if (cpu?.length) Object.assign(t, { cpuP50Ms: pick(cpu, 0.5), cpuP95Ms: pick(cpu, 0.95) });
+  return t;
 }
 
+/** CPU time of each timed call, in the order they were made (read by `cpuOf`). */
+let cpuLog: number[] = [];
 function time<T>(fn: () => T): [number, T] {
+  const c = process.cpuUsage();
   const t = performance.now();
   const r = fn();
-  return [performance.now() - t, r];
+  const wall = performance.now() - t;
+  const d = process.cpuUsage(c);
+  cpuLog.push((d.user + d.system) / 1000);
+  return [wall, r];
+}
+/** Runs `fn` and returns the CPU times of the calls it timed. */
+function cpuOf(fn: () => void): number[] {
+  cpuLog = [];
+  fn();
+  return cpuLog;
 }
 
 export interface HistoryBench {
@@ -71,9 +89,11 @@ export async function benchHistory(): Promise<HistoryBench> {
       { query: 'zzqxv', kind: 'no match' },
     ];
     const perQuery: number[][] = queries.map(() => []);
-    for (let round = 0; round < 7; round++) {
-      queries.forEach((q, i) => perQuery[i]!.push(time(() => store.runs.listRuns({ limit: PAGE, query: q.query }))[0]));
-    }
+    const searchCpu = cpuOf(() => {
+      for (let round = 0; round < 7; round++) {
+        queries.forEach((q, i) => perQuery[i]!.push(time(() => store.runs.listRuns({ limit: PAGE, query: q.query }))[0]));
+      }
+    });
     const legacyPerQuery = queries.map((q) => time(() => legacy.search(q.query, PAGE, 0))[0]);
     const queryRows = queries.map((q, i) => ({
       ...q, matchesOnPage: store.runs.listRuns({ limit: PAGE, query: q.query }).length, p50Ms: timing(perQuery[i]!).p50Ms, legacyMs: legacyPerQuery[i]!,
@@ -83,21 +103,26 @@ export async function benchHistory(): Promise<HistoryBench> {
     const nextPages: number[] = [];
     const nextPagesLegacy: number[] = [];
     let before: number | undefined;
-    for (let page = 0; page < 20; page++) {
-      const [ms, rows] = time(() => store.runs.listRuns({ limit: PAGE, query: w(0), before }));
-      if (page > 0) nextPages.push(ms);
-      before = rows.at(-1)?.cursor;
-      if (page > 0 && page % 4 === 0) nextPagesLegacy.push(time(() => legacy.search(w(0), PAGE, page * PAGE))[0]);
-    }
+    const nextPagesCpu = cpuOf(() => {
+      for (let page = 0; page <= 50; page++) {
+        const [ms, rows] = time(() => store.runs.listRuns({ limit: PAGE, query: w(0), before }));
+        if (page > 0) nextPages.push(ms);
+        before = rows.at(-1)?.cursor;
+      }
+    }).slice(1);
+    for (const page of [4, 8, 12]) nextPagesLegacy.push(time(() => legacy.search(w(0), PAGE, page * PAGE))[0]);
 
-    const listFirst = Array.from({ length: 20 }, () => time(() => store.runs.listRuns({ limit: 100 }))[0]);
+    let listFirst: number[] = [];
+    const listFirstCpu = cpuOf(() => (listFirst = Array.from({ length: 50 }, () => time(() => store.runs.listRuns({ limit: 100 }))[0])));
     const listNext: number[] = [];
     before = undefined;
-    for (let page = 0; page < 30; page++) {
-      const [ms, rows] = time(() => store.runs.listRuns({ limit: 100, before }));
-      listNext.push(ms);
-      before = rows.at(-1)?.cursor;
-    }
+    const listNextCpu = cpuOf(() => {
+      for (let page = 0; page < 50; page++) {
+        const [ms, rows] = time(() => store.runs.listRuns({ limit: 100, before }));
+        listNext.push(ms);
+        before = rows.at(-1)?.cursor;
+      }
+    });
     // Deep in history (where a long scroll ends up): a cursor half-way down, against OFFSET 50,000.
     const mid = store.runs.listRuns({ limit: 1, offset: Math.floor(stats.runs / 2) })[0]!.cursor;
     const listDeep = Array.from({ length: 10 }, () => time(() => store.runs.listRuns({ limit: 100, before: mid }))[0]);
@@ -110,14 +135,15 @@ export async function benchHistory(): Promise<HistoryBench> {
       const r = store.runs.listRuns({ limit: 1, offset: Math.floor(rnd() * stats.runs) })[0];
       if (r) ids.push(r.runId);
     }
-    const openRun = ids.map((id) => time(() => store.runs.getRun(id))[0]);
+    let openRun: number[] = [];
+    const openRunCpu = cpuOf(() => (openRun = ids.map((id) => time(() => store.runs.getRun(id))[0])));
 
     measured = {
       seededMs, openStoreMs, stats: { ...stats, ms: statsMs }, queries: queryRows,
-      search: timing(perQuery.flat()), searchLegacy: timing(legacyPerQuery),
-      searchNextPages: timing(nextPages), searchNextPagesLegacy: timing(nextPagesLegacy),
-      listFirst: timing(listFirst), listNextPages: timing(listNext), listDeep: timing(listDeep), listDeepLegacy: timing(listDeepLegacy),
-      openRun: timing(openRun),
+      search: timing(perQuery.flat(), searchCpu), searchLegacy: timing(legacyPerQuery),
+      searchNextPages: timing(nextPages, nextPagesCpu), searchNextPagesLegacy: timing(nextPagesLegacy),
+      listFirst: timing(listFirst, listFirstCpu), listNextPages: timing(listNext, listNextCpu), listDeep: timing(listDeep), listDeepLegacy: timing(listDeepLegacy),
+      openRun: timing(openRun, openRunCpu),
     };
   } finally {
     store.close();
