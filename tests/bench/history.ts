@@ -47,7 +47,9 @@ function time<T>(fn: () => T): [number, T] {
 function cpuOf(fn: () => void): number[] {
   cpuLog = [];
   fn();
-  return cpuLog;
+  const mine = cpuLog;
+  cpuLog = [];
+  return mine;
 }
 
 export interface HistoryBench {
