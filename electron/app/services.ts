@@ -91,8 +91,8 @@ export function createApp(opts: CreateAppOptions): App {
         if (!run) throw new UserError(`no run ${runId}`, 'not_found');
         return run;
       },
-      async getStats() {
-        return ctx.store.runs.stats();
+      async getStats({ countColumns }) {
+        return ctx.store.runs.stats({ countColumns });
       },
       async deleteRun({ runId }) {
         if (ctx.engine.isActive(runId)) throw new UserError('stop the run before deleting it');

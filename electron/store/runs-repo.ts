@@ -226,7 +226,7 @@ export function createRunsRepo(db: DB) {
       };
     },
     /** How big history is: counts, and the bytes of the database file and its WAL. */
-    stats(): HistoryStats {
+    stats(opts: { countColumns?: boolean } = {}): HistoryStats {
       let walBytes = 0;
       if (!db.memory) {
         try {
@@ -236,7 +236,8 @@ export function createRunsRepo(db: DB) {
         }
       }
       const dbBytes = (s.pageCount.get() as number) * (s.pageSize.get() as number);
-      return { runs: s.countRuns.get() as number, columns: s.countColumns.get() as number, dbBytes, walBytes };
+      const columns = opts.countColumns === false ? null : (s.countColumns.get() as number);
+      return { runs: s.countRuns.get() as number, columns, dbBytes, walBytes };
     },
     deleteRun(runId: string): boolean {
       return db.transaction(() => {

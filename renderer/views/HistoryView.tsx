@@ -40,7 +40,9 @@ const sizeOf = (b: number): string => (b < 1024 ** 2 ? `${Math.max(1, Math.round
 function HistoryFooter({ stats }: { stats: HistoryStats }) {
   return (
     <p className="history-footer muted" data-testid="history-footer" title={`database ${sizeOf(stats.dbBytes)}, write-ahead log ${sizeOf(stats.walBytes)}`}>
-      {stats.runs.toLocaleString('en-US')} run{stats.runs === 1 ? '' : 's'} · {stats.columns.toLocaleString('en-US')} answer{stats.columns === 1 ? '' : 's'} · {sizeOf(stats.dbBytes + stats.walBytes)} on disk
+      {stats.runs.toLocaleString('en-US')} run{stats.runs === 1 ? '' : 's'} ·{' '}
+      {stats.columns !== null && `${stats.columns.toLocaleString('en-US')} answer${stats.columns === 1 ? '' : 's'} · `}
+      {sizeOf(stats.dbBytes + stats.walBytes)} on disk
     </p>
   );
 }

@@ -16,6 +16,6 @@ export const historyContract = {
   ),
   getRun: defineCall('history:get-run', z.object({ runId: z.string().min(1) }), RunResult),
   /** Runs, columns and the database's size on disk (the History footer, `switchyard history stats`). */
-  getStats: defineCall('history:get-stats', z.object({}).default({}), HistoryStats),
+  getStats: defineCall('history:get-stats', z.object({ countColumns: z.boolean().default(true) }).default({ countColumns: true }), HistoryStats),
   deleteRun: defineCall('history:delete-run', z.object({ runId: z.string().min(1) }), z.object({ ok: z.boolean() })),
 } as const;

@@ -38,7 +38,7 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
         if (f.json) process.stdout.write(JSON.stringify({ ...st, file: ctx.store.db.name }, null, 2) + '\n');
         else
           process.stdout.write(
-            `${st.runs.toLocaleString('en-US')} runs, ${st.columns.toLocaleString('en-US')} answers; database ${fmtBytes(st.dbBytes)} + WAL ${fmtBytes(st.walBytes)} (${ctx.store.db.name})\n`,
+            `${st.runs.toLocaleString('en-US')} runs, ${st.columns?.toLocaleString('en-US') ?? '?'} answers; database ${fmtBytes(st.dbBytes)} + WAL ${fmtBytes(st.walBytes)} (${ctx.store.db.name})\n`,
           );
         return EXIT_OK;
       });

@@ -177,5 +177,6 @@ describe('history stats', () => {
     store.checkpoint();
     expect(store.runs.stats().dbBytes).toBeGreaterThan(empty.dbBytes + 20 * 2000);
     expect(memoryStore().runs.stats()).toMatchObject({ runs: 0, columns: 0, walBytes: 0 });
+    expect(store.runs.stats({ countColumns: false })).toMatchObject({ runs: 20, columns: null });
   });
 });
