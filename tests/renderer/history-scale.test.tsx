@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CompareRequest, type ColumnFacts, type RunResult, type RunSummary } from '../../shared/domain';
 import { RunList } from '../../renderer/components/RunList';
 import { createAppStore, StoreContext } from '../../renderer/store';
+import { CompareView } from '../../renderer/views/CompareView';
 import { HistoryView } from '../../renderer/views/HistoryView';
 import { column, fakeClient, manualFrames } from './helpers';
 
@@ -117,5 +118,24 @@ describe('run summary rows', () => {
     const row = screen.getByTestId('history-detail').querySelector('[data-testid="run-totals"]')!;
     expect(row.textContent).toBe('$0.0350TTFT 100 ms fastest · 300 ms median30 in / 305 out1 incomplete1 stopped');
     expect(screen.queryByTestId('count-failed')).toBeNull();
+  });
+
+  it('are the same in Compare\'s run bar: the stopped and the cut-off are not called failed', async () => {
+    const fake = fakeClient();
+    const store = storeWith(fake);
+    const statuses = ['ok', 'error', 'incomplete', 'incomplete', 'cancelled'] as const;
+    const columns = Object.fromEntries(
+      statuses.map((status, i) => [`c${i}`, column({ columnId: `c${i}`, index: i, target: `mock:m${i}`, status, costUsd: 0.001, metrics: { queuedAt: null, sentAt: null, ttftMs: 100 * (i + 1), totalMs: null, tokensPerSecond: null } })]),
+    );
+    render(
+      <StoreContext.Provider value={store}>
+        <CompareView />
+      </StoreContext.Provider>,
+    );
+    await act(async () => store.setState({ activeRunId: 'r1', live: { r1: { runId: 'r1', order: Object.keys(columns), columns, clocks: {}, status: 'done' } } }));
+    const bar = screen.getByTestId('run-bar');
+    expect(bar.querySelector('[data-testid="run-status"]')?.textContent).toBe('finished · 5 columns');
+    expect([...bar.querySelectorAll('[data-testid^="count-"]')].map((el) => el.textContent)).toEqual(['1 failed', '2 incomplete', '1 stopped']);
+    expect(bar.querySelector('[data-testid="run-totals"]')?.textContent).toContain('TTFT 100 ms fastest · 300 ms median');
   });
 });
