@@ -207,6 +207,9 @@ describe('runs repository: conversation turns', () => {
     const [summary] = store.runs.listRuns({ limit: 5, offset: 0 });
     expect(summary).toMatchObject({ targets: ['openai:gpt-4o-mini', 'anthropic/claude-3-5-haiku'], columnStatuses: ['ok', 'ok'] });
     expect(summary!.costUsd).toBeCloseTo(0.000081, 12);
+    // One entry per column: its latest turn's status, its turns' cost and tokens summed.
+    expect(summary!.columns?.map((c) => [c.status, c.inputTokens, c.outputTokens])).toEqual([['ok', 12, 42], ['ok', 24, 84]]);
+    expect(summary!.columns![1]!.costUsd).toBeCloseTo(0.000054, 12);
     // The follow-up's prompt and answer are searchable like the first ones.
     expect(store.runs.listRuns({ limit: 5, offset: 0, query: 'second' }).map((r) => r.runId)).toEqual([runId]);
     expect(store.runs.listRuns({ limit: 5, offset: 0, query: 'three' }).map((r) => r.runId)).toEqual([runId]);
