@@ -36,6 +36,8 @@ export function shortenMiddle(name: string, max: number): string {
     return bare.length < name.length ? bare : name;
   }
   const front = startOf(middle, budget);
-  const back = middle.slice(middle.length - Math.max(0, budget - front.length));
+  // What is left goes to the end's side, from a "-" on, so no part of a word dangles after the "…".
+  const from = middle.indexOf('-', middle.length - (budget - front.length));
+  const back = budget > front.length && from >= front.length ? middle.slice(from) : '';
   return `${head}${front}…${back}${tail}`;
 }
