@@ -43,48 +43,50 @@ export function RoutingControls({ value, errors, open, onToggle, onChange }: Rou
       <summary className="field-label">
         Routing{set > 0 && <span className="muted"> · {set} set</span>}
       </summary>
-      <label className="param" title="--route: how each column's endpoints are ranked">
-        <span>strategy</span>
-        <select className="input" data-testid="routing-strategy" value={value.strategy} onChange={(e) => onChange({ strategy: e.target.value as RoutingDraft['strategy'] })}>
-          <option value="">default (balanced; order when an order is set)</option>
-          {RouteStrategy.options.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      {TEXT.map((f) => {
-        const err = errors[f.key];
-        const errId = `${base}-${f.key}-err`;
-        return (
-          <label key={f.key} className="param" title={f.flag}>
-            <span>{f.label}</span>
-            <input
-              className="input mono"
-              type="text"
-              spellCheck={false}
-              data-testid={`routing-${f.key}`}
-              placeholder={f.placeholder}
-              value={value[f.key]}
-              aria-invalid={err ? true : undefined}
-              aria-describedby={err ? errId : undefined}
-              onChange={(e) => onChange({ [f.key]: e.target.value })}
-            />
-            {err && (
-              <span className="field-error param-error" id={errId} data-testid={`routing-${f.key}-error`}>
-                {err}
-              </span>
-            )}
-          </label>
-        );
-      })}
-      {CHECKS.map((c) => (
-        <label key={c.key} className="param param-check" title={`${c.flag}: ${c.title}`}>
-          <input type="checkbox" data-testid={`routing-${c.key}`} checked={value[c.key]} onChange={(e) => onChange({ [c.key]: e.target.checked })} />
-          <span>{c.label}</span>
+      <div className="routing-grid">
+        <label className="param" title="--route: how each column's endpoints are ranked">
+          <span>strategy</span>
+          <select className="input" data-testid="routing-strategy" value={value.strategy} onChange={(e) => onChange({ strategy: e.target.value as RoutingDraft['strategy'] })}>
+            <option value="">default (balanced; order when an order is set)</option>
+            {RouteStrategy.options.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
         </label>
-      ))}
+        {TEXT.map((f) => {
+          const err = errors[f.key];
+          const errId = `${base}-${f.key}-err`;
+          return (
+            <label key={f.key} className="param" title={f.flag}>
+              <span>{f.label}</span>
+              <input
+                className="input mono"
+                type="text"
+                spellCheck={false}
+                data-testid={`routing-${f.key}`}
+                placeholder={f.placeholder}
+                value={value[f.key]}
+                aria-invalid={err ? true : undefined}
+                aria-describedby={err ? errId : undefined}
+                onChange={(e) => onChange({ [f.key]: e.target.value })}
+              />
+              {err && (
+                <span className="field-error param-error" id={errId} data-testid={`routing-${f.key}-error`}>
+                  {err}
+                </span>
+              )}
+            </label>
+          );
+        })}
+        {CHECKS.map((c) => (
+          <label key={c.key} className="param param-check" title={`${c.flag}: ${c.title}`}>
+            <input type="checkbox" data-testid={`routing-${c.key}`} checked={value[c.key]} onChange={(e) => onChange({ [c.key]: e.target.checked })} />
+            <span>{c.label}</span>
+          </label>
+        ))}
+      </div>
     </details>
   );
 }

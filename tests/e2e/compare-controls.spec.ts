@@ -1,0 +1,71 @@
+import { addMockProvider, expect, pickTargets, test } from './fixtures';
+
+test('an unservable target is a marked chip with its reason and fix; Send runs the other columns and says which was left out', async ({ app: page, mock }) => {
+  mock.script('first', { text: 'first answer' });
+  mock.script('second', { text: 'second answer' });
+  await addMockProvider(page, mock);
+  await page.keyboard.press('Control+1');
+  await pickTargets(page, ['mock:first', 'nowhere:some-model', 'mock:second']);
+
+  const bad = page.locator('[data-testid="target-chip"][data-target="nowhere:some-model"]');
+  await expect(bad).toHaveAttribute('data-unservable', 'true');
+  await expect(bad.getByTestId('chip-reason')).toContainText('no provider "nowhere" is configured');
+  await expect(bad.getByTestId('chip-fix')).toHaveText('Add provider nowhere');
+  for (const t of ['mock:first', 'mock:second']) await expect(page.locator(`[data-testid="target-chip"][data-target="${t}"]`)).not.toHaveAttribute('data-unservable', /.*/);
+
+  await page.getByTestId('prompt-user').fill('who answers?');
+  await page.getByTestId('send-button').click();
+  const cols = page.getByTestId('column');
+  await expect(cols).toHaveCount(2);
+  await expect(cols.nth(0)).toHaveAttribute('data-status', 'ok');
+  await expect(cols.nth(1)).toHaveAttribute('data-status', 'ok');
+  await expect(cols.nth(0).getByTestId('column-target')).toHaveText('mock:first');
+  await expect(cols.nth(1).getByTestId('column-text')).toContainText('second answer');
+  await expect(page.getByTestId('send-left-out')).toHaveCount(1);
+  await expect(page.getByTestId('send-left-out')).toContainText('nowhere:some-model');
+  await expect(page.getByTestId('send-error')).toHaveCount(0);
+
+  // The fix opens the Providers view's add form, prefilled with the missing provider.
+  await bad.getByTestId('chip-fix').click();
+  const form = page.getByTestId('provider-form');
+  await expect(form).toBeVisible();
+  await expect(form.getByTestId('provider-id')).toHaveValue('nowhere');
+});
+
+test('at 1024x768 the side panel collapses and more columns fit', async ({ app: page, mock }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const targets = ['mock:c1', 'mock:c2', 'mock:c3', 'mock:c4'];
+  for (const t of targets) mock.script(t.slice(5), { text: `answer ${t}` });
+  await addMockProvider(page, mock);
+  await page.keyboard.press('Control+1');
+  await pickTargets(page, targets);
+  await page.getByTestId('prompt-user').fill('side by side');
+  await page.getByTestId('send-button').click();
+  const cols = page.getByTestId('column');
+  await expect(cols).toHaveCount(4);
+
+  /** Columns whose whole width is inside the strip's visible box. */
+  const fullyVisible = () =>
+    page.getByTestId('columns').evaluate((strip) => {
+      const box = strip.getBoundingClientRect();
+      return [...strip.querySelectorAll('[data-testid="column"]')].filter((c) => {
+        const r = c.getBoundingClientRect();
+        return r.left >= box.left - 1 && r.right <= box.right + 1;
+      }).length;
+    });
+  const before = await fullyVisible();
+  const toggle = page.getByTestId('side-toggle');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.locator('#compare-side')).toBeHidden();
+  const after = await fullyVisible();
+  expect(after).toBeGreaterThan(before);
+  expect(before).toBeGreaterThanOrEqual(2);
+
+  // Kept as a layout preference: a reload keeps the panel folded.
+  await page.reload();
+  await expect(page.getByTestId('side-toggle')).toHaveAttribute('aria-expanded', 'false');
+  await page.getByTestId('side-toggle').click();
+  await expect(page.locator('#compare-side')).toBeVisible();
+});
