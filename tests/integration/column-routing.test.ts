@@ -55,7 +55,7 @@ describe("a column's own routing", () => {
     const wb = await twoEndpoints();
     // The run ranks by price (east first); the second column may only use west, and pins its first choice.
     const req = ask(['acme/shared', 'acme/shared'], { routing: { strategy: 'price' }, columnRouting: [null, { only: ['west'], noFallback: true }] });
-    const est = estimateRun(wb.ctx, req);
+    const est = await estimateRun(wb.ctx, req);
     expect(est.columns[0]!.plan).toMatchObject({ primary: { provider: 'east' }, fallbacks: [{ provider: 'west' }] });
     expect(est.columns[1]!.plan).toMatchObject({ primary: { provider: 'west' }, fallbacks: [] });
 
@@ -73,7 +73,7 @@ describe("a column's own routing", () => {
 
   it('a column with no override follows the run routing (zdr refuses an endpoint of unknown policy for that column only)', async () => {
     const wb = await twoEndpoints();
-    const est = estimateRun(wb.ctx, ask(['acme/shared', 'acme/shared'], { columnRouting: [{ zdr: true }, null] }));
+    const est = await estimateRun(wb.ctx, ask(['acme/shared', 'acme/shared'], { columnRouting: [{ zdr: true }, null] }));
     expect(est.columns[0]!.plan?.primary).toBeNull();
     expect(est.columns[0]!.error).toMatch(/zero data retention|zdr/i);
     expect(est.columns[1]!.plan?.primary).not.toBeNull();
