@@ -69,3 +69,33 @@ test('at 1024x768 the side panel collapses and more columns fit', async ({ app: 
   await page.getByTestId('side-toggle').click();
   await expect(page.locator('#compare-side')).toBeVisible();
 });
+
+/** WCAG contrast of two computed `rgb(…)` colours. */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = c.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => {
+      const x = Number(v) / 255;
+      return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`${scheme}: a confirm button keeps its text readable under the pointer`, async ({ app: page, mock }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await addMockProvider(page, mock);
+    await page.getByTestId('provider-remove').click();
+    const confirm = page.getByTestId('provider-remove-confirm');
+    await confirm.hover();
+    // Read while hovered: the hover rule is what used to lose to .btn's grey.
+    const { color, background } = await confirm.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { color: s.color, background: s.backgroundColor };
+    });
+    expect(await confirm.evaluate((el) => el.matches(':hover'))).toBe(true);
+    expect(contrast(color, background), `${color} on ${background}`).toBeGreaterThanOrEqual(4.5);
+  });
+}
