@@ -115,6 +115,30 @@ describe('target chips', () => {
   });
 });
 
+describe("a chip's fix in the Providers view", () => {
+  it('prefills protocol, the default URL for it when the catalog has none, and the key variable', async () => {
+    const { fake, store } = setup();
+    fake.calls.providers!.listProviders!.mockResolvedValue([]);
+    act(() => store.getState().openProviderFix({ action: 'add', providerId: 'far-cat', type: 'anthropic', baseUrl: null, keyEnv: 'FAR_API_KEY' }));
+    mount(store, <ProvidersView />);
+    expect(((await screen.findByTestId('provider-id')) as HTMLInputElement).value).toBe('far-cat');
+    expect((screen.getByTestId('provider-type') as HTMLSelectElement).value).toBe('anthropic');
+    expect((screen.getByTestId('provider-base-url') as HTMLInputElement).value).toBe('https://api.anthropic.com/v1');
+    expect((screen.getByTestId('provider-api-key-env') as HTMLInputElement).value).toBe('FAR_API_KEY');
+  });
+
+  it('opens the provider to edit when the fix is to an existing one (a missing key)', async () => {
+    const { fake, store } = setup();
+    const keyed: ProviderView = { id: 'keyed', type: 'openai', baseUrl: 'http://127.0.0.1:9/v1', keys: [{ kind: 'env', label: 'KEYED_API_KEY', set: false, last4: null }], serves: [] };
+    act(() => store.setState({ providers: [keyed], providersLoaded: true }));
+    fake.calls.providers!.listProviders!.mockResolvedValue([keyed]);
+    act(() => store.getState().openProviderFix({ action: 'edit', providerId: 'keyed', type: null, baseUrl: null, keyEnv: null }));
+    mount(store, <ProvidersView />);
+    expect(((await screen.findByTestId('provider-base-url')) as HTMLInputElement).value).toBe('http://127.0.0.1:9/v1');
+    expect(screen.getByRole('heading', { name: 'Edit keyed' })).toBeTruthy();
+  });
+});
+
 describe('parameter errors', () => {
   it('marks every bad field at once, each with its own sentence, and clears each as it is fixed', async () => {
     const { fake, store } = setup();
