@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import type { ModelOption, TargetCheck, TargetFix } from '../../shared/contract';
 import type { ColumnRouting } from '../../shared/domain';
 import { parseTarget, TargetSyntaxError } from '../../shared/targets';
+import { shortenMiddle } from '../lib/shorten';
 import { ColumnRoutingMenu } from './ColumnRoutingMenu';
 
 export interface ModelPickerProps {
@@ -19,6 +20,9 @@ export interface ModelPickerProps {
   columnRouting?: Record<string, ColumnRouting>;
   onColumnRouting?(target: string, routing: ColumnRouting | null): void;
 }
+
+/** Characters of a chip's name; a longer one loses its middle (the title has it whole). */
+const CHIP_CHARS = 36;
 
 /** The fix button's words: what it will do, in the window. */
 export function fixLabel(fix: TargetFix): string {
@@ -136,7 +140,7 @@ export function ModelPicker({ targets, options, loading, error, onSearch, onAdd,
             <li key={t} className={`chip mono${bad ? ' chip-bad' : ''}`} data-testid="target-chip" data-target={t} data-unservable={bad ? true : undefined}>
               <span className="chip-name" title={t} aria-describedby={bad ? reasonId : undefined}>
                 {bad && <span aria-label="cannot run: ">⚠ </span>}
-                {t}
+                {shortenMiddle(t, CHIP_CHARS)}
               </span>
               {onColumnRouting && <ColumnRoutingMenu target={t} value={columnRouting[t]} onChange={(r) => onColumnRouting(t, r)} />}
               <button type="button" className="chip-x" aria-label={`remove ${t}`} onClick={() => onRemove(t)}>

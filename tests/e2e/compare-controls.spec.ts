@@ -1,4 +1,4 @@
-import { addMockProvider, expect, pickTargets, test } from './fixtures';
+import { addMockProvider, expect, MOCK_KEY_ENV, pickTargets, test } from './fixtures';
 
 test('an unservable target is a marked chip with its reason and fix; Send runs the other columns and says which was left out', async ({ app: page, mock }) => {
   mock.script('first', { text: 'first answer' });
@@ -30,6 +30,16 @@ test('an unservable target is a marked chip with its reason and fix; Send runs t
   const form = page.getByTestId('provider-form');
   await expect(form).toBeVisible();
   await expect(form.getByTestId('provider-id')).toHaveValue('nowhere');
+  // Saved: back in Compare the chip is checked again against the new provider, and its mark goes.
+  await form.getByTestId('provider-base-url').fill(mock.baseUrls.openai);
+  await form.getByTestId('provider-key-mode-env').check();
+  await form.getByTestId('provider-api-key-env').fill(MOCK_KEY_ENV);
+  await form.getByTestId('provider-save').click();
+  await expect(form).toBeHidden();
+  await page.keyboard.press('Control+1');
+  await expect(bad).not.toHaveAttribute('data-unservable', /.*/);
+  await expect(bad.getByTestId('chip-reason')).toHaveCount(0);
+  await expect(page.getByTestId('send-left-out')).toHaveCount(0);
 });
 
 test('at 1024x768 the side panel collapses and more columns fit', async ({ app: page, mock }) => {
