@@ -37,7 +37,12 @@ export const createTargetsSlice =
       const fresh = against === s.targetChecksFor;
       const todo = s.draft.targets.filter((t) => !fresh || !s.targetChecks[t]);
       if (fresh && todo.length === 0) return;
-      if (!fresh) set({ targetChecksFor: against, targetChecks: {} });
+      if (!fresh) {
+        // What the engine last refused may be fixed now (a provider added, a key set): the message goes with its cause.
+        // While a run streams, the message may be "still streaming", which this does not change.
+        const streaming = Object.values(s.live).some((r) => r.status === 'running');
+        set({ targetChecksFor: against, targetChecks: {}, ...(streaming ? {} : { sendError: null }) });
+      }
       if (todo.length === 0) return;
       try {
         const checks = await deps.client.compare.checkTargets({ targets: todo });

@@ -100,6 +100,21 @@ describe('target chips', () => {
     expect(screen.queryByTestId('send-left-out')).toBeNull();
   });
 
+  it("an engine refusal above Send goes once the providers change (its cause may be fixed), and is said once", async () => {
+    const { fake, store } = setup();
+    answerChecks(fake, {});
+    fake.calls.compare!.startRun!.mockRejectedValue(new Error('missing key for target "keyed:m": environment variable KEYED_API_KEY is not set (provider keyed)'));
+    mount(store);
+    act(() => store.getState().setDraft({ prompt: 'hi', targets: ['keyed:m'] }));
+    await waitFor(() => expect(store.getState().targetChecks['keyed:m']).toBeTruthy());
+    await act(async () => fireEvent.click(screen.getByTestId('send-button')));
+    expect(screen.getAllByTestId('send-error')).toHaveLength(1);
+    expect(screen.getByTestId('send-error').textContent).toMatch(/^missing key for target/);
+    const keyed: ProviderView = { id: 'keyed', type: 'openai', baseUrl: 'http://127.0.0.1:9/v1', keys: [{ kind: 'env', label: 'KEYED_API_KEY', set: true, last4: null }], serves: [] };
+    act(() => store.setState({ providers: [keyed] }));
+    await waitFor(() => expect(screen.queryByTestId('send-error')).toBeNull());
+  });
+
   it('refuses a Send where nothing can run, in one line', async () => {
     const { fake, store } = setup();
     answerChecks(fake, { 'groq:x': groq });
