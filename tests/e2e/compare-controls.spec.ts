@@ -102,7 +102,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await confirm.hover();
     // Read while hovered: the hover rule is what used to lose to .btn's grey.
     const { color, background } = await confirm.evaluate((el) => {
-      const s = getComputedStyle(el);
+      const s = el.ownerDocument.defaultView!.getComputedStyle(el);
       return { color: s.color, background: s.backgroundColor };
     });
     expect(await confirm.evaluate((el) => el.matches(':hover'))).toBe(true);
