@@ -8,6 +8,7 @@ import { openAppContext, type AppContext } from './context';
 import type { KeyVault } from '../engine/keys';
 import { UserError } from '../engine/errors';
 import { estimateRun } from '../engine/estimate';
+import { checkTargets } from '../engine/check-targets';
 import { CountAborted } from '../engine/tokens';
 import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
@@ -104,6 +105,13 @@ export function createApp(opts: CreateAppOptions): App {
         const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column });
         done.catch(() => {});
         return { runId, turn, columns, warnings };
+      },
+      async checkTargets({ targets }) {
+        return checkTargets(targets, {
+          providers: ctx.engine.providerMap(),
+          catalog: ctx.catalog,
+          prepare: (target) => void ctx.engine.prepare({ messages: [{ role: 'user', content: '.' }], targets: [target] }),
+        });
       },
     },
     history: {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { CompareRequest, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
+import { CompareRequest, routingFor, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
 import type { Store } from '../store';
 import { UserError, zodLine } from './errors';
 import type { KeyResolver } from './keys';
@@ -65,10 +65,23 @@ export function parseRequest(input: CompareRequestInput | unknown): CompareReque
   return r.data;
 }
 
-/** The request one column sends: its own parameters over the shared ones. */
+/**
+ * The request one column sends: its own parameters over the shared ones, and
+ * its routing resolved (so a one-column request made for a retry or a
+ * follow-up routes the same whatever index the column has).
+ */
 export function columnRequest(request: CompareRequest, index: number): CompareRequest {
   const own = request.targetParams?.[index];
-  return own ? { ...request, params: paramsFor(request.params, own) } : request;
+  const params = own ? paramsFor(request.params, own) : request.params;
+  if (!own && !request.columnRouting) return request;
+  return { ...request, params, routing: routingFor(request, index), columnRouting: undefined };
+}
+
+/** One column's own overrides, moved to index 0 of a one-target request (a retry, a follow-up). */
+function ownOf(request: CompareRequest, index: number): Pick<CompareRequest, 'targetParams' | 'columnRouting'> {
+  const params = request.targetParams?.[index] ?? null;
+  const routing = request.columnRouting?.[index] ?? null;
+  return { targetParams: params ? [params] : undefined, columnRouting: routing ? [routing] : undefined };
 }
 
 export class Engine {
@@ -317,7 +330,8 @@ export class Engine {
     const turn = col.turns?.at(-1);
     const messages = turn ? messagesForTurn(run, col.index, turn.turn, turn.prompt) : run.request.messages;
     // The pre-flight's plan ids belonged to the first send: a retry plans afresh and claims no comparison.
-    const prepared = this.prepare({ ...run.request, messages, targets: [col.target], targetParams: [run.request.targetParams?.[col.index] ?? null], plans: undefined });
+    // The column keeps its own parameters and routing override, now at index 0 of a one-target request.
+    const prepared = this.prepare({ ...run.request, messages, targets: [col.target], ...ownOf(run.request, col.index), plans: undefined });
     this.budgets.enforce(this.exposures(prepared));
     const now = Date.now();
     this.store.runs.resetColumn(columnId, runId, now);
@@ -343,8 +357,7 @@ export class Engine {
     const run = this.store.runs.getRun(runId);
     if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
     const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column);
-    const own = run.request!.targetParams;
-    const prepared = followUp.columns.map((c) => this.prepare({ ...run.request, messages: c.messages, targets: [c.target], targetParams: [own?.[c.index] ?? null], plans: undefined }));
+    const prepared = followUp.columns.map((c) => this.prepare({ ...run.request, messages: c.messages, targets: [c.target], ...ownOf(run.request!, c.index), plans: undefined }));
     const warnings = [...followUp.skipped, ...this.budgets.enforce(prepared.flatMap((p) => this.exposures(p)))];
     const createdAt = Date.now();
     const columns = followUp.columns.map((c) => ({ columnId: newId('c_'), index: c.index, target: c.target }));

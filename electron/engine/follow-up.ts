@@ -61,7 +61,7 @@ export function planFollowUp(run: RunResult, prompt: string, turn: number, colum
 /**
  * A new run continuing one column's conversation with other targets: the same
  * history goes to each. The run's system prompt, shared parameters and routing
- * carry over; per-column parameters belonged to the old columns and do not.
+ * carry over; per-column parameters and routing belonged to the old columns and do not.
  */
 export function forkRequest(run: RunResult, column: number, targets: string[], prompt?: string): CompareRequestInput {
   if (!run.request) throw new UserError(`run ${quote(run.runId)} has no request recorded; it cannot be forked`);
@@ -69,6 +69,6 @@ export function forkRequest(run: RunResult, column: number, targets: string[], p
   if (!col) throw new UserError(`run ${run.runId} has no column ${column + 1} (it has ${run.columns.length})`, 'not_found');
   const messages = forkMessages(run, column, prompt);
   if (messages.length === 0) throw new UserError(`column ${column + 1} (${col.target}) has no answer to fork from: ${why(turnsOf(run, col).at(-1)!)}`);
-  const { plans: _plans, targetParams: _own, forkedFrom: _from, ...rest } = run.request;
+  const { plans: _plans, targetParams: _own, columnRouting: _routing, forkedFrom: _from, ...rest } = run.request;
   return { ...rest, messages, targets, forkedFrom: { runId: run.runId, index: column } };
 }

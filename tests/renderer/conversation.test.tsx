@@ -7,7 +7,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ColumnResult, RunResult } from '../../shared/domain';
 import { createAppStore, StoreContext } from '../../renderer/store';
-import { draftToRequest, requestToDraft } from '../../renderer/store/draft';
+import { draftToRequest, emptyDraft, requestToDraft } from '../../renderer/store/draft';
 import { CompareView } from '../../renderer/views/CompareView';
 import { column, delta, fakeClient, manualFrames } from './helpers';
 
@@ -147,7 +147,7 @@ describe('per-column parameters', () => {
   });
 
   it('a bad value is one line naming the column', () => {
-    const base = { prompt: 'q', targets: ['mock:a', 'mock:b'], system: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', firstTokenTimeout: '' };
+    const base = { ...emptyDraft, prompt: 'q', targets: ['mock:a', 'mock:b'] };
     expect(draftToRequest({ ...base, targetParams: { 'mock:b': { temperature: '3', maxTokens: '', reasoningEffort: '', thinkingBudget: '' } } })).toEqual({
       ok: false,
       error: 'column 2 (mock:b): temperature must be a number from 0 to 2',
