@@ -176,6 +176,21 @@ describe('follow-up turns', () => {
   });
 });
 
+describe('per-column routing in a conversation', () => {
+  it('a column\'s own routing still applies to its follow-up, though the follow-up is a one-column request', async () => {
+    await addProvider(wb, { id: 'east', type: 'openai', baseUrl: mock.baseUrls.openai, serves: { 'acme/m': 'm-east' } });
+    await addProvider(wb, { id: 'west', type: 'openai', baseUrl: mock.baseUrls.openai, serves: { 'acme/m': 'm-west' } });
+    // Column 2 may only use west; the run's order prefers east.
+    const first = await wb.engine.compare(ask(['acme/m', 'acme/m'], { routing: { strategy: 'order', order: ['east', 'west'] }, columnRouting: [null, { only: ['west'] }] }));
+    expect(first.columns.map((c) => c.servedBy?.provider)).toEqual(['east', 'west']);
+    // Pinned to west either way; the only-west rule is what keeps east out of its fallbacks.
+    const result = await wb.engine.followUp(first.runId, 'again', { column: 1 }).done;
+    expect(col(result, 1).plan?.fallbacks).toEqual([]);
+    expect(col(result, 1).servedBy?.provider).toBe('west');
+    expect(requestsFor(mock, 'm-east')).toHaveLength(1);
+  });
+});
+
 describe('fork', () => {
   it('sends the same history to each new target, as a new run', async () => {
     mock.script('origin', { text: 'origin one' });
