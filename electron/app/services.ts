@@ -10,6 +10,7 @@ import { UserError } from '../engine/errors';
 import { estimateRun } from '../engine/estimate';
 import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
+import { exportRunsFor } from './export-run';
 
 export const APP_VERSION = '0.1.0';
 
@@ -96,6 +97,9 @@ export function createApp(opts: CreateAppOptions): App {
         const run = ctx.store.runs.getRun(runId);
         if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
         return run;
+      },
+      async exportRuns({ runIds, format }) {
+        return exportRunsFor(ctx, runIds, format);
       },
       async deleteRun({ runId }) {
         if (ctx.engine.isActive(runId)) throw new UserError('stop the run before deleting it');
