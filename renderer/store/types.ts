@@ -3,6 +3,7 @@ import type { ContractClient } from '../../shared/contract';
 import type { CatalogSlice } from './catalogSlice';
 import type { CompareSlice } from './compareSlice';
 import type { EndpointsSlice } from './endpointsSlice';
+import type { ExportSlice } from './exportSlice';
 import type { HistorySlice } from './historySlice';
 import type { PreflightSlice } from './preflightSlice';
 import type { ProvidersSlice } from './providersSlice';
@@ -11,7 +12,7 @@ import type { SpendSlice } from './spendSlice';
 import type { UiSlice } from './uiSlice';
 import type { FrameScheduler } from './frames';
 
-export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice & CatalogSlice & SpendSlice & EndpointsSlice & PreflightSlice;
+export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice & CatalogSlice & SpendSlice & EndpointsSlice & PreflightSlice & ExportSlice;
 
 /** Slices are written against the root's middleware (persist), which only the root applies. */
 export type SliceCreator<S> = StateCreator<AppState, [['zustand/persist', unknown]], [], S>;
