@@ -3,7 +3,7 @@
  * headless host's HTTP). A missing handler fails to compile (ContractHandlers).
  */
 import type { CompareEvent } from '../../shared/domain';
-import type { ContractHandlers, ModelOption } from '../../shared/contract';
+import { SavedDraft, type ContractHandlers, type ModelOption } from '../../shared/contract';
 import { openAppContext, type AppContext } from './context';
 import type { KeyVault } from '../engine/keys';
 import { UserError } from '../engine/errors';
@@ -13,6 +13,19 @@ import { quote } from '../../shared/quote';
 import { exportRunsFor } from './export-run';
 
 export const APP_VERSION = '0.1.0';
+
+const DRAFT_KEY = 'compare.draft';
+
+/** A stored draft that no longer parses (written by another version) is no draft, not an error on every load. */
+function readDraft(raw: string | null): SavedDraft | null {
+  if (raw === null) return null;
+  try {
+    const parsed = SavedDraft.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface App {
   ctx: AppContext;
@@ -88,6 +101,9 @@ export function createApp(opts: CreateAppOptions): App {
       async estimateRun(args) {
         return estimateRun(ctx, args);
       },
+      async listActive() {
+        return ctx.engine.listActive();
+      },
     },
     history: {
       async listRuns(args) {
@@ -151,6 +167,13 @@ export function createApp(opts: CreateAppOptions): App {
       },
       async deleteModelSet({ name }) {
         return { ok: ctx.store.settings.deleteModelSet(name) };
+      },
+      async saveDraft({ draft }) {
+        ctx.store.settings.put(DRAFT_KEY, JSON.stringify(draft));
+        return { ok: true };
+      },
+      async getDraft() {
+        return { draft: readDraft(ctx.store.settings.get(DRAFT_KEY)) };
       },
     },
     ...dataHandlers(ctx),

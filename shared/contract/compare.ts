@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CompareEvent, CompareRequest, RoutePlan } from '../domain';
+import { CompareEvent, CompareRequest, RoutePlan, RunResult } from '../domain';
 import { defineCall } from './define';
 
 export const Estimate = z.object({
@@ -44,6 +44,11 @@ export const compareContract = {
   /** Re-runs one column of a finished run in place (a new set of attempts). */
   retryColumn: defineCall('compare:retry-column', ColumnRef, Ok),
   estimateRun: defineCall('compare:estimate-run', CompareRequest, Estimate),
+  /**
+   * The runs still streaming, each column with its text so far, and the `seq` of the last
+   * event the snapshot holds: a reloaded window rebuilds its columns and applies later events only.
+   */
+  listActive: defineCall('compare:list-active', z.object({}).default({}), z.object({ seq: z.number().int().nonnegative(), runs: z.array(RunResult) })),
 } as const;
 
 /** Subscription channel: every CompareEvent of every run, in order. */
