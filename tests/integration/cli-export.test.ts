@@ -26,7 +26,7 @@ describe('switchyard history export', { timeout: 180_000 }, () => {
     const runId = runJsonOf(compared).runId;
     const out = (name: string) => join(sb.dataDir, name);
 
-    const [show, json, csv, md, html, twoRuns, unknown, badFormat, noFolder, noFormat] = await Promise.all([
+    const [show, json, csv, md, html, twoRuns, unknown, badFormat, noFolder, noFormat, spend, spendJson] = await Promise.all([
       sb.run(['history', 'show', runId, '--json']),
       sb.run(['history', 'export', runId, '--format', 'json']),
       sb.run(['history', 'export', runId, '--format', 'csv', '--out', out('run.csv')]),
@@ -37,6 +37,9 @@ describe('switchyard history export', { timeout: 180_000 }, () => {
       sb.run(['history', 'export', runId, '--format', 'pdf']),
       sb.run(['history', 'export', runId, '--format', 'csv', '--out', out('missing/run.csv')]),
       sb.run(['history', 'export', runId, '--out', out('run.txt')]),
+      // The mock provider has no price: its tokens are spend's too, marked unpriced.
+      sb.run(['spend', '--by', 'provider']),
+      sb.run(['spend', '--by', 'provider', '--json']),
     ]);
     expect(show.code, show.stderr).toBe(0);
     expect(json.code, json.stderr).toBe(0);
@@ -69,5 +72,13 @@ describe('switchyard history export', { timeout: 180_000 }, () => {
     expectOneLineError(badFormat, 1, /^switchyard: invalid --format "pdf": expected md\|json\|csv\|html$/);
     expectOneLineError(noFolder, 1, /^switchyard: cannot write .*missing\/run\.csv: folder .*missing does not exist/);
     expectOneLineError(noFormat, 1, /^switchyard: give --format md\|json\|csv\|html$/);
+
+    const cols = runJsonOf(compared).columns;
+    const tin = cols.reduce((n, c) => n + c.usage.inputTokens!, 0);
+    const tout = cols.reduce((n, c) => n + c.usage.outputTokens!, 0);
+    expect(spend.code, spend.stderr).toBe(0);
+    expect(spend.stdout).toMatch(new RegExp(`^mock\\s+unpriced\\s+0\\s+0\\s+0\\s+2 col, ${tin}/${tout} tok$`, 'm'));
+    expect(spend.stdout).toMatch(new RegExp(`total \\$0 \\(plus 2 unpriced columns: ${tin} tokens in, ${tout} out, no price known\\)\n$`));
+    expect(JSON.parse(spendJson.stdout)).toMatchObject({ totalUsd: 0, rows: [{ key: 'mock', usd: 0, runs: 0, unpriced: { columns: 2, inputTokens: tin, outputTokens: tout } }] });
   });
 });
