@@ -17,11 +17,11 @@ import { COMPARE_EVENT_CHANNEL } from '../../shared/contract';
 import { createApp, type App } from '../app/services';
 import { UserError, oneLine } from '../engine/errors';
 import { boundedLine, quote } from '../../shared/quote';
+import { LIMITS, formatBytes } from '../engine/limits';
 import type { CompareEvent } from '../../shared/domain';
 import { allowedHosts, scrubPaths, staticFile, wrongHostMessage } from './guards';
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const MAX_BODY = 2 * 1024 * 1024;
 const REPLAY_FRAMES = 5000;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -76,12 +76,21 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(data);
 }
 
+/** Answered 413: the body is over LIMITS.hostBody, and the message says so. */
+class BodyTooLarge extends UserError {
+  constructor() {
+    super(`request body too large: the host accepts at most ${formatBytes(LIMITS.hostBody)}`);
+  }
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
+  // Refused from the header when it tells, before a byte is buffered.
+  if (Number(req.headers['content-length'] ?? 0) > LIMITS.hostBody) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new UserError('request body too large');
+    if (size > LIMITS.hostBody) throw new BodyTooLarge();
     chunks.push(c as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -171,6 +180,12 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
           const domain = (app.handlers as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[call.domain]!;
           return send(res, 200, await domain[call.method]!(parsed.data));
         } catch (err) {
+          if (err instanceof BodyTooLarge) {
+            // The rest of the body is not read: close the connection after the answer instead of draining it.
+            res.setHeader('connection', 'close');
+            send(res, 413, { error: err.message });
+            return void res.on('finish', () => req.destroy());
+          }
           const status = err instanceof UserError ? (err.code === 'not_found' ? 404 : 400) : 500;
           return send(res, status, { error: boundedLine(scrubPaths(oneLine(err))) });
         }

@@ -9,6 +9,8 @@ export const Estimate = z.object({
       endpointId: z.string().nullable(),
       provider: z.string().nullable(),
       inputTokens: z.number().int(),
+      /** True when inputTokens is an upper bound ("at most"): the prompt held a run too long to merge exactly in time. */
+      inputTokensUpperBound: z.boolean().default(false),
       inputCostUsd: z.number().nullable(),
       maxOutputTokens: z.number().int(),
       maxOutputCostUsd: z.number().nullable(),
@@ -23,6 +25,8 @@ export const Estimate = z.object({
   ),
   totalMinUsd: z.number(),
   totalMaxUsd: z.number(),
+  /** True when any column's input tokens (so the costs) are upper bounds, not exact. */
+  upperBound: z.boolean().default(false),
   /** Budgets that would be exceeded (hard) or crossed (soft) by the worst case. */
   budgetWarnings: z.array(z.string()).default([]),
   blockedBy: z.string().nullable().default(null),

@@ -1,9 +1,9 @@
-/** `switchyard history list|show|export`. */
+/** `switchyard history list|show|stats|export`. */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
-import { COLUMN_HEADERS, columnRow, fmtDate, fmtUsd, runJson, table } from '../output';
+import { COLUMN_HEADERS, columnRow, fmtBytes, fmtDate, fmtUsd, runJson, table } from '../output';
 import { num } from '../parse';
 import { quote } from '../../../shared/quote';
 import { EXPORT_FORMATS, exportRuns, isExportFormat, type ExportFormat } from '../../../shared/export/run-export';
@@ -44,6 +44,21 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
           );
         return EXIT_OK;
       }, 'read');
+    });
+  history
+    .command('stats')
+    .description('how big history is: runs, answers, and the database on disk')
+    .option('--json', 'print JSON')
+    .action(async (f: { json?: boolean }) => {
+      await withCtx(async (ctx) => {
+        const st = ctx.store.runs.stats();
+        if (f.json) process.stdout.write(JSON.stringify({ ...st, file: ctx.store.db.name }, null, 2) + '\n');
+        else
+          process.stdout.write(
+            `${st.runs.toLocaleString('en-US')} runs, ${st.columns?.toLocaleString('en-US') ?? '?'} answers; database ${fmtBytes(st.dbBytes)} + WAL ${fmtBytes(st.walBytes)} (${ctx.store.db.name})\n`,
+          );
+        return EXIT_OK;
+      });
     });
   history
     .command('show')
