@@ -42,52 +42,47 @@ test('a reload mid-stream reattaches the run, live, and keeps the draft', async 
   await expect(page.locator('[data-testid="target-chip"][data-target="mock:slow-reload"]')).toBeVisible();
 });
 
-test.describe('export', () => {
-  // The answer carries an inline handler on purpose; the workbench's own page blocks it (and says so in the console).
-  test.use({ expectedConsoleErrors: [/inline event handler/] });
+test('an exported HTML page opens from disk with the network blocked and reads as a table', async ({ app: page, mock, context }, testInfo) => {
+  mock.script('exp-a', { text: 'First <img src=x onerror=alert(1)> answer' });
+  mock.script('exp-b', { text: 'Second answer' });
+  await addMockProvider(page, mock);
+  await page.getByTestId('nav-compare').click();
+  await pickTargets(page, ['mock:exp-a', 'mock:exp-b']);
+  await page.getByTestId('prompt-user').fill('Export me');
+  await page.getByTestId('send-button').click();
+  await expect(page.getByTestId('run-status')).toContainText('finished');
 
-  test('an exported HTML page opens from disk with the network blocked and reads as a table', async ({ app: page, mock, context }, testInfo) => {
-    mock.script('exp-a', { text: 'First <img src=x onerror=alert(1)> answer' });
-    mock.script('exp-b', { text: 'Second answer' });
-    await addMockProvider(page, mock);
-    await page.getByTestId('nav-compare').click();
-    await pickTargets(page, ['mock:exp-a', 'mock:exp-b']);
-    await page.getByTestId('prompt-user').fill('Export me');
-    await page.getByTestId('send-button').click();
-    await expect(page.getByTestId('run-status')).toContainText('finished');
+  await page.getByTestId('nav-history').click();
+  await page.getByTestId('history-row').first().click();
+  await page.getByTestId('history-export-run').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()]);
+  expect(download.suggestedFilename()).toMatch(/^switchyard-r_[a-z0-9]+\.html$/);
+  const file = join(testInfo.outputDir, download.suggestedFilename());
+  await download.saveAs(file);
 
-    await page.getByTestId('nav-history').click();
-    await page.getByTestId('history-row').first().click();
-    await page.getByTestId('history-export-run').click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()]);
-    expect(download.suggestedFilename()).toMatch(/^switchyard-r_[a-z0-9]+\.html$/);
-    const file = join(testInfo.outputDir, download.suggestedFilename());
-    await download.saveAs(file);
-
-    const offline = await context.newPage();
-    const requests: string[] = [];
-    offline.on('request', (r) => {
-      if (!r.url().startsWith('file:')) requests.push(r.url());
-    });
-    await offline.route('**', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
-    let dialogs = 0;
-    offline.on('dialog', (d) => {
-      dialogs++;
-      void d.dismiss();
-    });
-    await offline.goto(pathToFileURL(file).href);
-    const rows = offline.locator('table.metrics tbody tr');
-    await expect(rows).toHaveCount(2);
-    await expect(rows.nth(0).locator('td').nth(1)).toHaveText('mock:exp-a');
-    await expect(rows.nth(0).locator('td').nth(3)).toHaveText('ok');
-    await expect(rows.nth(1).locator('td').nth(1)).toHaveText('mock:exp-b');
-    // The model's markup is text on the page, never an element.
-    await expect(offline.locator('pre', { hasText: 'First <img src=x onerror=alert(1)> answer' })).toHaveCount(1);
-    expect(await offline.locator('img').count()).toBe(0);
-    expect(await offline.locator('script').count()).toBe(0);
-    expect(requests).toEqual([]);
-    expect(dialogs).toBe(0);
-    expect(await readFile(file, 'utf8')).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
-    await offline.close();
+  const offline = await context.newPage();
+  const requests: string[] = [];
+  offline.on('request', (r) => {
+    if (!r.url().startsWith('file:')) requests.push(r.url());
   });
+  await offline.route('**', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+  let dialogs = 0;
+  offline.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  await offline.goto(pathToFileURL(file).href);
+  const rows = offline.locator('table.metrics tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0).locator('td').nth(1)).toHaveText('mock:exp-a');
+  await expect(rows.nth(0).locator('td').nth(3)).toHaveText('ok');
+  await expect(rows.nth(1).locator('td').nth(1)).toHaveText('mock:exp-b');
+  // The model's markup is text on the page, never an element.
+  await expect(offline.locator('pre', { hasText: 'First <img src=x onerror=alert(1)> answer' })).toHaveCount(1);
+  expect(await offline.locator('img').count()).toBe(0);
+  expect(await offline.locator('script').count()).toBe(0);
+  expect(requests).toEqual([]);
+  expect(dialogs).toBe(0);
+  expect(await readFile(file, 'utf8')).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+  await offline.close();
 });
