@@ -97,7 +97,8 @@ export function topRows(rows: SpendRow[], n = TOP_N): SpendRow[] {
 }
 
 function RankBars({ rows, testId, title }: { rows: SpendRow[]; testId: string; title: string }) {
-  const data = topRows(rows);
+  // A key that only used unpriced endpoints has no bar to show: its name says why.
+  const data = topRows(rows).map((r) => (r.runs === 0 && r.unpriced ? { ...r, key: `${r.key} (unpriced)` } : r));
   return (
     <ChartCard title={title} testId={testId}>
       <ResponsiveContainer width="100%" height={Math.max(120, 28 * data.length + 40)}>
