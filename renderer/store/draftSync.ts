@@ -16,9 +16,12 @@ const isBlank = (d: Draft) => JSON.stringify(d) === JSON.stringify(emptyDraft);
 /** The saved draft over the empty one, field by field: a field of the wrong type is left out, unknown ones kept. */
 export function draftFromSaved(saved: SavedDraft): Draft {
   const out: Record<string, unknown> = { ...saved };
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
   for (const [k, v] of Object.entries(emptyDraft)) {
     const got = out[k];
-    if (Array.isArray(v) ? !Array.isArray(got) : typeof got !== typeof v) out[k] = v;
+    // A group saved by an older form (routing) gets the fields it lacked from the empty one.
+    if (isObject(v)) out[k] = isObject(got) ? { ...v, ...got } : v;
+    else if (Array.isArray(v) ? !Array.isArray(got) : typeof got !== typeof v) out[k] = v;
   }
   return out as unknown as Draft;
 }

@@ -16,6 +16,7 @@ import { createPreflightSlice } from './preflightSlice';
 import { createProvidersSlice } from './providersSlice';
 import { createSettingsSlice } from './settingsSlice';
 import { createSpendSlice } from './spendSlice';
+import { createTargetsSlice } from './targetsSlice';
 import { createUiSlice, type UiPrefs } from './uiSlice';
 import type { AppState, StoreDeps } from './types';
 
@@ -62,6 +63,7 @@ export function createAppStore(deps: StoreDeps, prefsStorage?: StateStorage): Ap
         ...createEndpointsSlice(deps)(...a),
         ...createPreflightSlice(deps)(...a),
         ...createExportSlice(deps)(...a),
+        ...createTargetsSlice(deps)(...a),
       }),
       {
         name: 'switchyard.ui-prefs',

@@ -117,4 +117,10 @@ describe('the draft across a reload', () => {
     const draft = draftFromSaved({ prompt: 'p', targets: 'not a list' as unknown as string[], attachments: [{ hash: 'abc' }] });
     expect(draft).toEqual({ ...emptyDraft, prompt: 'p', attachments: [{ hash: 'abc' }] });
   });
+
+  it('a group saved with fewer fields (routing from an older form) gets the missing ones', () => {
+    const draft = draftFromSaved({ prompt: 'p', routing: { strategy: 'price' } as never, columnRouting: 'junk' as never });
+    expect(draft.routing).toEqual({ ...emptyDraft.routing, strategy: 'price' });
+    expect(draft.columnRouting).toEqual(emptyDraft.columnRouting);
+  });
 });
