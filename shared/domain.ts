@@ -371,7 +371,11 @@ export const HistoryStats = z.object({
 });
 export type HistoryStats = z.infer<typeof HistoryStats>;
 
-/** Streaming events of a compare run, in the order they happen. */
+/**
+ * Streaming events of a compare run, in the order they happen. `seq` numbers
+ * every event the engine emits (one counter for all runs), so a window that
+ * reloads can tell which ones its snapshot (compare:list-active) already holds.
+ */
 export const CompareEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run-started'), runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })) }),
   z.object({ type: z.literal('attempt-started'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
@@ -379,5 +383,5 @@ export const CompareEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('attempt-finished'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
   z.object({ type: z.literal('column-finished'), runId: z.string(), column: ColumnResult }),
   z.object({ type: z.literal('run-finished'), runId: z.string(), result: RunResult }),
-]);
+]).and(z.object({ seq: z.number().int().nonnegative().optional() }));
 export type CompareEvent = z.infer<typeof CompareEvent>;

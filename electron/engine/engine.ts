@@ -19,6 +19,7 @@ import { promptTokenBound } from './token-bound';
 import { BudgetGuard, type ColumnExposure } from './budgets';
 import { settleInterrupted } from './recovery';
 import { quote } from '../../shared/quote';
+import { LiveRuns } from './live-runs';
 
 export interface EngineOptions {
   store: Store;
@@ -73,6 +74,9 @@ export class Engine {
   readonly planDeps: PlanDeps;
   private readonly listeners = new Set<(e: CompareEvent) => void>();
   private readonly active = new Map<string, ActiveRun>();
+  /** What the runs in flight have shown so far, and the number of the last event emitted. */
+  private readonly live = new LiveRuns();
+  private seq = 0;
 
   constructor(private readonly opts: EngineOptions) {
     this.store = opts.store;
@@ -134,16 +138,31 @@ export class Engine {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending.clear();
-    for (const d of batch) {
-      const e: CompareEvent = { type: 'delta', runId: d.runId, columnId: d.columnId, text: d.text, reasoning: d.reasoning };
-      for (const l of this.listeners) l(e);
-    }
+    for (const d of batch) this.deliver({ type: 'delta', runId: d.runId, columnId: d.columnId, text: d.text, reasoning: d.reasoning });
   };
 
   private emit = (e: CompareEvent) => {
     this.flushDeltas();
-    for (const l of this.listeners) l(e);
+    this.deliver(e);
   };
+
+  /** Numbers the event and records it in the live snapshot in the same turn, so the two always agree. */
+  private deliver(e: CompareEvent): void {
+    const numbered: CompareEvent = { ...e, seq: ++this.seq };
+    this.live.apply(numbered);
+    for (const l of this.listeners) l(numbered);
+  }
+
+  /**
+   * The runs in flight with what each column has shown so far, and the `seq`
+   * of the last event already in it: a window applies only later events.
+   * @example engine.listActive() // { seq: 42, runs: [{ runId: 'r_…', status: 'running', columns: [{ text: 'Hello, w', … }] }] }
+   */
+  listActive(): { seq: number; runs: RunResult[] } {
+    // Deltas still coalescing are not in any event yet; delivering them first keeps the snapshot current.
+    this.flushDeltas();
+    return { seq: this.seq, runs: this.live.snapshot() };
+  }
 
   providerMap(): Map<string, ProviderConfig> {
     return new Map(this.store.providers.list().map((p) => [p.id, p]));
@@ -306,6 +325,8 @@ export class Engine {
     this.budgets.enforce(this.exposures(prepared));
     const now = Date.now();
     this.store.runs.resetColumn(columnId, runId, now);
+    // A reloaded window sees the retry stream too: the run's other columns as they were, this one from empty.
+    this.live.begin(runId, run.createdAt ?? now, run.columns.map((c) => (c.columnId === columnId ? { ...c, status: 'queued', text: '', reasoning: '', error: null, attempts: [] } : c)));
     const controller = new AbortController();
     const columns = new Map([[columnId, controller]]);
     const plan = this.plan(prepared)[0]!;

@@ -1,10 +1,11 @@
 import type { Estimate } from '../../shared/contract';
-import type { CompareEvent, CompareRequest, CompareRequestInput } from '../../shared/domain';
+import type { CompareEvent, CompareRequest, CompareRequestInput, RunResult } from '../../shared/domain';
 import { errorMessage } from '../transport/build';
 import { draftFieldErrors, draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
 import { runnable } from './targetsSlice';
+import { syncDraft } from './draftSync';
 import { FrameBatcher } from './frames';
-import { pruneRuns, reduceEvents, resetColumn, restoreColumn, runFromSeeds, type LiveRuns } from './reduce';
+import { pruneRuns, reduceEvents, resetColumn, restoreColumn, runFromResult, runFromSeeds, type LiveRuns } from './reduce';
 import type { SliceCreator, StoreDeps } from './types';
 
 export interface CompareSlice {
@@ -28,6 +29,13 @@ export interface CompareSlice {
   receiveEvent(event: CompareEvent): void;
   /** Subscribes to the engine's event stream; returns the unsubscribe. */
   connectEvents(): () => void;
+  /**
+   * Picks up the runs still streaming (after a reload): their columns with the
+   * text so far, then only the events after that snapshot. Call after connectEvents.
+   */
+  resumeActive(): Promise<void>;
+  /** Restores the saved draft and keeps saving it (see draftSync); returns the stop function. */
+  keepDraft(): () => void;
 }
 
 /**
@@ -75,7 +83,7 @@ function countStreaming(live: LiveRuns): number {
 
 export const createCompareSlice =
   (deps: StoreDeps): SliceCreator<CompareSlice> =>
-  (set, get) => {
+  (set, get, api) => {
     let streaming = 0;
     const batcher = new FrameBatcher<CompareEvent>(
       (events) => {
@@ -91,6 +99,56 @@ export const createCompareSlice =
       deps.frames,
       () => (streaming > WIDE_FAN_OUT ? 2 : 1),
     );
+
+    // Reattaching after a reload: events wait while the snapshot is on its way, then
+    // those it already holds (seq <= floor) are dropped.
+    let held: CompareEvent[] | null = null;
+    let floor: number | null = null;
+    // The first event after a snapshot must follow it directly; a gap means the stream
+    // connected after the snapshot was taken, and the snapshot is taken again.
+    let checkGap = false;
+
+    const admit = (event: CompareEvent): void => {
+      if (held) {
+        held.push(event);
+        return;
+      }
+      if (floor !== null && event.seq !== undefined) {
+        if (event.seq <= floor) return;
+        if (checkGap && event.seq > floor + 1) {
+          held = [event];
+          void snapshot();
+          return;
+        }
+        checkGap = false;
+      }
+      batcher.push(event);
+    };
+
+    const snapshot = async (): Promise<void> => {
+      held ??= [];
+      let active: { seq: number; runs: RunResult[] } | null = null;
+      try {
+        active = await deps.client.compare.listActive({});
+      } catch {
+        // An engine without the call (or not reachable yet): what arrives from here on is all there is.
+      }
+      const waiting = held;
+      held = null;
+      if (active) {
+        const { seq, runs } = active;
+        floor = seq;
+        checkGap = true;
+        batcher.flush();
+        set((s) => {
+          const live = { ...s.live };
+          for (const r of runs) live[r.runId] = runFromResult(r);
+          const latest = runs.at(-1)?.runId ?? null;
+          return { live, activeRunId: s.activeRunId && live[s.activeRunId]?.status === 'running' ? s.activeRunId : (latest ?? s.activeRunId) };
+        });
+      }
+      for (const e of waiting) admit(e);
+    };
 
     return {
       draft: emptyDraft,
@@ -183,7 +241,7 @@ export const createCompareSlice =
         }
       },
 
-      receiveEvent: (event) => batcher.push(event),
+      receiveEvent: (event) => admit(event),
 
       connectEvents: () => {
         const unsubscribe = deps.client.onCompareEvent((e) => get().receiveEvent(e));
@@ -192,5 +250,8 @@ export const createCompareSlice =
           batcher.flush();
         };
       },
+
+      resumeActive: () => snapshot(),
+      keepDraft: () => syncDraft(api, deps.client),
     };
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CompareEvent, CompareRequest, ProviderType, RoutePlan } from '../domain';
+import { CompareEvent, CompareRequest, ProviderType, RoutePlan, RunResult } from '../domain';
 import { defineCall } from './define';
 
 export const Estimate = z.object({
@@ -66,6 +66,11 @@ export const compareContract = {
   /** Re-runs one column of a finished run in place (a new set of attempts). */
   retryColumn: defineCall('compare:retry-column', ColumnRef, Ok),
   estimateRun: defineCall('compare:estimate-run', CompareRequest, Estimate),
+  /**
+   * The runs still streaming, each column with its text so far, and the `seq` of the last
+   * event the snapshot holds: a reloaded window rebuilds its columns and applies later events only.
+   */
+  listActive: defineCall('compare:list-active', z.object({}).default({}), z.object({ seq: z.number().int().nonnegative(), runs: z.array(RunResult) })),
   /** Checks targets as they are added to the window, before any prompt exists. */
   checkTargets: defineCall('compare:check-targets', z.object({ targets: z.array(z.string().max(4000)).max(64) }), z.array(TargetCheck)),
 } as const;
