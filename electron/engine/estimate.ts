@@ -9,7 +9,32 @@ import type { Estimate } from '../../shared/contract';
 import { computeCost } from '../../shared/pricing';
 import type { AppContext } from '../app/context';
 import { maxOutputFor } from './budgets';
-import { countPromptTokens } from './tokens';
+import { countPromptTokens, countTokens, MESSAGE_OVERHEAD } from './tokens';
+import { inlineText, requiredModalities } from '../../shared/attachments';
+import type { StoredAttachment } from '../store/attachments-repo';
+import { attachmentTokenBound, binaryTokensFor, loadAttachments } from './attachments';
+import type { PreparedRun } from './engine';
+
+/** The text files of a request, inlined as the adapters send them (small: read here to count them exactly). */
+function textAttachmentsOf(store: AppContext['store'], prepared: PreparedRun): string[] {
+  const texts = new Map([...prepared.attachments].filter(([, a]) => a.mime === 'text/plain'));
+  if (texts.size === 0) return [];
+  const loaded = loadAttachments(store, texts);
+  return prepared.request.messages.flatMap((m) =>
+    (m.attachments ?? []).flatMap((a) => {
+      const f = loaded.get(a.hash);
+      return f && 'text' in f ? [inlineText(a.name, f.text)] : [];
+    }),
+  );
+}
+
+function countTexts(texts: readonly string[], modelId?: string): number {
+  return texts.reduce((sum, t) => sum + MESSAGE_OVERHEAD + countTokens(t, modelId), 0);
+}
+
+function binaryOnly(stored: ReadonlyMap<string, StoredAttachment>): Map<string, StoredAttachment> {
+  return new Map([...stored].filter(([, a]) => a.mime !== 'text/plain'));
+}
 
 export function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: CompareRequestInput | unknown): Estimate {
   const { engine } = ctx;
@@ -17,7 +42,10 @@ export function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: Co
   // Planned on the send's own token bound (constraints read it), so the plan is the one the send makes.
   const plans = engine.plan(bounded);
   // The pre-flight shows exact input tokens: worth the tokenizer's load time here.
-  const prepared = { ...bounded, promptTokens: countPromptTokens(bounded.request) };
+  const texts = textAttachmentsOf(ctx.store, bounded);
+  const binaryBound = attachmentTokenBound(bounded.request, binaryOnly(bounded.attachments));
+  const prepared = { ...bounded, promptTokens: countPromptTokens(bounded.request) + countTexts(texts) + binaryBound };
+  const needs = requiredModalities(bounded.request.messages);
   const exposures = engine.exposures(prepared);
   const columns = prepared.steps.map((steps, i) => {
     const target = prepared.request.targets[i]!;
@@ -26,7 +54,10 @@ export function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: Co
     const refusal = first ? null : (plan.map((p) => p.refusal).filter(Boolean).join('; ') || (typeof steps === 'string' ? steps : 'no endpoint'));
     const maxOut = first ? maxOutputFor(exposures[i]!, first) : (prepared.request.params.maxTokens ?? 0);
     const price = first?.endpoint.price ?? null;
-    const inputTokens = first ? countPromptTokens(prepared.request, first.endpoint.modelId) : prepared.promptTokens;
+    // Images and PDFs by the first endpoint's protocol: estimated (documented rules, see shared/attachments.ts).
+    const attachmentTokens = first ? binaryTokensFor(first.provider.type, prepared.request, prepared.attachments) + countTexts(texts, first.endpoint.modelId) : binaryBound + countTexts(texts);
+    const inputTokens = first ? countPromptTokens(prepared.request, first.endpoint.modelId) + attachmentTokens : prepared.promptTokens;
+    const unknownModalities = first && needs.length > 0 && !first.endpoint.inputModalities?.length;
     const pol = first?.endpoint.policy;
     return {
       target,
@@ -42,6 +73,8 @@ export function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, input: Co
       zdrAvailable: pol?.zdrAvailable ?? null,
       error: refusal,
       plan: plans[i]?.view ?? null,
+      ...(prepared.attachments.size ? { attachmentTokens } : {}),
+      ...(unknownModalities ? { warnings: [`${first.endpoint.id}: the catalog does not say whether it accepts ${needs.map((n) => (n === 'pdf' ? 'PDFs' : 'images')).join(' or ')}; sending anyway`] } : {}),
     };
   });
   const totalMinUsd = columns.reduce((s, c) => s + (c.inputCostUsd ?? 0), 0);

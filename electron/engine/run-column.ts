@@ -18,6 +18,7 @@ import { classifyFailure } from './router/classify';
 import { countPromptTokensAsync, countTokensBatch } from './tokens';
 import type { BudgetGuard } from './budgets';
 import type { KeyRotation } from './router/keys';
+import type { AttachmentData } from './providers/types';
 
 /** Same-endpoint retries once nothing else is left (429 waits count too). */
 const MAX_SAME_RETRIES = 2;
@@ -59,6 +60,8 @@ export interface ColumnJob {
   replanned?: boolean;
   /** Columns of a fan-out send their first requests together, after all of them are planned and recorded. */
   gate?: Gate;
+  /** The content of the request's attachments, loaded once per run. */
+  attachments?: ReadonlyMap<string, AttachmentData>;
 }
 
 /**
@@ -192,7 +195,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
                   dirty = true;
                   deps.delta(job.runId, job.columnId, '', d);
                 },
-              });
+              }, job.attachments);
             },
             (r) => r.outcome.status !== 'ok' && r.outcome.status !== 'cancelled' && BREAKER_KINDS.has(r.outcome.error?.kind ?? 'server'),
             { force: isLast },

@@ -13,7 +13,7 @@ import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { allCalls, unknownArgKeys, type CallDef } from '../../shared/contract';
-import { COMPARE_EVENT_CHANNEL } from '../../shared/contract';
+import { COMPARE_EVENT_CHANNEL, MAX_ATTACHMENT_BASE64 } from '../../shared/contract';
 import { createApp, type App } from '../app/services';
 import { UserError, oneLine } from '../engine/errors';
 import { boundedLine, quote } from '../../shared/quote';
@@ -76,12 +76,17 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(data);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** Every call takes 2 MB but the upload of an attachment, which takes the largest file as base64. */
+function bodyLimit(channel: string): number {
+  return channel === 'compare:add-attachment' ? MAX_ATTACHMENT_BASE64 + 64 * 1024 : MAX_BODY;
+}
+
+async function readJson(req: IncomingMessage, limit = MAX_BODY): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new UserError('request body too large');
+    if (size > limit) throw new UserError(`request body too large (${limit === MAX_BODY ? '2 MB' : `${Math.round(limit / (1024 * 1024))} MB`} at most for this call)`);
     chunks.push(c as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -163,7 +168,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
         if (!call) return send(res, 404, { error: `no such call ${quote(safeDecode(url.pathname), 80)}` });
         if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
         try {
-          const body = await readJson(req);
+          const body = await readJson(req, bodyLimit(call.def.channel));
           const unknown = unknownArgKeys(call.def, body);
           if (unknown.length) return send(res, 400, { error: boundedLine(`invalid arguments for ${call.def.channel}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((k) => quote(k, 40)).join(', ')}`) });
           const parsed = call.def.args.safeParse(body);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CompareEvent, CompareRequest, RoutePlan } from '../domain';
+import { AttachmentRef, MAX_ATTACHMENT_BYTES } from '../attachments';
 import { defineCall } from './define';
 
 export const Estimate = z.object({
@@ -19,6 +20,10 @@ export const Estimate = z.object({
       error: z.string().nullable(),
       /** What the send will try: primary, then fallbacks (null when the target did not resolve). */
       plan: RoutePlan.nullable().optional(),
+      /** Tokens of the attachments, included in inputTokens: ESTIMATED by the protocol's documented rule for images and PDFs. */
+      attachmentTokens: z.number().int().optional(),
+      /** Things worth knowing before sending, e.g. an endpoint whose input modalities the catalog does not know. */
+      warnings: z.array(z.string()).optional(),
     }),
   ),
   totalMinUsd: z.number(),
@@ -28,6 +33,21 @@ export const Estimate = z.object({
   blockedBy: z.string().nullable().default(null),
 });
 export type Estimate = z.infer<typeof Estimate>;
+
+/** Base64 of the largest file accepted (see shared/attachments.ts); the host's body limit for this call follows it. */
+export const MAX_ATTACHMENT_BASE64 = Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4;
+
+/**
+ * A file's bytes, base64, to be stored once by hash; the answer is the reference a message carries.
+ * @example { name: 'chart.png', dataBase64: 'iVBORw0KGgo…' }
+ */
+export const AddAttachment = z.object({
+  name: z.string().min(1, 'the file needs a name').max(255, 'file name is too long (255 characters at most)'),
+  dataBase64: z
+    .string()
+    .max(MAX_ATTACHMENT_BASE64 + 4, 'the file is over the 32 MB limit for any file')
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'dataBase64 must be base64'),
+});
 
 const RunRef = z.object({ runId: z.string().min(1) });
 const ColumnRef = z.object({ runId: z.string().min(1), columnId: z.string().min(1) });
@@ -44,6 +64,8 @@ export const compareContract = {
   /** Re-runs one column of a finished run in place (a new set of attempts). */
   retryColumn: defineCall('compare:retry-column', ColumnRef, Ok),
   estimateRun: defineCall('compare:estimate-run', CompareRequest, Estimate),
+  /** Stores an attachment (type told from its bytes, size-limited) and returns its reference. */
+  addAttachment: defineCall('compare:add-attachment', AddAttachment, AttachmentRef),
 } as const;
 
 /** Subscription channel: every CompareEvent of every run, in order. */
