@@ -57,7 +57,8 @@ function tooBig(name: string, size: number, mime: AttachmentMime): UserError {
  * @example ingestAttachment(store, 'chart.png', bytes) // { hash: '9f86…', mime: 'image/png', name: 'chart.png', size: 68 }
  */
 export function ingestAttachment(store: Pick<Store, 'attachments'>, name: string, bytes: Uint8Array, now = Date.now()): AttachmentRef {
-  const clean = name.replace(/[\x00-\x1f\x7f]/g, '').slice(0, 255) || 'attachment';
+  // Control characters in a name would break the one-line messages and the inlined header.
+  const clean = [...name].filter((ch) => ch.charCodeAt(0) > 0x1f && ch !== '\x7f').join('').slice(0, 255) || 'attachment';
   if (bytes.length > MAX_ATTACHMENT_BYTES) throw new UserError(`cannot attach ${label(clean)}: ${mb(bytes.length)} is over the ${formatLimit(MAX_ATTACHMENT_BYTES)} limit for any file`);
   const mime = typeOf(clean, bytes);
   if (bytes.length > ATTACHMENT_LIMITS[kindOf(mime)]) throw tooBig(clean, bytes.length, mime);
