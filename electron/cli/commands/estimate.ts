@@ -23,6 +23,10 @@ export async function runDryRun(ctx: AppContext, request: CompareRequestInput, j
     for (const [i, c] of e.columns.entries()) {
       if (c.plan?.primary) out.write(`[${i + 1}] plan: ${[c.plan.primary, ...c.plan.fallbacks].map(at).join(', then ')}\n`);
     }
+    for (const [i, c] of e.columns.entries()) {
+      if (c.attachmentTokens) out.write(`[${i + 1}] attachments: ~${c.attachmentTokens} tokens (estimated, included in tokens in)\n`);
+      for (const w of c.warnings ?? []) out.write(`[${i + 1}] warning: ${w}\n`);
+    }
     out.write(`total: ${fmtUsd(e.totalMinUsd)} (input) to ${fmtUsd(e.totalMaxUsd)} (at max output)\n`);
     for (const w of e.budgetWarnings) out.write(`warning: ${w}\n`);
     if (e.blockedBy) out.write(`blocked: ${e.blockedBy}\n`);
