@@ -52,7 +52,7 @@ describe.concurrent('compare --image / --file', { timeout: 180_000 }, () => {
       { type: 'text', text: 'what is this' },
     ]);
     const db = new Database(sb.dbFile, { readonly: true });
-    t.onTestFinished(() => db.close());
+    t.onTestFinished(() => void db.close());
     expect(db.prepare('SELECT mime, name, size FROM attachments ORDER BY mime').all()).toEqual([
       { mime: 'application/pdf', name: 'brief.pdf', size: pdf().length },
       { mime: 'image/png', name: 'dot.png', size: png().length },
