@@ -3,6 +3,7 @@
  * its conversion to a CompareRequest.
  */
 import { PARAM_LIMITS, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
+import type { AttachmentRef } from '../../shared/attachments';
 
 /** The longest stall the window accepts, in seconds (the CLI's --idle-timeout bound). */
 const MAX_IDLE_S = 3600;
@@ -19,9 +20,11 @@ export interface Draft {
   /** Milliseconds from the send to the first token before failing over (the CLI's --first-token-timeout). */
   firstTokenTimeout: string;
   targets: string[];
+  /** Files attached to the prompt, by content hash (the bytes live in the engine's store): plain data, safe to persist. */
+  attachments: AttachmentRef[];
 }
 
-export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', firstTokenTimeout: '', targets: [] };
+export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', firstTokenTimeout: '', targets: [], attachments: [] };
 
 type Converted = { ok: true; request: CompareRequestInput } | { ok: false; error: string };
 
@@ -57,7 +60,7 @@ export function draftToRequest(d: Draft): Converted {
   const firstTokenMs = num(d.firstTokenTimeout, 'first-token timeout', (n) => Number.isInteger(n) && n >= 1 && n <= 3_600_000, 'a whole number of ms from 1 to 3600000');
   if (typeof firstTokenMs === 'string') return { ok: false, error: firstTokenMs };
   const request: CompareRequestInput = {
-    messages: [{ role: 'user', content: d.prompt }],
+    messages: [{ role: 'user', content: d.prompt, ...(d.attachments?.length ? { attachments: d.attachments.map((a) => ({ ...a })) } : {}) }],
     params,
     targets: [...d.targets],
   };
@@ -83,5 +86,6 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     idleTimeout: r.timeouts?.idleMs === undefined ? '' : String(r.timeouts.idleMs / 1000),
     firstTokenTimeout: str(r.timeouts?.firstTokenMs),
     targets: [...r.targets],
+    attachments: (lastUser?.attachments ?? []).map((a) => ({ ...a })),
   };
 }

@@ -5,6 +5,7 @@ import { warmUpMarkdown } from '../components/Markdown';
 import { ModelPicker } from '../components/ModelPicker';
 import { PREFLIGHT_BLOCK_ID, PreflightContainer } from '../components/PreflightPanel';
 import { PromptEditor } from '../components/PromptEditor';
+import { Attachments } from '../components/Attachments';
 import { runCounts } from '../lib/format';
 import { useApp } from '../store';
 import { sendShortcutLabel } from '../shortcuts';
@@ -25,6 +26,7 @@ function ModelPickerContainer() {
 // One element for good: the editor re-renders when sending or running flips (a run's first and
 // last frames, already the busiest), and a fresh element would re-render the pre-flight panel too.
 const PREFLIGHT = <PreflightContainer />;
+const ATTACHMENTS = <AttachmentsContainer />;
 
 function PromptEditorContainer() {
   const s = useApp(
@@ -41,6 +43,7 @@ function PromptEditorContainer() {
       setSystemOpen: s.setSystemOpen,
       send: s.send,
       stopAll: s.stopAll,
+      attachFiles: s.attachFiles,
     })),
   );
   return (
@@ -58,8 +61,24 @@ function PromptEditorContainer() {
       preflight={PREFLIGHT}
       blockedReason={s.blockedReason}
       blockedId={PREFLIGHT_BLOCK_ID}
+      attachments={ATTACHMENTS}
+      onAttachFiles={(files) => void s.attachFiles(files)}
     />
   );
+}
+
+function AttachmentsContainer() {
+  const s = useApp(
+    useShallow((s) => ({
+      attachments: s.draft.attachments,
+      previews: s.attachmentPreviews,
+      busy: s.attaching > 0,
+      error: s.attachError,
+      attachFiles: s.attachFiles,
+      removeAttachment: s.removeAttachment,
+    })),
+  );
+  return <Attachments attachments={s.attachments} previews={s.previews} busy={s.busy} error={s.error} onAttach={(f) => void s.attachFiles(f)} onRemove={s.removeAttachment} />;
 }
 
 const MOUNT_BATCH = 1;
