@@ -24,6 +24,8 @@ export default defineConfig({
           if (/[\\/](react|react-dom|scheduler|zustand|use-sync-external-store)[\\/]/.test(id)) return 'react';
           if (/[\\/](marked|dompurify|highlight\.js)[\\/]/.test(id)) return 'markdown';
           if (/[\\/]zod[\\/]/.test(id)) return 'zod';
+          // Imported on first need (lib/math): a chunk of its own, not part of the start-up download.
+          if (/[\\/]katex[\\/]/.test(id)) return 'katex';
           return 'vendor';
         },
       },

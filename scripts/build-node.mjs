@@ -113,9 +113,11 @@ for (const dir of ['dist/electron/data', 'dist/cli/data']) {
   mkdirSync(at(dir), { recursive: true });
   copyFileSync(CATALOG, join(at(dir), 'catalog.json'));
 }
-// tokens.ts and the store's checkpointer start their workers from files beside the module that loads them.
+// tokens.ts and the store's checkpointer start their workers from files beside the module that loads them
+// (the token worker imports token-count.mjs from beside itself).
 for (const dir of ['dist/electron', 'dist/cli']) {
   copyFileSync(at('electron/engine/token-worker.mjs'), join(at(dir), 'token-worker.mjs'));
+  copyFileSync(at('electron/engine/token-count.mjs'), join(at(dir), 'token-count.mjs'));
   copyFileSync(at('electron/store/checkpoint-worker.mjs'), join(at(dir), 'checkpoint-worker.mjs'));
 }
 

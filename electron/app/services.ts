@@ -9,6 +9,7 @@ import { openAppContext, type AppContext } from './context';
 import type { KeyVault } from '../engine/keys';
 import { UserError } from '../engine/errors';
 import { estimateRun } from '../engine/estimate';
+import { CountAborted } from '../engine/tokens';
 import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
 
@@ -65,6 +66,8 @@ export function createApp(opts: CreateAppOptions): App {
     keyPolicy: { surface: opts.transport, keyEnv: opts.keyEnv ?? [] },
   });
   const vault = opts.keyVault ?? null;
+  // The UI estimates as the user types: a newer estimate makes the one in flight worthless, so it stops counting.
+  let estimating: AbortController | null = null;
   const handlers: ContractHandlers = {
     compare: {
       async startRun(args) {
@@ -86,7 +89,17 @@ export function createApp(opts: CreateAppOptions): App {
         return { ok: true };
       },
       async estimateRun(args) {
-        return estimateRun(ctx, args);
+        estimating?.abort();
+        const mine = new AbortController();
+        estimating = mine;
+        try {
+          return await estimateRun(ctx, args, mine.signal);
+        } catch (err) {
+          if (err instanceof CountAborted) throw new UserError('estimate superseded by a newer one');
+          throw err;
+        } finally {
+          if (estimating === mine) estimating = null;
+        }
       },
       async addAttachment({ name, dataBase64 }) {
         return ingestAttachment(ctx.store, name, Buffer.from(dataBase64, 'base64'));

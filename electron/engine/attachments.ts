@@ -4,7 +4,7 @@
  * store, and loading the bytes at send time for the adapters.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   ATTACHMENT_LIMITS,
@@ -77,13 +77,16 @@ export function attachFile(store: Pick<Store, 'attachments'>, path: string, want
   const flag = want === 'image' ? '--image' : '--file';
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking, so a FIFO named here cannot hang the open (it is refused just below).
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     throw new UserError(`${flag}: ${describeSystemError(err, { action: 'read', path }) ?? `cannot read ${showPath(path)}`}`);
   }
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new UserError(`${flag}: cannot read ${showPath(path)}: it is a folder; give a file name`);
+    // The same rule as limits.ts's readBoundedFile (whose single limit cannot wait for the type, told from the first bytes).
+    if (!st.isFile()) throw new UserError(`${flag}: ${showPath(path)} is not a regular file (devices, FIFOs and sockets are refused)`);
     const name = basename(path);
     if (st.size > MAX_ATTACHMENT_BYTES) throw new UserError(`${flag}: cannot attach ${label(name)}: ${mb(st.size)} is over the ${formatLimit(MAX_ATTACHMENT_BYTES)} limit for any file`);
     const head = new Uint8Array(16);

@@ -17,11 +17,11 @@ import { COMPARE_EVENT_CHANNEL, MAX_ATTACHMENT_BASE64 } from '../../shared/contr
 import { createApp, type App } from '../app/services';
 import { UserError, oneLine } from '../engine/errors';
 import { boundedLine, quote } from '../../shared/quote';
+import { LIMITS, formatBytes } from '../engine/limits';
 import type { CompareEvent } from '../../shared/domain';
 import { allowedHosts, scrubPaths, staticFile, wrongHostMessage } from './guards';
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const MAX_BODY = 2 * 1024 * 1024;
 const REPLAY_FRAMES = 5000;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -76,17 +76,26 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(data);
 }
 
-/** Every call takes 2 MB but the upload of an attachment, which takes the largest file as base64. */
+/** Every call takes LIMITS.hostBody but the upload of an attachment, which takes the largest file as base64. */
 function bodyLimit(channel: string): number {
-  return channel === 'compare:add-attachment' ? MAX_ATTACHMENT_BASE64 + 64 * 1024 : MAX_BODY;
+  return channel === 'compare:add-attachment' ? MAX_ATTACHMENT_BASE64 + 64 * 1024 : LIMITS.hostBody;
 }
 
-async function readJson(req: IncomingMessage, limit = MAX_BODY): Promise<unknown> {
+/** Answered 413: the body is over the call's limit, and the message says so. */
+class BodyTooLarge extends UserError {
+  constructor(limit: number) {
+    super(`request body too large: the host accepts at most ${formatBytes(limit)}${limit === LIMITS.hostBody ? '' : ' for this call'}`);
+  }
+}
+
+async function readJson(req: IncomingMessage, limit: number = LIMITS.hostBody): Promise<unknown> {
+  // Refused from the header when it tells, before a byte is buffered.
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > limit) throw new UserError(`request body too large (${limit === MAX_BODY ? '2 MB' : `${Math.round(limit / (1024 * 1024))} MB`} at most for this call)`);
+    if (size > limit) throw new BodyTooLarge(limit);
     chunks.push(c as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -176,6 +185,12 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
           const domain = (app.handlers as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[call.domain]!;
           return send(res, 200, await domain[call.method]!(parsed.data));
         } catch (err) {
+          if (err instanceof BodyTooLarge) {
+            // The rest of the body is not read: close the connection after the answer instead of draining it.
+            res.setHeader('connection', 'close');
+            send(res, 413, { error: err.message });
+            return void res.on('finish', () => req.destroy());
+          }
           const status = err instanceof UserError ? (err.code === 'not_found' ? 404 : 400) : 500;
           return send(res, status, { error: boundedLine(scrubPaths(oneLine(err))) });
         }

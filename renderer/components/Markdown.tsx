@@ -1,6 +1,8 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
+import { addCopyButtons, onCodeCopyClick } from '../lib/codeBlocks';
 import { highlightStep, renderMarkdown, warmUpJobs } from '../lib/markdown';
+import { loadMath, mathStep } from '../lib/math';
 import { hasLinkDefinitions, settledEnd } from '../lib/settle';
 import { nextParseDelay, runWhenReallyIdle, whenIdle } from '../lib/throttle';
 import { WorkQueue } from '../lib/workQueue';
@@ -203,6 +205,14 @@ export const Markdown = memo(function Markdown({ text: latest, streaming, paused
       };
       markdownQueue.request(code, step);
     }
+    // Math parsed before KaTeX had loaded: typeset once it has.
+    for (const el of root.querySelectorAll<HTMLElement>('.md-chunk [data-math]')) {
+      const step = (): void => {
+        if (!schedule.paused && !mathStep(el)) void loadMath().then(() => markdownQueue.request(el, step));
+      };
+      markdownQueue.request(el, step);
+    }
+    addCopyButtons(root);
   }, [r.chunks, paused, schedule]);
 
   const covered = r.settled + r.tailLength;
@@ -221,7 +231,7 @@ export const Markdown = memo(function Markdown({ text: latest, streaming, paused
     placeTail(chunk, spanRef.current, plain, endsInBlankLine(text, covered, plain), fenceOpen(text, r.settled, covered));
   });
   return (
-    <div className="md" data-testid="column-text" ref={ref}>
+    <div className="md" data-testid="column-text" ref={ref} onClick={(e) => onCodeCopyClick(e.target)}>
       <Parsed chunks={r.chunks} tailHtml={r.tailHtml} tailRef={tailRef} />
       {/* No parsed tail: the plain text starts a block of its own after the settled ones. */}
       {plain && !r.tailHtml && <span className="md-tail md-tail--block">{plain.replace(/^\s+/, '')}</span>}

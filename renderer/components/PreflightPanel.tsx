@@ -44,7 +44,8 @@ export function totalText(e: Estimate): string {
   const unpriced = e.columns.filter((c) => !c.error && c.inputCostUsd === null).length;
   const priced = e.columns.filter((c) => !c.error && c.inputCostUsd !== null).length;
   if (unpriced > 0 && priced === 0) return 'price unknown';
-  const range = `${formatUsd(e.totalMinUsd)} – ${formatUsd(e.totalMaxUsd)}`;
+  // A prompt too long to tokenise exactly in time is counted as an upper bound: say "at most", never a false exact.
+  const range = `${e.upperBound ? 'at most ' : ''}${formatUsd(e.totalMinUsd)} – ${formatUsd(e.totalMaxUsd)}`;
   return unpriced ? `${range} + ${unpriced} unpriced` : range;
 }
 
@@ -95,13 +96,19 @@ export function PreflightPanel({ estimate, error, pending }: PreflightPanelProps
                 ) : (
                   <>
                     <div className="preflight-line mono">
-                      <span
-                        data-testid="preflight-tokens"
-                        title={c.attachmentTokens ? `Prompt tokens, counted with the model's tokenizer; ${c.attachmentTokens.toLocaleString('en-US')} of them for the attachments, estimated by the protocol's rule` : "Prompt tokens, counted with the model's tokenizer"}
-                      >
-                        {c.attachmentTokens ? '~' : ''}
-                        {c.inputTokens.toLocaleString('en-US')} tok
-                      </span>
+                      {c.inputTokensUpperBound ? (
+                        <span data-testid="preflight-tokens" title="An upper bound: the prompt has runs too long to tokenise exactly in time">
+                          at most {c.inputTokens.toLocaleString('en-US')} tok
+                        </span>
+                      ) : (
+                        <span
+                          data-testid="preflight-tokens"
+                          title={c.attachmentTokens ? `Prompt tokens, counted with the model's tokenizer; ${c.attachmentTokens.toLocaleString('en-US')} of them for images and PDFs, estimated by the protocol's rule` : "Prompt tokens, counted with the model's tokenizer"}
+                        >
+                          {c.attachmentTokens ? '~' : ''}
+                          {c.inputTokens.toLocaleString('en-US')} tok
+                        </span>
+                      )}
                       <span title="Input cost at the endpoint's price">in {c.inputCostUsd === null ? <span className="fact fact-unknown">unknown</span> : formatUsd(c.inputCostUsd)}</span>
                       <span title={`Output cost if the answer runs to ${c.maxOutputTokens.toLocaleString('en-US')} tokens`}>
                         out ≤ {c.maxOutputCostUsd === null ? <span className="fact fact-unknown">unknown</span> : formatUsd(c.maxOutputCostUsd)}

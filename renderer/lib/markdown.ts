@@ -1,8 +1,7 @@
 /**
- * Markdown to sanitised HTML. Model output is untrusted: everything goes
- * through DOMPurify, and links open outside the app.
+ * Markdown to sanitised HTML. Model output is untrusted: every string goes
+ * through `sanitizeHtml` (lib/sanitize) before the page parses it.
  */
-import DOMPurify from 'dompurify';
 import { Marked, type Tokens } from 'marked';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
@@ -21,6 +20,9 @@ import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
+import { escapeHtml, scrubMarkup } from './inertHtml';
+import { loadMath, mathExtensions, mathLoaded, typeset } from './math';
+import { sanitizeHtml } from './sanitize';
 
 // A fixed set keeps the bundle small and auto-detection cheap.
 const LANGUAGES = { bash, c, cpp, css, diff, go, java, javascript, json, markdown, python, rust, sql, typescript, xml, yaml };
@@ -40,10 +42,6 @@ export const HIGHLIGHT_SLICE = 800;
 /** Characters auto-detection looks at to name an unnamed block's language. */
 export const AUTO_DETECT_SAMPLE = 400;
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
 function codeRenderer(mode: MarkdownMode) {
   return ({ text, lang }: Tokens.Code): string => {
     const language = (lang ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
@@ -58,29 +56,13 @@ function codeRenderer(mode: MarkdownMode) {
   };
 }
 
-const streaming = new Marked({ gfm: true, async: false, renderer: { code: codeRenderer('streaming') } });
-const finished = new Marked({ gfm: true, async: false, renderer: { code: codeRenderer('final') } });
-
-let hooked = false;
-function purifier(): typeof DOMPurify {
-  if (!hooked) {
-    DOMPurify.addHook('afterSanitizeAttributes', (node) => {
-      if (node.tagName === 'A' && node.getAttribute('href')) {
-        node.setAttribute('target', '_blank');
-        node.setAttribute('rel', 'noopener noreferrer');
-      }
-    });
-    hooked = true;
-  }
-  return DOMPurify;
-}
+const streaming = new Marked({ gfm: true, async: false, renderer: { code: codeRenderer('streaming') }, extensions: mathExtensions('streaming') });
+const finished = new Marked({ gfm: true, async: false, renderer: { code: codeRenderer('final') }, extensions: mathExtensions('final') });
 
 export type MarkdownMode = 'streaming' | 'final';
 
 export function renderMarkdown(src: string, mode: MarkdownMode): string {
-  const html = (mode === 'final' ? finished : streaming).parse(src, { async: false });
-  // Inline style attributes would be refused by the CSP anyway; dropping them keeps the console clean.
-  return purifier().sanitize(html, { FORBID_ATTR: ['style'], FORBID_TAGS: ['style', 'form', 'input', 'button'] });
+  return sanitizeHtml((mode === 'final' ? finished : streaming).parse(src, { async: false }));
 }
 
 const progress = new WeakMap<Element, { done: number; html: string }>();
@@ -90,8 +72,9 @@ const progress = new WeakMap<Element, { done: number; html: string }>();
  * by `renderMarkdown`: names an unnamed block's language from its first lines,
  * or highlights the next slice of the block (cut at a line end, at a blank line
  * when there is one: grammar state restarts at each cut). Returns true while
- * more remains. highlight.js escapes the code it is given, so its output needs
- * no further sanitising; the element's own text is all it reads.
+ * more remains. highlight.js escapes the code it is given and the element's
+ * own text is all it reads; its output still goes through the string pass of
+ * `scrubMarkup` (cheap) so that no path sets unscrubbed markup on the page.
  */
 export function highlightStep(code: HTMLElement): boolean {
   const language = code.dataset.highlight;
@@ -106,7 +89,7 @@ export function highlightStep(code: HTMLElement): boolean {
     }
     code.classList.add(`language-${r.language}`);
     if (sample.length === text.length) {
-      code.innerHTML = r.value;
+      code.innerHTML = scrubMarkup(r.value);
       delete code.dataset.highlight;
       return false;
     }
@@ -124,7 +107,7 @@ export function highlightStep(code: HTMLElement): boolean {
     const nl = text.lastIndexOf('\n', end);
     end = blank > state.done ? blank + 1 : nl > state.done ? nl + 1 : end;
   }
-  state.html += hljs.highlight(text.slice(state.done, end), { language, ignoreIllegals: true }).value;
+  state.html += scrubMarkup(hljs.highlight(text.slice(state.done, end), { language, ignoreIllegals: true }).value);
   state.done = end;
   code.innerHTML = state.html + escapeHtml(text.slice(end));
   if (end < text.length) {
@@ -145,11 +128,14 @@ export function highlightStep(code: HTMLElement): boolean {
 export function warmUpJobs(): Array<() => void> {
   const sample = 'const a = [1, 2].map((x) => x * 2); // note\nfunction f(b: string): string {\n  return `${b}!`;\n}\n';
   return [
+    // KaTeX is fetched and compiled before the first answer with math needs it.
+    () => void loadMath(),
     () => renderMarkdown('Some **bold**, `code` and [a link](https://example.com).\n\n- one\n- two\n\npartial *tai', 'streaming'),
     () => renderMarkdown(`## Heading\n\n1. item\n\n> quote\n\n\`\`\`ts\n${sample}\`\`\`\n`, 'final'),
     // Every grammar once (auto-detection runs them all); the slowest to compile last.
     ...Object.keys(LANGUAGES)
       .sort((a, b) => Number(a === 'java') - Number(b === 'java'))
       .map((language) => () => void hljs.highlight(sample, { language, ignoreIllegals: true })),
+    () => void (mathLoaded() && typeset('\\sum_{i=1}^{n} \\frac{x_i}{2}', true)),
   ];
 }

@@ -50,6 +50,8 @@ export const createPreflightSlice =
           if (get().preflight || get().preflightError || get().preflightPending) clear();
           return;
         }
+        // The draft changed: a reply still on its way describes the old one, so it is dropped on arrival.
+        seq++;
         timer = setTimeout(() => {
           timer = null;
           void get().runPreflight();

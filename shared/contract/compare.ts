@@ -10,6 +10,8 @@ export const Estimate = z.object({
       endpointId: z.string().nullable(),
       provider: z.string().nullable(),
       inputTokens: z.number().int(),
+      /** True when inputTokens is an upper bound ("at most"): the prompt held a run too long to merge exactly in time. */
+      inputTokensUpperBound: z.boolean().default(false),
       inputCostUsd: z.number().nullable(),
       maxOutputTokens: z.number().int(),
       maxOutputCostUsd: z.number().nullable(),
@@ -20,7 +22,7 @@ export const Estimate = z.object({
       error: z.string().nullable(),
       /** What the send will try: primary, then fallbacks (null when the target did not resolve). */
       plan: RoutePlan.nullable().optional(),
-      /** Tokens of the attachments, included in inputTokens: ESTIMATED by the protocol's documented rule for images and PDFs. */
+      /** Tokens of the images and PDFs, included in inputTokens: ESTIMATED by the protocol's documented rule. Text files are counted with the prompt. */
       attachmentTokens: z.number().int().optional(),
       /** Things worth knowing before sending, e.g. an endpoint whose input modalities the catalog does not know. */
       warnings: z.array(z.string()).optional(),
@@ -28,6 +30,8 @@ export const Estimate = z.object({
   ),
   totalMinUsd: z.number(),
   totalMaxUsd: z.number(),
+  /** True when any column's input tokens (so the costs) are upper bounds, not exact. */
+  upperBound: z.boolean().default(false),
   /** Budgets that would be exceeded (hard) or crossed (soft) by the worst case. */
   budgetWarnings: z.array(z.string()).default([]),
   blockedBy: z.string().nullable().default(null),

@@ -53,6 +53,17 @@ await section('catalog', async () => {
   rows.push({ name: r.name, value: `${f(r.medianMs, 3)} ms median, p95 ${f(r.p95Ms, 3)} ms (naive filter ${f(r.baselineMedianMs, 3)} ms)`, target: '< 20 ms median', pass: r.medianMs < 20 });
 });
 
+await section('estimate', async () => {
+  const { benchEstimate } = await import('./estimate');
+  const r = await benchEstimate();
+  results.estimate = r;
+  rows.push({ name: 'baseline: plain gpt-tokenizer count of 1 MB normal text (in-process, cold merge cache)', value: `${f(r.baselineMs, 1)} ms median`, target: '', pass: null });
+  for (const c of r.cases) {
+    rows.push({ name: `estimate over HTTP, 1 MB ${c.name}`, value: `${f(c.medianMs, 1)} ms median, max ${f(c.maxMs, 1)} ms (${c.upperBound ? 'at most' : 'exactly'} ${c.inputTokens} tokens)`, target: '< 100 ms', pass: c.maxMs < 100 });
+  }
+  rows.push({ name: 'host: trivial call while a 1 MB pathological estimate counts', value: `${f(r.pingDuringMs, 1)} ms median (idle ${f(r.pingIdleMs, 1)} ms); answered before the estimate: ${r.pingAnsweredFirst ? 'every time' : 'NOT always'}`, target: 'answered first', pass: r.pingAnsweredFirst });
+});
+
 await section('ui', async () => {
   if (!existsSync('dist/renderer/index.html')) throw new Error('dist/renderer missing: run npm run build:renderer first');
   const { benchUiStream } = await import('./ui-stream');

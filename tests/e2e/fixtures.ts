@@ -17,7 +17,7 @@ export const MOCK_KEY_ENV = 'SWITCHYARD_E2E_KEY';
 export const SCREENSHOTS = resolve('test-results/screenshots');
 
 type Options = {
-  /** Console errors a test expects (e.g. CSP reports for hostile markup it feeds in on purpose). */
+  /** Console errors a test expects. Hostile markup in answers is not one: it must produce no CSP report (tests/e2e/render.spec.ts). */
   expectedConsoleErrors: RegExp[];
 };
 

@@ -139,7 +139,7 @@ describe('attachments', () => {
 
   it('an image-only endpoint is refused a PDF; the pre-flight says so too', async () => {
     const req = withFiles(['openai:gpt-4-vision-only'], [doc]);
-    const est = estimateRun(wb.ctx, req);
+    const est = await estimateRun(wb.ctx, req);
     expect(est.columns[0]!.error).toBe('openai:gpt-4-vision-only does not accept PDFs (catalog: input text, image)');
     const result = await wb.engine.compare(req);
     expect(col(result).error).toBe('openai:gpt-4-vision-only does not accept PDFs (catalog: input text, image)');
@@ -148,7 +148,7 @@ describe('attachments', () => {
 
   it('an endpoint the catalog does not know is sent the image, with a pre-flight warning', async () => {
     const req = withFiles(['local:my-vision-model'], [image]);
-    const est = estimateRun(wb.ctx, req);
+    const est = await estimateRun(wb.ctx, req);
     expect(est.columns[0]!.error).toBeNull();
     expect(est.columns[0]!.warnings).toEqual(['local:my-vision-model: the catalog does not say whether it accepts images; sending anyway']);
     const result = await wb.engine.compare(req);
@@ -181,11 +181,11 @@ describe('attachments', () => {
     expect(mock.requests).toEqual([]);
   });
 
-  it('the pre-flight counts image and PDF tokens by each protocol\'s rule, marked as attachment tokens', () => {
-    const est = estimateRun(wb.ctx, withFiles(['openai:gpt-4o-mini', 'anthropic:claude-3-5-haiku-latest', 'google:gemini-2.5-flash'], [image, doc]));
+  it('the pre-flight counts image and PDF tokens by each protocol\'s rule, marked as attachment tokens', async () => {
+    const est = await estimateRun(wb.ctx, withFiles(['openai:gpt-4o-mini', 'anthropic:claude-3-5-haiku-latest', 'google:gemini-2.5-flash'], [image, doc]));
     // 1x1 PNG: OpenAI 85 + 170 x 1 tile; Anthropic ceil(1/750) = 1; Gemini 258. One-page PDF: 3000, 3000, 258.
     expect(est.columns.map((c) => c.attachmentTokens)).toEqual([255 + 3000, 1 + 3000, 258 + 258]);
-    const plain = estimateRun(wb.ctx, { messages: [{ role: 'user', content: PROMPT }], targets: ['openai:gpt-4o-mini'] });
+    const plain = await estimateRun(wb.ctx, { messages: [{ role: 'user', content: PROMPT }], targets: ['openai:gpt-4o-mini'] });
     expect(est.columns[0]!.inputTokens - plain.columns[0]!.inputTokens).toBe(3255);
     expect(plain.columns[0]!.attachmentTokens).toBeUndefined();
   });

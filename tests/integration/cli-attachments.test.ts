@@ -6,6 +6,7 @@
  */
 import { openSync, closeSync, ftruncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { startMockProviders, type MockProviders } from '../mocks/provider-server';
@@ -87,13 +88,17 @@ describe.concurrent('compare --image / --file', { timeout: 180_000 }, () => {
     const big = sized(join(dir, 'huge.png'), png(), 21 * MB);
     const huge = sized(join(dir, 'huge.pdf'), pdf(), 40 * MB);
     const base = ['compare', 'hi', '-m', 'oa:gpt-4o-mini'];
-    const [missing, folder, tooBig, tooBigAny, unsupported, notImage] = await Promise.all([
+    const fifo = join(dir, 'pipe.png');
+    execFileSync('mkfifo', [fifo]);
+    const [missing, folder, tooBig, tooBigAny, unsupported, notImage, device, pipe] = await Promise.all([
       sb.run([...base, '--image', join(dir, 'nope.png')]),
       sb.run([...base, '--file', dir]),
       sb.run([...base, '--image', big]),
       sb.run([...base, '--file', huge]),
       sb.run([...base, '--file', zip]),
       sb.run([...base, '--image', doc]),
+      sb.run([...base, '--file', '/dev/zero']),
+      sb.run([...base, '--image', fifo]),
     ]);
     expectOneLineError(missing, 1, /^switchyard: --image: cannot read \S+nope\.png: no such file or folder$/);
     expectOneLineError(folder, 1, /^switchyard: --file: cannot read \S+: it is a folder; give a file name$/);
@@ -101,6 +106,8 @@ describe.concurrent('compare --image / --file', { timeout: 180_000 }, () => {
     expectOneLineError(tooBigAny, 1, /^switchyard: --file: cannot attach "huge\.pdf": 40\.0 MB is over the 32 MB limit for any file$/);
     expectOneLineError(unsupported, 1, /^switchyard: --file: cannot attach "report\.docx": unsupported type \(PNG, JPEG, WebP, GIF, PDF or UTF-8 text\)$/);
     expectOneLineError(notImage, 1, /^switchyard: --image: \S+brief\.pdf is not a PNG, JPEG, WebP or GIF image \(it is a PDF: use --file\)$/);
+    expectOneLineError(device, 1, /^switchyard: --file: \/dev\/zero is not a regular file \(devices, FIFOs and sockets are refused\)$/);
+    expectOneLineError(pipe, 1, /^switchyard: --image: \S+pipe\.png is not a regular file/);
     expect(mock.requests.filter((x) => x.path.endsWith('/chat/completions'))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
 import { startHost, type Host } from '../../electron/host/server';
 import { startMockProviders, type MockProviders } from '../mocks/provider-server';
 import { png } from '../fixtures/attachment-files';
@@ -69,7 +70,24 @@ describe('host attachments', () => {
     expect(notBase64.status).toBe(400);
     expect(((await notBase64.json()) as { error: string }).error).toMatch(/dataBase64: dataBase64 must be base64/);
     const big = await rpc('compare:estimate-run', { messages: [{ role: 'user', content: 'x'.repeat(3 * 1024 * 1024) }], targets: ['local:vision'] });
-    expect(big.status).toBe(400);
-    expect(await big.json()).toEqual({ error: 'request body too large (2 MB at most for this call)' });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ error: 'request body too large: the host accepts at most 2 MiB' });
+  });
+
+  it('an upload over the largest file is refused 413 from its Content-Length, before a byte is read', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: host.port, method: 'POST', path: '/api/rpc/compare:add-attachment', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json', 'content-length': String(60 * 1024 * 1024) } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      // Headers only: the host must answer without waiting for the 60 MB it was promised.
+      req.flushHeaders();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toEqual({ error: expect.stringMatching(/^request body too large: the host accepts at most 42\.\d MiB for this call$/) });
   });
 });

@@ -70,7 +70,7 @@ describe('the plan the pre-flight names is the plan the run follows', () => {
     const served: string[] = [];
     for (let i = 0; i < 20; i++) {
       const req = ask(['acme/shared'], { messages: [{ role: 'user', content: `question number ${i}` }] });
-      const plan = planOf(estimateRun(wb.ctx, req));
+      const plan = planOf(await estimateRun(wb.ctx, req));
       expect(plan.fallbacks).toHaveLength(1);
       const c = col(await wb.engine.compare({ ...req, plans: [plan.id] }));
       // Every attempt went through, so the first planned endpoint must be the one that served.
@@ -86,8 +86,8 @@ describe('the plan the pre-flight names is the plan the run follows', () => {
   it('the same request and health give the same plan every time; the plan is what the result and history carry', async () => {
     const wb = await twoEndpoints();
     const req = ask(['acme/shared', 'acme/shared']);
-    const first = estimateRun(wb.ctx, req);
-    const again = estimateRun(wb.ctx, req);
+    const first = await estimateRun(wb.ctx, req);
+    const again = await estimateRun(wb.ctx, req);
     expect(again.columns.map((c) => c.plan)).toEqual(first.columns.map((c) => c.plan));
     expect(first.columns.map((c) => c.endpointId)).toEqual(first.columns.map((c) => `${c.plan!.primary!.provider}:${c.plan!.primary!.upstream}`));
     const result = await wb.engine.compare(req);
@@ -98,7 +98,7 @@ describe('the plan the pre-flight names is the plan the run follows', () => {
   it('a breaker that opened between the pre-flight and the send: the run re-plans and says so', async () => {
     const wb = await twoEndpoints();
     const req = ask(['acme/shared'], { routing: { strategy: 'order', order: ['east', 'west'] } });
-    const shown = planOf(estimateRun(wb.ctx, req));
+    const shown = planOf(await estimateRun(wb.ctx, req));
     expect(shown).toMatchObject({ primary: { provider: 'east', model: 'acme/shared', upstream: 'shared-east' }, fallbacks: [{ provider: 'west', upstream: 'shared-west' }] });
 
     const key = breakerKey('east', 0, 'shared-east');
@@ -117,9 +117,9 @@ describe('the plan the pre-flight names is the plan the run follows', () => {
     expect(col(await wb.engine.compare(req)).replanned).toBe(false);
   });
 
-  it('--no-fallback plans the primary alone', () => {
-    return twoEndpoints().then((wb) => {
-      const plan = planOf(estimateRun(wb.ctx, ask(['acme/shared'], { routing: { strategy: 'order', order: ['west'], noFallback: true } })));
+  it('--no-fallback plans the primary alone', async () => {
+    return twoEndpoints().then(async (wb) => {
+      const plan = planOf(await estimateRun(wb.ctx, ask(['acme/shared'], { routing: { strategy: 'order', order: ['west'], noFallback: true } })));
       expect(plan).toMatchObject({ primary: { provider: 'west' }, fallbacks: [] });
     });
   });
@@ -130,7 +130,7 @@ describe('a provider\'s own --serve mapping and the catalog\'s default', () => {
     const wb = openWorkbench({ catalog: CATALOG });
     await addProvider(wb, { id: 'mine', baseUrl: mock.baseUrls.openai, catalogProvider: 'cat', serves: { 'acme/mapped': 'my-upstream' } });
     const req = ask(['acme/mapped'], { routing: { strategy: 'price' } });
-    expect(planOf(estimateRun(wb.ctx, req))).toMatchObject({ primary: { provider: 'mine', model: 'acme/mapped', upstream: 'my-upstream' }, fallbacks: [] });
+    expect(planOf(await estimateRun(wb.ctx, req))).toMatchObject({ primary: { provider: 'mine', model: 'acme/mapped', upstream: 'my-upstream' }, fallbacks: [] });
     const c = col(await wb.engine.compare(req));
     expect(c).toMatchObject({ status: 'ok', servedBy: { provider: 'mine', model: 'my-upstream' }, fellBack: false });
     expect(requestsFor(mock, 'my-upstream')).toHaveLength(1);
@@ -141,7 +141,7 @@ describe('a provider\'s own --serve mapping and the catalog\'s default', () => {
     const wb = openWorkbench({ catalog: CATALOG });
     await addProvider(wb, { id: 'plain', baseUrl: mock.baseUrls.openai, catalogProvider: 'cat', serves: { 'acme/other': 'other-upstream' } });
     const req = ask(['acme/mapped']);
-    expect(planOf(estimateRun(wb.ctx, req))).toMatchObject({ primary: { provider: 'plain', upstream: 'cat-default' }, fallbacks: [] });
+    expect(planOf(await estimateRun(wb.ctx, req))).toMatchObject({ primary: { provider: 'plain', upstream: 'cat-default' }, fallbacks: [] });
     const c = col(await wb.engine.compare(req));
     expect(c).toMatchObject({ status: 'ok', servedBy: { provider: 'plain', model: 'cat-default' } });
     expect(requestsFor(mock, 'cat-default')).toHaveLength(1);

@@ -134,12 +134,12 @@ describe('pre-flight with attachments', () => {
     const { PreflightPanel } = await import('../../renderer/components/PreflightPanel');
     const col = {
       target: 'local:vision', endpointId: 'local:vision', provider: 'local', inputTokens: 1267, inputCostUsd: null, maxOutputTokens: 100, maxOutputCostUsd: null,
-      jurisdiction: null, retainsPrompts: null, trainsOnData: null, zdrAvailable: null, error: null, attachmentTokens: 1255,
+      jurisdiction: null, retainsPrompts: null, trainsOnData: null, zdrAvailable: null, error: null, attachmentTokens: 1255, inputTokensUpperBound: false,
       warnings: ['local:vision: the catalog does not say whether it accepts images; sending anyway'],
     };
-    render(<PreflightPanel estimate={{ columns: [col], totalMinUsd: 0, totalMaxUsd: 0, budgetWarnings: [], blockedBy: null }} error={null} pending={false} />);
+    render(<PreflightPanel estimate={{ columns: [col], totalMinUsd: 0, totalMaxUsd: 0, upperBound: false, budgetWarnings: [], blockedBy: null }} error={null} pending={false} />);
     expect(screen.getByTestId('preflight-tokens').textContent).toBe('~1,267 tok');
-    expect(screen.getByTestId('preflight-tokens').getAttribute('title')).toMatch(/1,255 of them for the attachments, estimated/);
+    expect(screen.getByTestId('preflight-tokens').getAttribute('title')).toMatch(/1,255 of them for images and PDFs, estimated/);
     expect(screen.getByTestId('preflight-column-warning').textContent).toBe('local:vision: the catalog does not say whether it accepts images; sending anyway');
   });
 });

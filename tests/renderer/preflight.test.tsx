@@ -18,6 +18,7 @@ const column = (over: Partial<Estimate['columns'][number]> = {}): Estimate['colu
   endpointId: 'openai:gpt-4o-mini',
   provider: 'openai',
   inputTokens: 12,
+  inputTokensUpperBound: false,
   inputCostUsd: 0.0000018,
   maxOutputTokens: 1000,
   maxOutputCostUsd: 0.0006,
@@ -29,7 +30,7 @@ const column = (over: Partial<Estimate['columns'][number]> = {}): Estimate['colu
   ...over,
 });
 
-const estimate = (over: Partial<Estimate> = {}): Estimate => ({ columns: [column()], totalMinUsd: 0.0000018, totalMaxUsd: 0.0006018, budgetWarnings: [], blockedBy: null, ...over });
+const estimate = (over: Partial<Estimate> = {}): Estimate => ({ columns: [column()], totalMinUsd: 0.0000018, totalMaxUsd: 0.0006018, upperBound: false, budgetWarnings: [], blockedBy: null, ...over });
 
 const BLOCK = 'refused by the daily overall budget of $0.00001: worst case $0.000602 exceeds the $0.00001 left ($0 spent this day)';
 
@@ -94,6 +95,25 @@ describe('pre-flight slice', () => {
     expect(s().preflight?.totalMaxUsd).toBe(2);
   });
 
+  it('drops the reply for a draft edited while it was on its way, before the next estimate is even sent', async () => {
+    const { fake, store } = setup();
+    const replies: Array<(e: Estimate) => void> = [];
+    fake.calls.compare!.estimateRun!.mockImplementation(() => new Promise((r) => replies.push(r as (e: unknown) => void)));
+    const s = () => store.getState();
+    s().setDraft({ prompt: 'one', targets: ['x/y'] });
+    const first = s().runPreflight();
+    s().setDraft({ prompt: 'one two' });
+    s().schedulePreflight();
+    replies[0]!(estimate({ totalMaxUsd: 1 }));
+    await first;
+    expect(s().preflight).toBeNull();
+    await act(async () => vi.advanceTimersByTime(PREFLIGHT_DEBOUNCE_MS));
+    expect(fake.calls.compare!.estimateRun).toHaveBeenCalledTimes(2);
+    replies[1]!(estimate({ totalMaxUsd: 2 }));
+    await act(async () => undefined);
+    expect(s().preflight?.totalMaxUsd).toBe(2);
+  });
+
   it('turns an estimate failure (unknown model) into one line, and a bad parameter too', async () => {
     const { fake, store } = setup();
     fake.calls.compare!.estimateRun!.mockRejectedValue(new Error('unknown model "nope/zzz" in target "nope/zzz": not in the catalog'));
@@ -149,6 +169,15 @@ describe('pre-flight panel', () => {
     expect(a.querySelector('[data-testid="preflight-fallbacks"]')!.textContent).toBe('thenazure:gpt-4o-mini-eu, openrouter:openai/gpt-4o-mini (circuit open)');
     // No fallbacks: no line for them.
     expect(b.querySelector('[data-testid="preflight-fallbacks"]')).toBeNull();
+  });
+
+  it('says "at most" when the tokens are only an upper bound', () => {
+    render(<PreflightPanel estimate={estimate({ columns: [column({ inputTokens: 1000003, inputTokensUpperBound: true })], upperBound: true })} error={null} pending={false} />);
+    expect(screen.getByTestId('preflight-column').textContent).toContain('at most 1,000,003 tok');
+    expect(screen.getByTestId('preflight-total').textContent).toBe('at most $0.0000018 – $0.000602');
+    cleanup();
+    render(<PreflightPanel estimate={estimate()} error={null} pending={false} />);
+    expect(screen.getByTestId('preflight-column').textContent).not.toContain('at most');
   });
 
   it('shows budget warnings and a per-target refusal inline', () => {

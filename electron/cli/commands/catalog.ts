@@ -1,8 +1,9 @@
 /** `switchyard catalog list|show|refresh|import|export|override`. */
 import type { Command } from 'commander';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseCatalogDocument, CatalogFormatError } from '../../engine/catalog/document';
 import { refreshFromOpenRouter } from '../../engine/catalog/openrouter-refresh';
+import { InputLimitError, LIMITS, readBoundedFile } from '../../engine/limits';
 import { parseTarget } from '../../../shared/targets';
 import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
 import { fmtUsd, table } from '../output';
@@ -98,11 +99,9 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
       await withCtx(async (ctx) => {
         let text: string;
         try {
-          // A device or a FIFO (/dev/zero, /dev/stdin) is not an export file, and reading one may never end.
-          if (!statSync(file).isFile()) throw new CliExit(`cannot read ${showPath(file)}: not a regular file (give a file written by catalog export)`, EXIT_USAGE);
-          text = readFileSync(file, 'utf8');
+          text = (await readBoundedFile(file, LIMITS.catalogFile, 'catalog file')).toString('utf8');
         } catch (err) {
-          if (err instanceof CliExit) throw err;
+          if (err instanceof InputLimitError) throw new CliExit(err.message, EXIT_USAGE);
           throw new CliExit(describeSystemError(err, { action: 'read', path: file }) ?? `cannot read ${showPath(file)}`, EXIT_USAGE);
         }
         try {

@@ -5,6 +5,7 @@
  * so a refresh replaces the data and the overrides survive it.
  */
 import { readFileSync } from 'node:fs';
+import { LIMITS, readBoundedFileSync } from '../limits';
 import { fileURLToPath } from 'node:url';
 import type { Capabilities, DataPolicy, Endpoint, Price } from '../../../shared/domain';
 import {
@@ -97,7 +98,7 @@ export class Catalog {
 
   /** A catalog file from outside (an export, a download): fully validated. */
   static fromFile(path: string): Catalog {
-    return Catalog.fromJSON(readFileSync(path, 'utf8'));
+    return Catalog.fromJSON(readBoundedFileSync(path, LIMITS.catalogFile, 'catalog file').toString('utf8'));
   }
 
   /** The catalog shipped with the app: trusted, so only its outline is checked (fast start-up). */
