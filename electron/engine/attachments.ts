@@ -12,6 +12,7 @@ import {
   attachmentFacts,
   binaryAttachmentTokens,
   formatLimit,
+  inlineText,
   isUtf8Text,
   kindOf,
   sniffBinary,
@@ -26,6 +27,7 @@ import type { StoredAttachment } from '../store/attachments-repo';
 import { UserError } from './errors';
 import { describeSystemError, showPath } from './system-errors';
 import type { AttachmentData } from './providers/types';
+import { countTokensBatch, MESSAGE_OVERHEAD } from './tokens';
 
 const KIND_WORD = { image: 'images', pdf: 'PDFs', text: 'text files' } as const;
 const SUPPORTED = 'PNG, JPEG, WebP, GIF, PDF or UTF-8 text';
@@ -176,4 +178,25 @@ export function binaryTokensFor(protocol: TokenProtocol, request: Pick<CompareRe
     if (meta) total += binaryAttachmentTokens(protocol, meta.mime, meta);
   }
   return total;
+}
+
+/**
+ * Input tokens of the attachments for a column whose provider reported no
+ * usage: images and PDFs by the protocol's rule, text files counted (off the
+ * event loop, as the prompt is). An estimate, as `usage.estimated` says.
+ */
+export async function fallbackAttachmentTokens(
+  protocol: TokenProtocol,
+  request: Pick<CompareRequest, 'messages'>,
+  stored: ReadonlyMap<string, StoredAttachment> | undefined,
+  files: ReadonlyMap<string, AttachmentData> | undefined,
+  modelId: string | undefined,
+): Promise<number> {
+  if (!stored?.size) return 0;
+  const texts = request.messages.flatMap((m) => (m.attachments ?? []).flatMap((a) => {
+    const f = files?.get(a.hash);
+    return f && 'text' in f ? [inlineText(a.name, f.text)] : [];
+  }));
+  const counted = texts.length ? await countTokensBatch(texts, modelId) : [];
+  return binaryTokensFor(protocol, request, stored) + counted.reduce((sum, n) => sum + MESSAGE_OVERHEAD + n, 0);
 }

@@ -231,7 +231,7 @@ export class Engine {
 
   private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
     const result = await runColumn(
-      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments },
+      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments },
       { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AttachmentRef } from '../../shared/attachments';
 import { ingestAttachment } from '../../electron/engine/attachments';
 import { estimateRun } from '../../electron/engine/estimate';
+import { countPromptTokens } from '../../electron/engine/tokens';
 import { startMockProviders, type MockProviders } from '../mocks/provider-server';
 import { png, pdf } from '../fixtures/attachment-files';
 import { PROMPT, addProvider, closeWorkbenches, col, openWorkbench, requestsFor, type Workbench } from './helpers';
@@ -166,6 +167,16 @@ describe('attachments', () => {
     expect(saved.request!.messages[0]!.attachments).toEqual([image]);
     // The request kept in history carries the reference, never the bytes.
     expect(JSON.stringify(saved.request)).not.toContain(PNG.toString('base64'));
+  });
+
+  it('a cut stream without usage counts the image by the protocol\'s rule in its estimated input', async () => {
+    mock.script('cut-img', { tokens: 6, fault: 'missing_terminal', faultAfterTokens: 3 });
+    // OpenAI's usage rides on the last chunk, which a cut stream never sends.
+    const result = await wb.engine.compare(withFiles(['openai:cut-img'], [image]));
+    expect(col(result).status).toBe('incomplete');
+    const prompt = countPromptTokens({ messages: [{ role: 'user', content: PROMPT }] }, 'cut-img');
+    // OpenAI: 85 + 170 for the one 512px tile of a 1x1 image.
+    expect(col(result).usage).toMatchObject({ inputTokens: prompt + 255, estimated: true });
   });
 
   it('a hash that is not stored is refused in one line, nothing sent', async () => {
