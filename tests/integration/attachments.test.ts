@@ -83,6 +83,16 @@ describe('attachments', () => {
     expect(wb.ctx.store.attachments.meta(doc.hash)).toMatchObject({ pages: 1 });
   });
 
+  it('refuses an empty file, binary junk, a name\'s claim and text over its limit, in one line each, storing nothing', () => {
+    const before = wb.ctx.store.attachments.count();
+    expect(() => ingestAttachment(wb.ctx.store, 'empty.txt', Buffer.alloc(0))).toThrow(/^cannot attach "empty\.txt": the file is empty$/);
+    expect(() => ingestAttachment(wb.ctx.store, 'photo.png', Buffer.from([0, 1, 2, 3, 0xff, 0xfe]))).toThrow(/^cannot attach "photo\.png": unsupported type \(PNG, JPEG, WebP, GIF, PDF or UTF-8 text\)$/);
+    expect(() => ingestAttachment(wb.ctx.store, 'big.txt', Buffer.alloc(2 * 1024 * 1024 + 1, 0x61))).toThrow(/^cannot attach "big\.txt": 2\.0 MB is over the 2 MB limit for text files$/);
+    // A name cannot smuggle a line break into messages or the inlined header.
+    expect(ingestAttachment(wb.ctx.store, 'a\nb.txt', Buffer.from('x')).name).toBe('ab.txt');
+    expect(wb.ctx.store.attachments.count()).toBe(before + 1);
+  });
+
   it('a PNG and a PDF arrive in each protocol\'s own shape', async () => {
     const result = await wb.engine.compare(withFiles(['openai:gpt-4o-mini', 'anthropic:claude-3-5-haiku-latest', 'google:gemini-2.5-flash'], [image, doc]));
     expect(result.columns.map((c) => [c.status, c.error])).toEqual([['ok', null], ['ok', null], ['ok', null]]);
