@@ -322,6 +322,16 @@ export const RunResult = z.object({
 });
 export type RunResult = z.infer<typeof RunResult>;
 
+/** The few figures of a column a run's summary row needs; a history page carries these, not whole columns. */
+export const ColumnFacts = z.object({
+  status: ColumnStatus,
+  costUsd: z.number().nullable(),
+  ttftMs: z.number().nullable(),
+  inputTokens: z.number().int().nullable(),
+  outputTokens: z.number().int().nullable(),
+});
+export type ColumnFacts = z.infer<typeof ColumnFacts>;
+
 export const RunSummary = z.object({
   runId: z.string(),
   createdAt: z.number(),
@@ -330,8 +340,24 @@ export const RunSummary = z.object({
   targets: z.array(z.string()),
   costUsd: z.number().nullable(),
   columnStatuses: z.array(ColumnStatus),
+  /** Pass the last run's cursor as `before` to get the page after it (keyset paging, no OFFSET). */
+  cursor: z.number().optional(),
+  /** What each column came to, in column order: what the summary row (shared/run-summary.ts) is made from. */
+  columns: z.array(ColumnFacts).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
+
+/**
+ * How big history is. `dbBytes` is the database file's pages; the WAL is counted apart (it folds back in at a
+ * checkpoint). `columns` is null when not asked for: counting a million answers reads a 30 MB index.
+ */
+export const HistoryStats = z.object({
+  runs: z.number().int(),
+  columns: z.number().int().nullable(),
+  dbBytes: z.number().int(),
+  walBytes: z.number().int(),
+});
+export type HistoryStats = z.infer<typeof HistoryStats>;
 
 /** Streaming events of a compare run, in the order they happen. */
 export const CompareEvent = z.discriminatedUnion('type', [

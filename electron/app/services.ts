@@ -114,6 +114,9 @@ export function createApp(opts: CreateAppOptions): App {
         if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
         return run;
       },
+      async getStats({ countColumns }) {
+        return ctx.store.runs.stats({ countColumns });
+      },
       async deleteRun({ runId }) {
         if (ctx.engine.isActive(runId)) throw new UserError('stop the run before deleting it');
         return { ok: ctx.store.runs.deleteRun(runId) };

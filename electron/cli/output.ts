@@ -10,6 +10,7 @@ export function table(headers: string[], rows: string[][]): string {
 export const fmtMs = (ms: number | null | undefined) => (ms == null ? '-' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
 export const fmtTps = (v: number | null | undefined) => (v == null ? '-' : v.toFixed(1));
 export const fmtUsd = (v: number | null | undefined) => (v == null ? '-' : v === 0 ? '$0' : v < 0.01 ? `$${v.toPrecision(2)}` : `$${v.toFixed(4)}`);
+export const fmtBytes = (b: number) => (b < 1024 * 1024 ? `${(b / 1024).toFixed(0)} KB` : b < 1024 ** 3 ? `${(b / 1024 ** 2).toFixed(1)} MB` : `${(b / 1024 ** 3).toFixed(2)} GB`);
 export const fmtDate = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
 export function columnRow(c: ColumnResult): string[] {

@@ -3,8 +3,11 @@
  * crash leaves a readable record: the next start marks what was in flight
  * `interrupted`, keeping whatever text had arrived.
  */
-import { RoutePlan, type AttemptRecord, type ColumnResult, type ColumnStatus, type CompareRequest, type Price, type RunResult, type RunSummary } from '../../shared/domain';
+import { statSync } from 'node:fs';
+import { RoutePlan, type AttemptRecord, type ColumnFacts, type ColumnResult, type ColumnStatus, type CompareRequest, type HistoryStats, type Price, type RunResult, type RunSummary } from '../../shared/domain';
 import type { DB } from './db';
+import { createMatchBuilder } from './fts-match';
+import { SEQ_PER_MS } from './migrations/0010-history-keyset';
 
 interface ColumnRow {
   id: string; run_id: string; idx: number; target: string; status: ColumnStatus;
@@ -37,6 +40,12 @@ export interface UnsettledColumn {
 export interface Settlement {
   inputTokens: number; outputTokens: number; reasoningTokens: number; costUsd: number | null; price: Price | null;
 }
+
+/** Above every seq (created_at * 1024 stays below 2^53 until the year 2248): "from the newest". */
+const NO_CURSOR = Number.MAX_SAFE_INTEGER;
+
+interface SummaryRow { id: string; seq: number; created_at: number; status: RunSummary['status']; prompt_preview: string; cols: string; cost: number | null }
+type FactsTuple = [string, ColumnStatus, number | null, number | null, number | null, number | null];
 
 function attemptFromRow(r: AttemptRow): AttemptRecord {
   return {
@@ -72,9 +81,11 @@ function preview(req: CompareRequest): string {
 
 export function createRunsRepo(db: DB) {
   const s = {
-    insertRun: db.prepare('INSERT INTO runs (id, created_at, status, request_json, prompt_preview, pid) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertRun: db.prepare('INSERT INTO runs (id, created_at, status, request_json, prompt_preview, pid, seq) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    lastSeqIn: db.prepare('SELECT MAX(seq) AS m FROM runs WHERE seq >= ? AND seq < ?').pluck(),
+    lastSeqFrom: db.prepare('SELECT MAX(seq) AS m FROM runs WHERE seq >= ?').pluck(),
     insertColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`),
-    insertFts: db.prepare('INSERT INTO runs_fts (run_id, prompt, answers, targets) VALUES (?, ?, ?, ?)'),
+    insertFts: db.prepare('INSERT INTO runs_fts (rowid, run_id, prompt, answers, targets) VALUES (?, ?, ?, ?, ?)'),
     columnRunning: db.prepare(`UPDATE columns SET status = 'running', sent_at = COALESCE(sent_at, ?), updated_at = ? WHERE id = ?`),
     columnText: db.prepare('UPDATE columns SET text = ?, reasoning = ?, updated_at = ? WHERE id = ?'),
     insertAttempt: db.prepare(`INSERT INTO attempts (column_id, seq, endpoint_id, provider, model, key_index, status, started_at, price_json)
@@ -93,22 +104,29 @@ export function createRunsRepo(db: DB) {
       provider_cost_usd = NULL, cost_drift = NULL, price_json = NULL, plan_json = NULL, replanned = 0, updated_at = ? WHERE id = ?`),
     deleteAttempts: db.prepare('DELETE FROM attempts WHERE column_id = ?'),
     runStatus: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
-    ftsAnswers: db.prepare('UPDATE runs_fts SET answers = ? WHERE run_id = ?'),
+    // By rowid: run_id is UNINDEXED, and matching on it would read every row of the index's content.
+    ftsAnswers: db.prepare('UPDATE runs_fts SET answers = ? WHERE rowid = (SELECT seq FROM runs WHERE id = ?)'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     columnsOf: db.prepare('SELECT * FROM columns WHERE run_id = ? ORDER BY idx'),
     attemptsOfRun: db.prepare('SELECT a.* FROM attempts a JOIN columns c ON c.id = a.column_id WHERE c.run_id = ? ORDER BY a.seq, a.id'),
-    listRuns: db.prepare(`SELECT r.id, r.created_at, r.status, r.prompt_preview,
-        (SELECT json_group_array(target) FROM (SELECT target FROM columns WHERE run_id = r.id ORDER BY idx)) AS targets,
-        (SELECT json_group_array(status) FROM (SELECT status FROM columns WHERE run_id = r.id ORDER BY idx)) AS statuses,
+    // One subquery gathers each column's facts (columns_run gives them in order); cost stays SQL's SUM as before.
+    listRuns: db.prepare(`SELECT r.id, r.seq, r.created_at, r.status, r.prompt_preview,
+        (SELECT json_group_array(json_array(target, status, cost_usd, ttft_ms, input_tokens, output_tokens))
+          FROM (SELECT target, status, cost_usd, ttft_ms, input_tokens, output_tokens FROM columns WHERE run_id = r.id ORDER BY idx)) AS cols,
         (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
-      FROM runs r ORDER BY r.created_at DESC, r.rowid DESC LIMIT ? OFFSET ?`),
-    searchRuns: db.prepare(`SELECT r.id, r.created_at, r.status, r.prompt_preview,
-        (SELECT json_group_array(target) FROM (SELECT target FROM columns WHERE run_id = r.id ORDER BY idx)) AS targets,
-        (SELECT json_group_array(status) FROM (SELECT status FROM columns WHERE run_id = r.id ORDER BY idx)) AS statuses,
+      FROM runs r WHERE r.seq < ? ORDER BY r.seq DESC LIMIT ? OFFSET ?`),
+    // The index is walked backwards by rowid (= seq) and stops after a page: no match is joined or sorted beyond it.
+    searchRuns: db.prepare(`SELECT r.id, r.seq, r.created_at, r.status, r.prompt_preview,
+        (SELECT json_group_array(json_array(target, status, cost_usd, ttft_ms, input_tokens, output_tokens))
+          FROM (SELECT target, status, cost_usd, ttft_ms, input_tokens, output_tokens FROM columns WHERE run_id = r.id ORDER BY idx)) AS cols,
         (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
-      FROM runs_fts f JOIN runs r ON r.id = f.run_id WHERE runs_fts MATCH ? ORDER BY r.created_at DESC LIMIT ? OFFSET ?`),
+      FROM runs_fts f JOIN runs r ON r.seq = f.rowid WHERE runs_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC LIMIT ? OFFSET ?`),
+    countRuns: db.prepare('SELECT COUNT(*) FROM runs').pluck(),
+    countColumns: db.prepare('SELECT COUNT(*) FROM columns').pluck(),
+    pageCount: db.prepare('PRAGMA page_count').pluck(),
+    pageSize: db.prepare('PRAGMA page_size').pluck(),
     deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
-    deleteFts: db.prepare('DELETE FROM runs_fts WHERE run_id = ?'),
+    deleteFts: db.prepare('DELETE FROM runs_fts WHERE rowid = (SELECT seq FROM runs WHERE id = ?)'),
     staleRuns: db.prepare(`SELECT id, pid FROM runs WHERE status = 'running'`),
     interruptColumns: db.prepare(`UPDATE columns SET status = 'interrupted', error = COALESCE(error, 'interrupted: the process running this column stopped'), updated_at = ?
       WHERE run_id = ? AND status IN ('queued','running')`),
@@ -128,20 +146,36 @@ export function createRunsRepo(db: DB) {
       WHERE id = @columnId AND status = 'interrupted' AND output_tokens IS NULL`),
   };
 
-  function toSummary(r: { id: string; created_at: number; status: RunSummary['status']; prompt_preview: string; targets: string; statuses: string; cost: number | null }): RunSummary {
+  const matchFor = createMatchBuilder(db);
+
+  function toSummary(r: SummaryRow): RunSummary {
+    const facts = (JSON.parse(r.cols) as FactsTuple[]).map(([target, status, costUsd, ttftMs, inputTokens, outputTokens]) => ({
+      target, fact: { status, costUsd, ttftMs, inputTokens, outputTokens } satisfies ColumnFacts,
+    }));
     return {
       runId: r.id, createdAt: r.created_at, status: r.status, promptPreview: r.prompt_preview,
-      targets: JSON.parse(r.targets) as string[], columnStatuses: JSON.parse(r.statuses) as ColumnStatus[], costUsd: r.cost,
+      targets: facts.map((f) => f.target), columnStatuses: facts.map((f) => f.fact.status), costUsd: r.cost,
+      cursor: r.seq, columns: facts.map((f) => f.fact),
     };
+  }
+
+  /** created_at * 1024 plus the run's place in its millisecond; a full millisecond moves past every later run. */
+  function nextSeq(createdAt: number): number {
+    const slot = createdAt * SEQ_PER_MS;
+    const last = s.lastSeqIn.get(slot, slot + SEQ_PER_MS) as number | null;
+    if (last === null) return slot;
+    if (last + 1 < slot + SEQ_PER_MS) return last + 1;
+    return (s.lastSeqFrom.get(slot) as number) + 1;
   }
 
   return {
     createRun(run: { runId: string; createdAt: number; request: CompareRequest; columns: Array<{ columnId: string; index: number; target: string }>; pid: number }) {
       db.transaction(() => {
-        s.insertRun.run(run.runId, run.createdAt, 'running', JSON.stringify(run.request), preview(run.request), run.pid);
+        const seq = nextSeq(run.createdAt);
+        s.insertRun.run(run.runId, run.createdAt, 'running', JSON.stringify(run.request), preview(run.request), run.pid, seq);
         for (const c of run.columns) s.insertColumn.run(c.columnId, run.runId, c.index, c.target, run.createdAt, run.createdAt);
         const prompt = [run.request.system ?? '', ...run.request.messages.map((m) => m.content)].join('\n');
-        s.insertFts.run(run.runId, prompt, '', run.columns.map((c) => c.target).join(' '));
+        s.insertFts.run(seq, run.runId, prompt, '', run.columns.map((c) => c.target).join(' '));
       })();
     },
     columnRunning(columnId: string, at: number) {
@@ -204,12 +238,42 @@ export function createRunsRepo(db: DB) {
       const columns = (s.columnsOf.all(runId) as ColumnRow[]).map((c) => columnFromRow(c, byColumn.get(c.id) ?? []));
       return { runId: r.id, createdAt: r.created_at, status: r.status, request: JSON.parse(r.request_json) as CompareRequest, columns };
     },
-    listRuns(opts: { limit: number; offset: number; query?: string | undefined }): RunSummary[] {
+    /**
+     * Newest first. `before` is the `cursor` of the last run of the previous page (keyset paging: page
+     * 1,000 costs what page 1 does); `offset` still works but reads every row it skips.
+     */
+    listRuns(opts: { limit: number; offset?: number | undefined; before?: number | undefined; query?: string | undefined }): RunSummary[] {
       const q = opts.query?.trim();
-      if (!q) return (s.listRuns.all(opts.limit, opts.offset) as Parameters<typeof toSummary>[0][]).map(toSummary);
-      // Each word becomes a quoted prefix term so user input can never be FTS syntax.
-      const match = q.split(/\s+/).map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
-      return (s.searchRuns.all(match, opts.limit, opts.offset) as Parameters<typeof toSummary>[0][]).map(toSummary);
+      const before = opts.before ?? NO_CURSOR;
+      const offset = opts.offset ?? 0;
+      if (!q) return (s.listRuns.all(before, opts.limit, offset) as SummaryRow[]).map(toSummary);
+      const match = matchFor(q);
+      if (match === null) return [];
+      return (s.searchRuns.all(match, before, opts.limit, offset) as SummaryRow[]).map(toSummary);
+    },
+    /** SQLite's plan for each read History makes at scale (tests check no table is scanned or sorted whole). */
+    queryPlans(): Record<'list' | 'search' | 'getRun' | 'columnsOf' | 'attemptsOfRun' | 'recover' | 'ftsAnswers' | 'deleteFts', string[]> {
+      const plan = (stmt: { source: string }, ...args: unknown[]) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${stmt.source}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
+      return {
+        list: plan(s.listRuns, NO_CURSOR, 50, 0), search: plan(s.searchRuns, '"a"*', NO_CURSOR, 50, 0), getRun: plan(s.getRun, 'r'),
+        columnsOf: plan(s.columnsOf, 'r'), attemptsOfRun: plan(s.attemptsOfRun, 'r'), recover: plan(s.staleRuns),
+        ftsAnswers: plan(s.ftsAnswers, '', 'r'), deleteFts: plan(s.deleteFts, 'r'),
+      };
+    },
+    /** How big history is: counts, and the bytes of the database file and its WAL. */
+    stats(opts: { countColumns?: boolean } = {}): HistoryStats {
+      let walBytes = 0;
+      if (!db.memory) {
+        try {
+          walBytes = statSync(`${db.name}-wal`).size;
+        } catch {
+          // No WAL file: nothing written since the last truncating checkpoint.
+        }
+      }
+      const dbBytes = (s.pageCount.get() as number) * (s.pageSize.get() as number);
+      const columns = opts.countColumns === false ? null : (s.countColumns.get() as number);
+      return { runs: s.countRuns.get() as number, columns, dbBytes, walBytes };
     },
     deleteRun(runId: string): boolean {
       return db.transaction(() => {

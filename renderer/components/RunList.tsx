@@ -1,7 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { RunSummary } from '../../shared/domain';
-import { formatCost, formatDate, runCounts } from '../lib/format';
+import { summarizeRun, type RunTotals } from '../../shared/run-summary';
+import { formatCost, formatDate } from '../lib/format';
+import { FailureCounts } from './RunTotals';
 
 const ROW_HEIGHT = 62;
 // The models have a line of their own: two typical ids ("openai/gpt-4o-mini") fit its ~350px; the count says how many more hide in the title.
@@ -18,8 +20,9 @@ export interface RunListProps {
   onEndReached(): void;
 }
 
-function statusCounts(s: RunSummary): { ok: number; failed: number } {
-  return runCounts(s.columnStatuses);
+/** A summary from an older host has statuses only: counted the same, without the figures. */
+function totalsOf(s: RunSummary): RunTotals {
+  return summarizeRun(s.columns ?? s.columnStatuses.map((status) => ({ status, costUsd: null, ttftMs: null, inputTokens: null, outputTokens: null })));
 }
 
 /** Virtualised: history grows without bound, the DOM should not. */
@@ -64,7 +67,7 @@ export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onE
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item) => {
           const run = runs[item.index]!;
-          const { ok, failed } = statusCounts(run);
+          const totals = totalsOf(run);
           const hidden = run.targets.length - SHOWN_TARGETS;
           return (
             <div
@@ -94,8 +97,8 @@ export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onE
                 <span className="mono">{formatCost(run.costUsd)}</span>
                 {run.status !== 'done' && <span className={`status status-${run.status === 'running' ? 'running' : 'interrupted'}`}>{run.status}</span>}
                 <span className="run-counts">
-                  {ok > 0 && <span className="count-ok">{ok} ok</span>}
-                  {failed > 0 && <span className="count-failed">{failed} failed</span>}
+                  {totals.ok > 0 && <span className="count-ok">{totals.ok} ok</span>}
+                  <FailureCounts totals={totals} />
                 </span>
               </div>
             </div>

@@ -107,21 +107,3 @@ export function formatDate(ms: number): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
-
-/** Columns that did not bring a whole answer: failed outright, cut off, or interrupted. Counted the same in Compare and History. */
-export function isFailed(status: ColumnStatus): boolean {
-  return status === 'error' || status === 'incomplete' || status === 'interrupted';
-}
-
-/** What a run's columns came to, for the run bar and the history list. */
-export function runCounts(statuses: readonly ColumnStatus[]): { ok: number; failed: number; stopped: number; done: number; total: number } {
-  let ok = 0;
-  let failed = 0;
-  let stopped = 0;
-  for (const st of statuses) {
-    if (st === 'ok') ok++;
-    else if (isFailed(st)) failed++;
-    else if (st === 'cancelled') stopped++;
-  }
-  return { ok, failed, stopped, done: ok + failed + stopped, total: statuses.length };
-}

@@ -1,4 +1,4 @@
-import type { RunResult, RunSummary } from '../../shared/domain';
+import type { HistoryStats, RunResult, RunSummary } from '../../shared/domain';
 import { errorMessage } from '../transport/build';
 import type { SliceCreator, StoreDeps } from './types';
 
@@ -13,6 +13,8 @@ export interface HistorySlice {
   openRunId: string | null;
   openRun: RunResult | null;
   openRunError: string | null;
+  /** For the footer; null until known (or when the host cannot say). */
+  historyStats: HistoryStats | null;
   searchHistory(query: string): Promise<void>;
   loadMoreHistory(): Promise<void>;
   openHistoryRun(runId: string): Promise<void>;
@@ -27,19 +29,34 @@ export const createHistorySlice =
   (set, get) => {
     // Answers to an older query can land after a newer one; only the latest may win.
     let seq = 0;
-    const fetchPage = async (query: string, offset: number): Promise<void> => {
+    /** `after`: the last run shown; the next page is asked for by its cursor (keyset: page 1,000 costs what page 1 does). */
+    const fetchPage = async (query: string, after: RunSummary | null, shown: number): Promise<void> => {
       const mine = ++seq;
       set({ historyLoading: true, historyError: null });
       try {
-        const page = await deps.client.history.listRuns({ limit: PAGE, offset, ...(query.trim() ? { query: query.trim() } : {}) });
+        const q = query.trim() ? { query: query.trim() } : {};
+        // A host without cursors (older build) still pages by offset.
+        const where = after?.cursor !== undefined ? { before: after.cursor } : { offset: after ? shown : 0 };
+        const page = await deps.client.history.listRuns({ limit: PAGE, ...where, ...q });
         if (mine !== seq) return;
         set((s) => ({
-          runs: offset === 0 ? page : [...s.runs, ...page],
+          runs: after === null ? page : [...s.runs, ...page],
           historyHasMore: page.length === PAGE,
           historyLoading: false,
         }));
       } catch (err) {
         if (mine === seq) set({ historyLoading: false, historyError: errorMessage(err) });
+      }
+    };
+
+    // Counted on entering the view and after a delete, not on every keystroke of a search.
+    const loadStats = async (): Promise<void> => {
+      try {
+        // Not the answers: counting a million of them holds the engine's thread for tens of ms.
+        set({ historyStats: await deps.client.history.getStats({ countColumns: false }) });
+      } catch {
+        // The footer is a figure, not a function: without it the list still works.
+        set({ historyStats: null });
       }
     };
 
@@ -52,15 +69,17 @@ export const createHistorySlice =
       openRunId: null,
       openRun: null,
       openRunError: null,
+      historyStats: null,
 
       searchHistory: async (query) => {
         set({ historyQuery: query });
-        await fetchPage(query, 0);
+        if (!query.trim()) void loadStats();
+        await fetchPage(query, null, 0);
       },
       loadMoreHistory: async () => {
         const s = get();
         if (s.historyLoading || !s.historyHasMore) return;
-        await fetchPage(s.historyQuery, s.runs.length);
+        await fetchPage(s.historyQuery, s.runs.at(-1) ?? null, s.runs.length);
       },
       openHistoryRun: async (runId) => {
         set({ openRunId: runId, openRun: null, openRunError: null });
@@ -79,6 +98,7 @@ export const createHistorySlice =
             runs: s.runs.filter((r) => r.runId !== runId),
             ...(s.openRunId === runId ? { openRunId: null, openRun: null } : {}),
           }));
+          void loadStats();
         } catch (err) {
           get().setNotice(`delete failed: ${errorMessage(err)}`);
         }

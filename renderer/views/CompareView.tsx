@@ -6,7 +6,8 @@ import { ModelPicker } from '../components/ModelPicker';
 import { PREFLIGHT_BLOCK_ID, PreflightContainer } from '../components/PreflightPanel';
 import { PromptEditor } from '../components/PromptEditor';
 import { Attachments } from '../components/Attachments';
-import { runCounts } from '../lib/format';
+import { columnFacts, summarizeRun, type RunTotals } from '../../shared/run-summary';
+import { RunTotalsRow } from '../components/RunTotals';
 import { useApp } from '../store';
 import { sendShortcutLabel } from '../shortcuts';
 import { LiveColumn } from './LiveColumn';
@@ -103,11 +104,11 @@ function useProgressiveCount(total: number, key: string | null): number {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Green only when every column brought a whole answer. */
-function runTone(s: { status: string; ok: number; failed: number; total: number }): string {
+/** Green only when every column brought a whole answer; stopped only when nothing else went wrong. */
+function runTone(s: RunTotals & { status: string }): string {
   if (s.status === 'running') return 'running';
-  if (s.ok === s.total) return 'ok';
-  return s.failed > 0 ? 'incomplete' : 'cancelled';
+  if (s.ok === s.columns) return 'ok';
+  return s.failed + s.incomplete + s.interrupted > 0 ? 'incomplete' : 'cancelled';
 }
 
 function RunColumns() {
@@ -117,7 +118,7 @@ function RunColumns() {
     useShallow((s) => {
       const run = s.activeRunId ? s.live[s.activeRunId] : undefined;
       if (!run) return null;
-      return { status: run.status, ...runCounts(Object.values(run.columns).map((c) => c.status)) };
+      return { status: run.status, ...summarizeRun(Object.values(run.columns).map(columnFacts)) };
     }),
   );
   const mounted = useProgressiveCount(order.length, runId);
@@ -136,11 +137,12 @@ function RunColumns() {
           run {runId.slice(0, 8)}
         </span>
         <span className={`status status-${runTone(summary)}`} data-testid="run-status">
-          {summary.status === 'running' ? `streaming · ${summary.done}/${summary.total} done` : `${summary.stopped === summary.total ? 'stopped' : 'finished'} · ${plural(summary.total, 'column')}`}
+          {summary.status === 'running'
+            ? `streaming · ${summary.columns - summary.pending}/${summary.columns} done`
+            : `${summary.stopped === summary.columns ? 'stopped' : 'finished'} · ${plural(summary.columns, 'column')}`}
         </span>
-        {/* Counted as History counts them: failed, cut off or interrupted. */}
-        {summary.failed > 0 && <span className="count-failed">{summary.failed} failed</span>}
-        {summary.stopped > 0 && summary.stopped < summary.total && <span className="muted">{summary.stopped} stopped</span>}
+        {/* The same summary row as History's: each failure counted as what it is. */}
+        <RunTotalsRow totals={summary} />
       </div>
       <ColumnStrip count={order.length}>
         {order.map((id, i) => (i < mounted ? <LiveColumn key={id} runId={runId} columnId={id} /> : <div key={id} className="col col-placeholder" aria-hidden="true" />))}

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ColumnResult, RunResult } from '../../shared/domain';
+import type { ColumnResult, HistoryStats, RunResult } from '../../shared/domain';
+import { columnFacts, summarizeRun } from '../../shared/run-summary';
 import { ColumnStrip } from '../components/ColumnStrip';
 import { ColumnView } from '../components/ColumnView';
 import { RunList } from '../components/RunList';
+import { RunTotalsRow } from '../components/RunTotals';
 import { copyText } from '../lib/clipboard';
-import { formatCost, formatDate } from '../lib/format';
+import { formatDate } from '../lib/format';
 import { useApp } from '../store';
 
 const SEARCH_DEBOUNCE_MS = 200;
@@ -29,6 +31,19 @@ function SystemPrompt({ text }: { text: string }) {
       </summary>
       <div className="run-system-text">{text}</div>
     </details>
+  );
+}
+
+const sizeOf = (b: number): string => (b < 1024 ** 2 ? `${Math.max(1, Math.round(b / 1024))} KB` : b < 1024 ** 3 ? `${(b / 1024 ** 2).toFixed(0)} MB` : `${(b / 1024 ** 3).toFixed(2)} GB`);
+
+/** How big history has grown: a researcher keeps every run, and the file is theirs to look after. */
+function HistoryFooter({ stats }: { stats: HistoryStats }) {
+  return (
+    <p className="history-footer muted" data-testid="history-footer" title={`database ${sizeOf(stats.dbBytes)}, write-ahead log ${sizeOf(stats.walBytes)}`}>
+      {stats.runs.toLocaleString('en-US')} run{stats.runs === 1 ? '' : 's'} ·{' '}
+      {stats.columns !== null && `${stats.columns.toLocaleString('en-US')} answer${stats.columns === 1 ? '' : 's'} · `}
+      {sizeOf(stats.dbBytes + stats.walBytes)} on disk
+    </p>
   );
 }
 
@@ -56,7 +71,7 @@ function RunDetail({ run }: { run: RunResult }) {
   const [confirming, setConfirming] = useState(false);
   const prompt = run.request ? ([...run.request.messages].reverse().find((m) => m.role === 'user')?.content ?? '') : '';
   const columns = [...run.columns].sort((a, b) => a.index - b.index);
-  const cost = columns.reduce<number | null>((sum, c) => (c.costUsd === null ? sum : (sum ?? 0) + c.costUsd), null);
+  const totals = summarizeRun(columns.map(columnFacts));
 
   return (
     <div className="run-detail" data-testid="history-detail" data-run-id={run.runId}>
@@ -70,7 +85,7 @@ function RunDetail({ run }: { run: RunResult }) {
             <span>
               {columns.length} column{columns.length === 1 ? '' : 's'}
             </span>
-            <span className="mono">{formatCost(cost)}</span>
+            <RunTotalsRow totals={totals} />
           </div>
           {run.request?.system && <SystemPrompt text={run.request.system} />}
           <p className="run-detail-prompt" data-testid="history-prompt">
@@ -120,6 +135,7 @@ export function HistoryView() {
       search: s.searchHistory,
       loadMore: s.loadMoreHistory,
       open: s.openHistoryRun,
+      stats: s.historyStats,
     })),
   );
   const [query, setQuery] = useState(h.query);
@@ -151,6 +167,7 @@ export function HistoryView() {
           </p>
         )}
         <RunList runs={h.runs} query={h.query} selectedId={h.openRunId} hasMore={h.hasMore} loading={h.loading} onOpen={(id) => void h.open(id)} onEndReached={onEndReached} />
+        {h.stats && <HistoryFooter stats={h.stats} />}
       </aside>
       <main className="history-main">
         {h.openRunError && (

@@ -64,6 +64,30 @@ await section('estimate', async () => {
   rows.push({ name: 'host: trivial call while a 1 MB pathological estimate counts', value: `${f(r.pingDuringMs, 1)} ms median (idle ${f(r.pingIdleMs, 1)} ms); answered before the estimate: ${r.pingAnsweredFirst ? 'every time' : 'NOT always'}`, target: 'answered first', pass: r.pingAnsweredFirst });
 });
 
+await section('history', async () => {
+  const { benchHistory, timing: timingOf } = await import('./history');
+  const r = await benchHistory();
+  results.history = r;
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+  const t = (x: { p50Ms: number; p95Ms: number; cpuP95Ms?: number }) =>
+    `p50 ${f(x.p50Ms, 1)} ms, p95 ${f(x.p95Ms, 1)} ms${x.cpuP95Ms === undefined ? '' : ` (CPU p95 ${f(x.cpuP95Ms, 1)} ms)`}`;
+  rows.push({ name: 'history: database', value: `${r.stats.runs.toLocaleString('en-US')} runs, ${r.stats.columns?.toLocaleString('en-US') ?? '?'} answers, ${mb(r.stats.dbBytes)} + WAL ${mb(r.stats.walBytes)} (stats in ${f(r.stats.ms, 1)} ms, the footer's ${f(r.stats.footerMs, 2)} ms; ${r.seededMs === null ? 'cached' : `seeded in ${f(r.seededMs / 1000, 0)} s`}; store opened in ${f(r.openStoreMs, 1)} ms)`, target: 'reported', pass: r.stats.dbBytes > 0 });
+  rows.push({ name: `history: search, first page of 50 (${r.queries.length} queries x 7)`, value: `${t(r.search)} (pre-0010 query: ${t(r.searchLegacy)}, ${f(r.searchLegacy.p95Ms / r.search.p95Ms, 0)}x)`, target: 'p95 < 50 ms', pass: r.search.p95Ms < 50 });
+  rows.push({ name: 'history: search, next 50 pages of a common word (cursor)', value: `${t(r.searchNextPages)} (OFFSET, pre-0010: ${t(r.searchNextPagesLegacy)})`, target: 'p95 < 50 ms', pass: r.searchNextPages.p95Ms < 50 });
+  rows.push({ name: 'history: list, first page of 100', value: t(r.listFirst), target: 'p95 < 50 ms', pass: r.listFirst.p95Ms < 50 });
+  rows.push({ name: 'history: list, next 50 pages (cursor) / half-way down', value: `${t(r.listNextPages)} / ${t(r.listDeep)} (OFFSET ${Math.floor(r.stats.runs / 2).toLocaleString('en-US')}, pre-0010: ${t(r.listDeepLegacy)})`, target: 'p95 < 50 ms', pass: r.listNextPages.p95Ms < 50 && r.listDeep.p95Ms < 50 });
+  rows.push({ name: 'history: open a random run (200 runs)', value: t(r.openRun), target: 'p95 < 50 ms', pass: r.openRun.p95Ms < 50 });
+  if (r.ui) {
+    const u = r.ui;
+    const worst = (xs: number[]) => Math.max(...xs);
+    rows.push({ name: 'history UI (Chromium): long tasks > 50 ms', value: `${u.longTasksOver50ms} (max ${f(u.maxLongTaskMs, 0)} ms) opening the list, scrolling ${u.nextPageMs.length} pages (${u.rowsLoaded.toLocaleString('en-US')} rows), a common-word search, opening 5 runs`, target: 'none', pass: u.longTasksOver50ms === 0 });
+    rows.push({ name: 'history UI: on the page after', value: `open ${f(u.openListMs, 0)} ms; next page ${f(timingOf(u.nextPageMs).p50Ms, 0)} ms median, worst ${f(worst(u.nextPageMs), 0)} ms; search ${f(u.searchCommonMs, 0)} ms; open run ${f(timingOf(u.openRunMs).p50Ms, 0)} ms median, worst ${f(worst(u.openRunMs), 0)} ms`, target: '', pass: null });
+    rows.push({ name: 'history UI: page main-thread CPU by step', value: Object.entries(u.pageCpuMs).map(([k, v]) => `${k} ${v} ms`).join('; '), target: '', pass: null });
+    if (u.longTasks.length) rows.push({ name: 'history UI: long tasks (wall)', value: u.longTasks.map((l) => `${l.step}: ${l.ms} ms`).join('; '), target: '', pass: null });
+  } else rows.push({ name: 'history UI (Chromium)', value: 'skipped: dist/renderer missing', target: '', pass: null });
+  for (const q of r.queries) rows.push({ name: `  search "${q.query}" (${q.kind})`, value: `${f(q.p50Ms, 2)} ms, ${q.matchesOnPage} on the page (pre-0010: ${f(q.legacyMs, 1)} ms)`, target: '', pass: null });
+});
+
 await section('ui', async () => {
   if (!existsSync('dist/renderer/index.html')) throw new Error('dist/renderer missing: run npm run build:renderer first');
   const { benchUiStream } = await import('./ui-stream');

@@ -1,7 +1,7 @@
-/** `switchyard history list|show`. */
+/** `switchyard history list|show|stats`. */
 import type { Command } from 'commander';
 import { CliExit, EXIT_OK, type WithCtx } from '../errors';
-import { COLUMN_HEADERS, columnRow, fmtDate, fmtUsd, runJson, table } from '../output';
+import { COLUMN_HEADERS, columnRow, fmtBytes, fmtDate, fmtUsd, runJson, table } from '../output';
 import { num } from '../parse';
 import { quote } from '../../../shared/quote';
 
@@ -28,6 +28,21 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
           );
         return EXIT_OK;
       }, 'read');
+    });
+  history
+    .command('stats')
+    .description('how big history is: runs, answers, and the database on disk')
+    .option('--json', 'print JSON')
+    .action(async (f: { json?: boolean }) => {
+      await withCtx(async (ctx) => {
+        const st = ctx.store.runs.stats();
+        if (f.json) process.stdout.write(JSON.stringify({ ...st, file: ctx.store.db.name }, null, 2) + '\n');
+        else
+          process.stdout.write(
+            `${st.runs.toLocaleString('en-US')} runs, ${st.columns?.toLocaleString('en-US') ?? '?'} answers; database ${fmtBytes(st.dbBytes)} + WAL ${fmtBytes(st.walBytes)} (${ctx.store.db.name})\n`,
+          );
+        return EXIT_OK;
+      });
     });
   history
     .command('show')

@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-attachments']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -236,10 +236,44 @@ describe('migrations, continued', () => {
     db.prepare('DELETE FROM providers').run();
     expect(read(db, 'SELECT COUNT(*) AS n FROM key_bindings')).toEqual([{ n: 3 }]);
   });
+});
 
-  it('0010-attachments: bytes stored once per sha256; the runs that sent them, gone with each run', () => {
-    expect(createdBy(10)).toEqual({ tables: ['attachments', 'run_attachments'], indexes: ['run_attachments_hash'] });
-    const db = dbAt(10);
+describe('migrations, history at scale', () => {
+  it('0010-history-keyset: runs get an order key (date, then insertion), the full-text index is keyed by it, recovery gets an index', () => {
+    expect(createdBy(10)).toEqual({ tables: [], indexes: ['runs_running', 'runs_seq'] });
+
+    const db = dbAt(9);
+    // Written out of date order, two in one millisecond, and one index row whose run is gone.
+    const runs = [['late', NOW + 2000], ['early', NOW], ['same-ms-1', NOW + 1000], ['same-ms-2', NOW + 1000]] as const;
+    for (const [id, at] of runs) {
+      insert(db, 'runs', { id, created_at: at, status: 'done', request_json: '{}', prompt_preview: id, pid: 1 });
+      insert(db, 'runs_fts', { run_id: id, prompt: `prompt of ${id}`, answers: id === 'early' ? 'rayleigh scattering' : 'other', targets: 'a:b' });
+    }
+    insert(db, 'runs_fts', { run_id: 'orphan', prompt: 'orphan', answers: 'rayleigh', targets: '' });
+    expect(migrate(db, 10)).toBe(10);
+
+    expect(read(db, 'SELECT id, seq FROM runs ORDER BY seq DESC')).toEqual([
+      { id: 'late', seq: (NOW + 2000) * 1024 },
+      { id: 'same-ms-2', seq: (NOW + 1000) * 1024 + 1 },
+      { id: 'same-ms-1', seq: (NOW + 1000) * 1024 },
+      { id: 'early', seq: NOW * 1024 },
+    ]);
+    // The index row of each run now has the run's seq as its rowid; the orphan is gone; MATCH works as before.
+    expect(read(db, 'SELECT f.rowid = r.seq AS keyed, f.run_id FROM runs_fts f JOIN runs r ON r.id = f.run_id ORDER BY f.rowid DESC')).toEqual(
+      ['late', 'same-ms-2', 'same-ms-1', 'early'].map((run_id) => ({ keyed: 1, run_id })),
+    );
+    expect(read(db, `SELECT run_id FROM runs_fts WHERE runs_fts MATCH '"rayleigh"'`)).toEqual([{ run_id: 'early' }]);
+    // Short prefixes are answered from their own indexes (1 to 3 characters), in the same order.
+    expect(read(db, `SELECT sql FROM sqlite_master WHERE name = 'runs_fts'`)).toEqual([{ sql: expect.stringContaining(`prefix = '1 2 3'`) }]);
+    expect(read(db, `SELECT run_id FROM runs_fts WHERE runs_fts MATCH '"s"*' ORDER BY rowid DESC`)).toEqual([{ run_id: 'same-ms-2' }, { run_id: 'same-ms-1' }, { run_id: 'early' }]);
+    expect(() => db.prepare('UPDATE runs SET seq = ? WHERE id = ?').run(NOW * 1024, 'late')).toThrow(/UNIQUE constraint/);
+  });
+});
+
+describe('migrations, attachments', () => {
+  it('0011-attachments: bytes stored once per sha256; the runs that sent them, gone with each run', () => {
+    expect(createdBy(11)).toEqual({ tables: ['attachments', 'run_attachments'], indexes: ['run_attachments_hash'] });
+    const db = dbAt(11);
     const hash = 'ab'.repeat(32);
     const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
     insert(db, 'attachments', { hash, mime: 'image/png', name: 'dot.png', size: bytes.length, width: 1, height: 1, pages: null, bytes, created_at: NOW });

@@ -8,8 +8,8 @@ import type { Migration } from './types';
  * run_attachments says which runs sent which files (runs reference them by hash
  * in their request too); it goes with its run.
  */
-export const m0010: Migration = {
-  name: '0010-attachments',
+export const m0011: Migration = {
+  name: '0011-attachments',
   up(db) {
     db.exec(`
       CREATE TABLE attachments (
