@@ -1,4 +1,4 @@
-/** Attachment bytes by content hash, and which runs sent them (see migrations/0010-attachments.ts). */
+/** Attachment bytes by content hash, and which runs sent them (see migrations/0011-attachments.ts). */
 import type { AttachmentFacts, AttachmentMime, AttachmentRef } from '../../shared/attachments';
 import type { DB } from './db';
 
