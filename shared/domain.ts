@@ -136,6 +136,27 @@ export const RoutingOptions = z.object({
 export type RoutingOptions = z.infer<typeof RoutingOptions>;
 export type RoutingOptionsInput = z.input<typeof RoutingOptions>;
 
+/** What one column may set for itself on top of the request's routing (the window's per-column menu). */
+export const ColumnRouting = z.object({
+  strategy: RouteStrategy.optional(),
+  only: z.array(z.string()).optional(),
+  ignore: z.array(z.string()).optional(),
+  zdr: z.boolean().optional(),
+  noFallback: z.boolean().optional(),
+});
+export type ColumnRouting = z.infer<typeof ColumnRouting>;
+
+/**
+ * The routing one column follows: the request's, with that column's override on top.
+ * @example routingFor({ routing, columnRouting: [null, { zdr: true }] }, 1).zdr // true
+ */
+export function routingFor(request: { routing: RoutingOptions; columnRouting?: Array<ColumnRouting | null> | undefined }, index: number): RoutingOptions {
+  const own = request.columnRouting?.[index];
+  if (!own) return request.routing;
+  const set = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined));
+  return { ...request.routing, ...set };
+}
+
 /** How long a stream may go without a chunk once output has begun (a stall); the CLI's `--idle-timeout` and the window's setting. */
 export const DEFAULT_IDLE_MS = 30_000;
 
@@ -197,6 +218,8 @@ export const CompareRequest = z.object({
    * whose plan differs at send (a breaker opened, health moved) says `replanned`.
    */
   plans: z.array(z.string().nullable()).max(64).optional(),
+  /** Per-column routing overrides, one per target (null: the request's routing as is). */
+  columnRouting: z.array(ColumnRouting.nullable()).max(64).optional(),
 });
 export type CompareRequest = z.infer<typeof CompareRequest>;
 export type CompareRequestInput = z.input<typeof CompareRequest>;

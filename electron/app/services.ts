@@ -9,6 +9,7 @@ import { openAppContext, type AppContext } from './context';
 import type { KeyVault } from '../engine/keys';
 import { UserError } from '../engine/errors';
 import { estimateRun } from '../engine/estimate';
+import { checkTargets } from '../engine/check-targets';
 import { CountAborted } from '../engine/tokens';
 import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
@@ -103,6 +104,13 @@ export function createApp(opts: CreateAppOptions): App {
       },
       async addAttachment({ name, dataBase64 }) {
         return ingestAttachment(ctx.store, name, Buffer.from(dataBase64, 'base64'));
+      },
+      async checkTargets({ targets }) {
+        return checkTargets(targets, {
+          providers: ctx.engine.providerMap(),
+          catalog: ctx.catalog,
+          prepare: (target) => void ctx.engine.prepare({ messages: [{ role: 'user', content: '.' }], targets: [target] }),
+        });
       },
     },
     history: {

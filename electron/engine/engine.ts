@@ -307,7 +307,9 @@ export class Engine {
     const col = run.columns.find((c) => c.columnId === columnId);
     if (!col) throw new UserError(`no column ${columnId} in run ${runId}`, 'not_found');
     // The pre-flight's plan ids belonged to the first send: a retry plans afresh and claims no comparison.
-    const prepared = this.prepare({ ...run.request, targets: [col.target], plans: undefined });
+    // The column keeps its own routing override, now at index 0 of a one-target request.
+    const own = run.request.columnRouting?.[col.index] ?? null;
+    const prepared = this.prepare({ ...run.request, targets: [col.target], plans: undefined, columnRouting: own ? [own] : undefined });
     this.budgets.enforce(this.exposures(prepared));
     const now = Date.now();
     this.store.runs.resetColumn(columnId, runId, now);

@@ -9,7 +9,7 @@
  * plan in every process.
  */
 import { createHash } from 'node:crypto';
-import type { CompareRequest, PlannedEndpoint, RoutePlan } from '../../shared/domain';
+import { routingFor, type CompareRequest, type PlannedEndpoint, type RoutePlan } from '../../shared/domain';
 import { requiredModalities } from '../../shared/attachments';
 import type { Store } from '../store';
 import type { Candidate, ResolvedStep } from './resolve';
@@ -84,7 +84,7 @@ export function planSteps(
   deps: PlanDeps,
   memo: PlanMemo = { health: new Map() },
 ): PlannedStep[] {
-  const routing = job.request.routing;
+  const routing = routingFor(job.request, job.index);
   const misconfigured = (memo.misconfigured ??= new Set(deps.store.routing.listMisconfigured().map((m) => m.endpointId)));
   const planned: PlannedStep[] = [];
   const modalities = requiredModalities(job.request.messages);
@@ -125,7 +125,7 @@ export function planColumn(
   memo: PlanMemo = { health: new Map() },
 ): ColumnPlan {
   let plan = planSteps(job, steps, deps, memo);
-  if (job.request.routing.noFallback) {
+  if (routingFor(job.request, job.index).noFallback) {
     const first = plan.find((p) => p.ranked.length);
     plan = first ? [{ ranked: first.ranked.slice(0, 1), refusal: null }] : plan.slice(0, 1);
   }

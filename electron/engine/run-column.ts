@@ -4,7 +4,7 @@
  * The only retry loop in the engine lives here; adapters never retry.
  */
 import { performance } from 'node:perf_hooks';
-import type { AttemptRecord, ColumnResult, CompareEvent, CompareRequest, ErrorKind, Timeouts } from '../../shared/domain';
+import { routingFor, type AttemptRecord, type ColumnResult, type CompareEvent, type CompareRequest, type ErrorKind, type Timeouts } from '../../shared/domain';
 import { computeCost, costDrift } from '../../shared/pricing';
 import type { Store } from '../store';
 import { runAttempt, type AbortReason, type AttemptRun } from './attempt';
@@ -106,7 +106,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<ColumnResult> {
   const { store } = deps;
   const attempts: AttemptRecord[] = [];
-  const routing = job.request.routing;
+  const routing = routingFor(job.request, job.index);
   const timeouts: Timeouts = { connectMs: 10_000, firstTokenMs: 60_000, idleMs: 30_000, totalMs: 600_000, ...job.request.timeouts };
   let seq = 0;
   let firstChoice: string | null = null;

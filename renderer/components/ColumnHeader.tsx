@@ -1,5 +1,9 @@
 import { memo } from 'react';
 import type { ColumnHeaderView } from '../lib/format';
+import { shortenMiddle } from '../lib/shorten';
+
+/** Characters of the asked-for target a header shows; a longer name loses its middle, never its ends. */
+export const TARGET_CHARS = 34;
 
 export interface ColumnActions {
   onStop?: () => void;
@@ -43,12 +47,9 @@ function ColumnHeaderImpl({ index, target, view, actions, copied = false, retryW
         <span className="col-index" aria-hidden="true">
           {index + 1}
         </span>
-        <span
-          className={`col-served mono${view.servedByPending ? ' pending' : ''}`}
-          data-testid="column-served-by"
-          title={view.servedBy === target ? target : `${view.servedBy}\nrequested: ${target}`}
-        >
-          <ServedBy value={view.servedBy} />
+        {/* Focusable, so a keyboard user can read the whole name too (shown on :focus-visible). */}
+        <span className="col-target mono" data-testid="column-target" tabIndex={0} title={target} aria-label={`column ${index + 1}: ${target}`} data-full={target}>
+          {shortenMiddle(target, TARGET_CHARS)}
         </span>
         {view.fellBack && (
           <span className="badge badge-warn" data-testid="column-fellback" title={`requested ${target}; a fallback endpoint served it`}>
@@ -87,6 +88,15 @@ function ColumnHeaderImpl({ index, target, view, actions, copied = false, retryW
           )}
         </span>
       </div>
+      <div className="col-head-row">
+        <span
+          className={`col-served mono${view.servedByPending ? ' pending' : ''}`}
+          data-testid="column-served-by"
+          title={view.servedByPending ? `not served yet: ${target}` : `served by ${view.servedBy}`}
+        >
+          <ServedBy value={view.servedBy} />
+        </span>
+      </div>
       <div className="col-head-stats">
         <span className={`status status-${view.status}`} data-testid="column-status">
           {view.statusLabel}
@@ -105,7 +115,7 @@ function ColumnHeaderImpl({ index, target, view, actions, copied = false, retryW
 }
 
 /**
- * "provider:model" in a narrow header: the provider gives way first, then the
+ * "provider · model" in a narrow header: the provider gives way first, then the
  * model's start, so sixteen columns of one provider still read apart by the
  * end of their names ("…long-name-16"), where versions and sizes usually are.
  */
@@ -114,7 +124,10 @@ function ServedBy({ value }: { value: string }) {
   if (at <= 0) return <span className="served-model">{value}</span>;
   return (
     <>
-      <span className="served-provider">{value.slice(0, at + 1)}</span>
+      <span className="served-provider">{value.slice(0, at)}</span>
+      <span className="served-sep">
+        {' · '}
+      </span>
       <span className="served-model">
         <bdi>{value.slice(at + 1)}</bdi>
       </span>

@@ -1,6 +1,9 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ModelOption } from '../../shared/contract';
+import type { ModelOption, TargetCheck, TargetFix } from '../../shared/contract';
+import type { ColumnRouting } from '../../shared/domain';
 import { parseTarget, TargetSyntaxError } from '../../shared/targets';
+import { shortenMiddle } from '../lib/shorten';
+import { ColumnRoutingMenu } from './ColumnRoutingMenu';
 
 export interface ModelPickerProps {
   targets: string[];
@@ -10,6 +13,20 @@ export interface ModelPickerProps {
   onSearch(query: string): void;
   onAdd(target: string): void;
   onRemove(target: string): void;
+  /** What the engine said of each chosen target; absent while it is being checked. */
+  checks?: Record<string, TargetCheck>;
+  /** Opens the Providers view's form prefilled to make a target servable. */
+  onFix?(fix: TargetFix): void;
+  columnRouting?: Record<string, ColumnRouting>;
+  onColumnRouting?(target: string, routing: ColumnRouting | null): void;
+}
+
+/** Characters of a chip's name; a longer one loses its middle (the title has it whole). */
+const CHIP_CHARS = 36;
+
+/** The fix button's words: what it will do, in the window. */
+export function fixLabel(fix: TargetFix): string {
+  return fix.action === 'add' ? `Add provider ${fix.providerId}` : `Edit provider ${fix.providerId}`;
 }
 
 type Entry = { kind: 'option'; option: ModelOption } | { kind: 'free'; target: string };
@@ -30,7 +47,7 @@ export function targetError(raw: string): string | null {
  * Picks targets from the configured providers' models, or takes any target
  * string (`provider:model`, `lab/model`, `lab/model@provider`, chains `a,b`).
  */
-export function ModelPicker({ targets, options, loading, error, onSearch, onAdd, onRemove }: ModelPickerProps) {
+export function ModelPicker({ targets, options, loading, error, onSearch, onAdd, onRemove, checks = {}, onFix, columnRouting = {}, onColumnRouting }: ModelPickerProps) {
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
@@ -116,14 +133,32 @@ export function ModelPicker({ targets, options, loading, error, onSearch, onAdd,
   return (
     <div className="picker" data-testid="model-picker">
       <ul className="chips" aria-label="selected models">
-        {targets.map((t) => (
-          <li key={t} className="chip mono" data-testid="target-chip" data-target={t}>
-            <span title={t}>{t}</span>
-            <button type="button" className="chip-x" aria-label={`remove ${t}`} onClick={() => onRemove(t)}>
-              ×
-            </button>
-          </li>
-        ))}
+        {targets.map((t) => {
+          const bad = checks[t] && !checks[t].ok ? checks[t] : null;
+          const reasonId = `${listId}-why-${targets.indexOf(t)}`;
+          return (
+            <li key={t} className={`chip mono${bad ? ' chip-bad' : ''}`} data-testid="target-chip" data-target={t} data-unservable={bad ? true : undefined}>
+              <span className="chip-name" title={t} aria-describedby={bad ? reasonId : undefined}>
+                {bad && <span aria-label="cannot run: ">⚠ </span>}
+                {shortenMiddle(t, CHIP_CHARS)}
+              </span>
+              {onColumnRouting && <ColumnRoutingMenu target={t} value={columnRouting[t]} onChange={(r) => onColumnRouting(t, r)} />}
+              <button type="button" className="chip-x" aria-label={`remove ${t}`} onClick={() => onRemove(t)}>
+                ×
+              </button>
+              {bad && (
+                <span className="chip-why" id={reasonId} data-testid="chip-reason">
+                  {bad.reason}
+                  {bad.fix && onFix && (
+                    <button type="button" className="btn btn-small" data-testid="chip-fix" onClick={() => onFix(bad.fix!)}>
+                      {fixLabel(bad.fix)}
+                    </button>
+                  )}
+                </span>
+              )}
+            </li>
+          );
+        })}
       </ul>
       <div className="picker-box">
         <input

@@ -165,12 +165,14 @@ export function PreflightContainer() {
       estimate: s.preflight,
       error: s.preflightError,
       pending: s.preflightPending,
+      // A target found unservable leaves the estimate: it is asked again without it.
+      checks: s.targetChecks,
       schedule: s.schedulePreflight,
     })),
   );
-  const { draft, runStatus, schedule } = p;
+  const { draft, runStatus, checks, schedule } = p;
   useEffect(() => {
     schedule();
-  }, [draft, runStatus, schedule]);
+  }, [draft, runStatus, checks, schedule]);
   return <PreflightPanel estimate={p.estimate} error={p.error} pending={p.pending} />;
 }

@@ -1,6 +1,7 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { DEFAULT_IDLE_MS } from '../../shared/domain';
-import type { Draft } from '../store/draft';
+import type { Draft, DraftField, FieldErrors } from '../store/draft';
+import { RoutingControls } from './RoutingControls';
 
 export interface PromptEditorProps {
   draft: Draft;
@@ -18,6 +19,12 @@ export interface PromptEditorProps {
   /** Why Send is disabled (a hard budget); the element with `blockedId` says so in full. */
   blockedReason?: string | null;
   blockedId?: string;
+  /** Every bad field of the draft, each marked by its input. */
+  fieldErrors?: FieldErrors;
+  routingOpen?: boolean;
+  onToggleRouting?(open: boolean): void;
+  /** Targets the last Send left out (still unservable): said once, above Send. */
+  leftOut?: string[];
   /** The attachment chips and picker, shown under the prompt. */
   attachments?: ReactNode;
   /** Files dropped on the prompt or pasted into it. */
@@ -28,6 +35,17 @@ export interface PromptEditorProps {
 function filesOf(data: DataTransfer | null): File[] {
   return data ? [...data.files] : [];
 }
+
+/** The sentence by a marked input, and the attributes that tie the input to it. */
+function FieldError({ id, message, testId }: { id: string; message: string | undefined; testId: string }) {
+  if (!message) return null;
+  return (
+    <span className="field-error param-error" id={id} data-testid={testId}>
+      {message}
+    </span>
+  );
+}
+const invalid = (id: string, message: string | undefined) => (message ? { 'aria-invalid': true as const, 'aria-describedby': id } : {});
 
 const PARAMS: Array<{ key: 'temperature' | 'maxTokens' | 'topP' | 'seed' | 'idleTimeout'; label: string; testId: string; placeholder: string; step: string }> = [
   { key: 'temperature', label: 'temperature', testId: 'param-temperature', placeholder: 'default', step: '0.1' },
@@ -44,6 +62,9 @@ const TIMEOUTS: Array<{ key: 'firstTokenTimeout'; label: string; testId: string;
 ];
 
 export function PromptEditor(p: PromptEditorProps) {
+  const base = useId();
+  const errors = p.fieldErrors ?? {};
+  const errId = (k: DraftField) => `${base}-${k}-err`;
   const sendOff = p.sending || p.running || !!p.blockedReason;
   return (
     <div className="prompt-editor">
@@ -107,8 +128,10 @@ export function PromptEditor(p: PromptEditorProps) {
               data-testid={f.testId}
               placeholder={f.placeholder}
               value={p.draft[f.key]}
+              {...invalid(errId(f.key), errors[f.key])}
               onChange={(e) => p.onChange({ [f.key]: e.target.value })}
             />
+            <FieldError id={errId(f.key)} message={errors[f.key]} testId={`${f.testId}-error`} />
           </label>
         ))}
       </fieldset>
@@ -126,17 +149,31 @@ export function PromptEditor(p: PromptEditorProps) {
               data-testid={f.testId}
               placeholder="default"
               value={p.draft[f.key]}
+              {...invalid(errId(f.key), errors[f.key])}
               onChange={(e) => p.onChange({ [f.key]: e.target.value })}
             />
+            <FieldError id={errId(f.key)} message={errors[f.key]} testId={`${f.testId}-error`} />
           </label>
         ))}
       </fieldset>
+      <RoutingControls
+        value={p.draft.routing}
+        errors={errors}
+        open={p.routingOpen ?? false}
+        onToggle={(open) => p.onToggleRouting?.(open)}
+        onChange={(patch) => p.onChange({ routing: { ...p.draft.routing, ...patch } })}
+      />
       {p.preflight}
       {/* Stays in view at the bottom of the sidebar, with what keeps Send from working right above it. */}
       <div className="send-bar">
         {p.sendError && (
           <p className="field-error" role="alert" data-testid="send-error">
             {p.sendError}
+          </p>
+        )}
+        {p.leftOut && p.leftOut.length > 0 && (
+          <p className="field-warn" role="status" data-testid="send-left-out">
+            Left out of the run: {p.leftOut.join(', ')} (see {p.leftOut.length === 1 ? 'its chip' : 'their chips'})
           </p>
         )}
         {p.blockedReason && (

@@ -103,6 +103,8 @@ export interface ProviderFormProps {
   canStoreKeys?: boolean;
   onSubmit(args: SaveProviderInput): Promise<string | null>;
   onCancel(): void;
+  /** A new provider's starting values (a Compare chip's fix, from the catalog). */
+  prefill?: { id: string; type: ProviderType | null; baseUrl: string | null; keyEnv: string | null } | null;
 }
 
 /** Builds the save call from the form; the key is only sent when the user typed one. */
@@ -119,18 +121,20 @@ export function formToArgs(f: FormValues): SaveProviderInput {
   return args;
 }
 
-export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSubmit, onCancel }: ProviderFormProps) {
+export function ProviderForm({ initial, takenIds = [], canStoreKeys = true, onSubmit, onCancel, prefill = null }: ProviderFormProps) {
   const editing = initial !== null;
   const hasKeys = (initial?.keys.length ?? 0) > 0;
-  const [id, setId] = useState(initial?.id ?? '');
-  const [type, setType] = useState<ProviderType>(initial?.type ?? 'openai');
-  const [baseUrl, setBaseUrl] = useState(initial?.baseUrl ?? DEFAULT_BASE_URLS.openai);
+  const start = editing ? null : prefill;
+  const [id, setId] = useState(initial?.id ?? start?.id ?? '');
+  const [type, setType] = useState<ProviderType>(initial?.type ?? start?.type ?? 'openai');
+  const [baseUrl, setBaseUrl] = useState(initial?.baseUrl ?? start?.baseUrl ?? DEFAULT_BASE_URLS[start?.type ?? 'openai']);
   const envKey = initial?.keys.find((k) => k.kind === 'env');
-  const [chosenMode, setKeyMode] = useState<KeyMode>(hasKeys ? 'keep' : editing ? 'none' : canStoreKeys ? 'key' : 'env');
+  // Without a keychain the key can only come from a variable: the catalog's name for it is the likely one.
+  const [chosenMode, setKeyMode] = useState<KeyMode>(hasKeys ? 'keep' : editing ? 'none' : canStoreKeys && !start?.keyEnv ? 'key' : 'env');
   // Settings may arrive after the form opened: paste is never in effect where it cannot be stored.
   const keyMode = chosenMode === 'key' && !canStoreKeys ? 'env' : chosenMode;
   const [apiKey, setApiKey] = useState('');
-  const [apiKeyEnv, setApiKeyEnv] = useState(envKey?.label ?? '');
+  const [apiKeyEnv, setApiKeyEnv] = useState(envKey?.label ?? start?.keyEnv ?? '');
   const [serves, setServes] = useState<ServeRow[]>(initial?.serves.map((s) => ({ ...s })) ?? []);
   const [error, setError] = useState<FormError | null>(null);
   const [saving, setSaving] = useState(false);

@@ -64,7 +64,9 @@ export interface ColumnHeaderView {
 
 /** `liveTtftMs`: measured by this window while the engine's own figure is not in yet. */
 export function columnHeader(c: ColumnResult, liveTtftMs: number | null = null): ColumnHeaderView {
-  const served = c.servedBy ? `${c.servedBy.provider}:${c.servedBy.model}` : c.target;
+  // Before anything serves it, the endpoint the plan tries first (or the target, before a plan).
+  const planned = c.plan?.primary ? `${c.plan.primary.provider}:${c.plan.primary.upstream}` : c.target;
+  const served = c.servedBy ? `${c.servedBy.provider}:${c.servedBy.model}` : planned;
   const drift = c.costDrift;
   return {
     servedBy: served,

@@ -1,7 +1,8 @@
 import type { Estimate } from '../../shared/contract';
 import type { CompareEvent, CompareRequest, CompareRequestInput } from '../../shared/domain';
 import { errorMessage } from '../transport/build';
-import { draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
+import { draftFieldErrors, draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
+import { runnable } from './targetsSlice';
 import { fileToBase64, sizeProblem, THUMBNAIL_MAX_BYTES } from '../lib/files';
 import { FrameBatcher } from './frames';
 import { pruneRuns, reduceEvents, resetColumn, restoreColumn, runFromSeeds, type LiveRuns } from './reduce';
@@ -14,6 +15,8 @@ export interface CompareSlice {
   activeRunId: string | null;
   sending: boolean;
   sendError: string | null;
+  /** Targets the last Send left out because the engine cannot serve them (their chips say why). */
+  leftOut: string[];
   setDraft(patch: Partial<Draft>): void;
   /** Uploads in flight (dropped, pasted or picked files). */
   attaching: number;
@@ -47,6 +50,17 @@ export interface CompareSlice {
 export const WIDE_FAN_OUT = 4;
 
 export const STILL_STREAMING = 'a run is still streaming: stop it (Esc) or let it finish first';
+
+/** Above Send when fields are marked: the sentences themselves sit by each field, said once. */
+export function markedFieldsError(n: number): string {
+  return n === 1 ? 'fix the marked field first' : `fix the ${n} marked fields first`;
+}
+
+/** The draft as Send and the pre-flight send it: only the targets the engine can serve. */
+export function runnableDraft(s: { draft: Draft; targetChecks: Parameters<typeof runnable>[1] }): { draft: Draft; left: string[] } {
+  const { run, left } = runnable(s.draft.targets, s.targetChecks);
+  return { draft: { ...s.draft, targets: run }, left: left.map((c) => c.target) };
+}
 
 /**
  * Carries the plan ids the pre-flight panel shows, when it shows this very
@@ -94,6 +108,7 @@ export const createCompareSlice =
       activeRunId: null,
       sending: false,
       sendError: null,
+      leftOut: [],
 
       setDraft: (patch) => set((s) => ({ draft: { ...s.draft, ...patch }, sendError: null })),
       attaching: 0,
@@ -139,12 +154,22 @@ export const createCompareSlice =
           set({ sendError: STILL_STREAMING });
           return;
         }
-        const converted = draftToRequest(get().draft);
+        const marked = Object.keys(draftFieldErrors(get().draft)).length;
+        if (marked > 0) {
+          set({ sendError: markedFieldsError(marked) });
+          return;
+        }
+        const { draft, left } = runnableDraft(get());
+        if (get().draft.targets.length > 0 && draft.targets.length === 0) {
+          set({ sendError: 'none of the chosen models can run: fix or remove the marked ones' });
+          return;
+        }
+        const converted = draftToRequest(draft);
         if (!converted.ok) {
           set({ sendError: converted.error });
           return;
         }
-        set({ sending: true, sendError: null });
+        set({ sending: true, sendError: null, leftOut: left });
         try {
           const started = await deps.client.compare.startRun(withShownPlans(converted.request, get()));
           batcher.flush();

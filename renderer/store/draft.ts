@@ -2,7 +2,8 @@
  * The compare form as typed (strings, so a half-typed "0." stays editable) and
  * its conversion to a CompareRequest.
  */
-import { PARAM_LIMITS, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
+import { PARAM_LIMITS, RoutingOptions, type ColumnRouting, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
+import { emptyRoutingDraft, routingFromDraft, routingToDraft, type RoutingDraft, type RoutingField } from './routingDraft';
 import type { AttachmentRef } from '../../shared/attachments';
 
 /** The longest stall the window accepts, in seconds (the CLI's --idle-timeout bound). */
@@ -20,11 +21,32 @@ export interface Draft {
   /** Milliseconds from the send to the first token before failing over (the CLI's --first-token-timeout). */
   firstTokenTimeout: string;
   targets: string[];
+  /** The Routing group: the CLI's routing flags. */
+  routing: RoutingDraft;
+  /** A column's own routing, by target (targets are unique in a draft). */
+  columnRouting: Record<string, ColumnRouting>;
   /** Files attached to the prompt, by content hash (the bytes live in the engine's store): plain data, safe to persist. */
   attachments: AttachmentRef[];
 }
 
-export const emptyDraft: Draft = { system: '', prompt: '', temperature: '', maxTokens: '', topP: '', seed: '', idleTimeout: '', firstTokenTimeout: '', targets: [], attachments: [] };
+export const emptyDraft: Draft = {
+  system: '',
+  prompt: '',
+  temperature: '',
+  maxTokens: '',
+  topP: '',
+  seed: '',
+  idleTimeout: '',
+  firstTokenTimeout: '',
+  targets: [],
+  routing: emptyRoutingDraft,
+  columnRouting: {},
+  attachments: [],
+};
+
+/** Every field of the form that can hold a bad value, each marked with its own sentence. */
+export type DraftField = 'temperature' | 'maxTokens' | 'topP' | 'seed' | 'idleTimeout' | 'firstTokenTimeout' | RoutingField;
+export type FieldErrors = Partial<Record<DraftField, string>>;
 
 type Converted = { ok: true; request: CompareRequestInput } | { ok: false; error: string };
 
@@ -38,12 +60,14 @@ function num(raw: string, name: string, check: (n: number) => boolean, rule: str
 }
 
 const L = PARAM_LIMITS;
+const DEFAULT_ROUTING = JSON.stringify(RoutingOptions.parse({}));
 const within = (n: number, r: { min: number; max: number }) => n >= r.min && n <= r.max;
 
-export function draftToRequest(d: Draft): Converted {
-  if (!d.prompt.trim()) return { ok: false, error: 'write a prompt first' };
-  if (d.targets.length === 0) return { ok: false, error: 'pick at least one model' };
+type Parsed = { params: GenerationParams; idle: number | undefined; firstTokenMs: number | undefined; errors: FieldErrors };
+
+function parseFields(d: Draft): Parsed {
   const params: GenerationParams = {};
+  const errors: FieldErrors = {};
   const fields = [
     ['temperature', num(d.temperature, 'temperature', (n) => within(n, L.temperature), 'a number from 0 to 2')],
     ['maxTokens', num(d.maxTokens, 'max tokens', (n) => Number.isInteger(n) && within(n, L.maxTokens), `a whole number from 1 to ${L.maxTokens.max}`)],
@@ -51,23 +75,43 @@ export function draftToRequest(d: Draft): Converted {
     ['seed', num(d.seed, 'seed', (n) => Number.isInteger(n) && within(n, L.seed), `a whole number from ${L.seed.min} to ${L.seed.max}`)],
   ] as const;
   for (const [key, value] of fields) {
-    if (typeof value === 'string') return { ok: false, error: value };
-    if (value !== undefined) params[key] = value;
+    if (typeof value === 'string') errors[key] = value;
+    else if (value !== undefined) params[key] = value;
   }
   const idle = num(d.idleTimeout, 'idle timeout', (n) => n >= 0.001 && n <= MAX_IDLE_S, `a number of seconds from 0.001 to ${MAX_IDLE_S}`);
-  if (typeof idle === 'string') return { ok: false, error: idle };
+  if (typeof idle === 'string') errors.idleTimeout = idle;
   // The CLI flag's bounds, so the window and `--first-token-timeout` accept the same values.
   const firstTokenMs = num(d.firstTokenTimeout, 'first-token timeout', (n) => Number.isInteger(n) && n >= 1 && n <= 3_600_000, 'a whole number of ms from 1 to 3600000');
-  if (typeof firstTokenMs === 'string') return { ok: false, error: firstTokenMs };
+  if (typeof firstTokenMs === 'string') errors.firstTokenTimeout = firstTokenMs;
+  Object.assign(errors, routingFromDraft(d.routing).errors);
+  return { params, idle: typeof idle === 'number' ? idle : undefined, firstTokenMs: typeof firstTokenMs === 'number' ? firstTokenMs : undefined, errors };
+}
+
+/** Every bad field of the draft at once (empty when all are fine), for marking them all together. */
+export function draftFieldErrors(d: Draft): FieldErrors {
+  return parseFields(d).errors;
+}
+
+export function draftToRequest(d: Draft): Converted {
+  if (!d.prompt.trim()) return { ok: false, error: 'write a prompt first' };
+  if (d.targets.length === 0) return { ok: false, error: 'pick at least one model' };
+  const { params, idle, firstTokenMs, errors } = parseFields(d);
+  const first = Object.values(errors)[0];
+  if (first !== undefined) return { ok: false, error: first };
   const request: CompareRequestInput = {
     messages: [{ role: 'user', content: d.prompt, ...(d.attachments?.length ? { attachments: d.attachments.map((a) => ({ ...a })) } : {}) }],
     params,
     targets: [...d.targets],
   };
+  // Left out when it is the default, as the engine fills it in: a plain draft stays a plain request.
+  const routing = RoutingOptions.parse(routingFromDraft(d.routing).routing);
+  if (JSON.stringify(routing) !== DEFAULT_ROUTING) request.routing = routing;
   if (d.system.trim()) request.system = d.system;
   if (idle !== undefined || firstTokenMs !== undefined) {
     request.timeouts = { ...(idle !== undefined ? { idleMs: Math.round(idle * 1000) } : {}), ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) };
   }
+  const own = d.targets.map((t) => (d.columnRouting[t] && Object.keys(d.columnRouting[t]).length ? d.columnRouting[t] : null));
+  if (own.some(Boolean)) request.columnRouting = own;
   return { ok: true, request };
 }
 
@@ -86,6 +130,8 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     idleTimeout: r.timeouts?.idleMs === undefined ? '' : String(r.timeouts.idleMs / 1000),
     firstTokenTimeout: str(r.timeouts?.firstTokenMs),
     targets: [...r.targets],
+    routing: routingToDraft(r.routing),
+    columnRouting: Object.fromEntries(r.targets.flatMap((t, i) => (r.columnRouting?.[i] ? [[t, r.columnRouting[i]]] : []))),
     attachments: (lastUser?.attachments ?? []).map((a) => ({ ...a })),
   };
 }

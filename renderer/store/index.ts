@@ -15,6 +15,7 @@ import { createPreflightSlice } from './preflightSlice';
 import { createProvidersSlice } from './providersSlice';
 import { createSettingsSlice } from './settingsSlice';
 import { createSpendSlice } from './spendSlice';
+import { createTargetsSlice } from './targetsSlice';
 import { createUiSlice, type UiPrefs } from './uiSlice';
 import type { AppState, StoreDeps } from './types';
 
@@ -60,6 +61,7 @@ export function createAppStore(deps: StoreDeps, prefsStorage?: StateStorage): Ap
         ...createSpendSlice(deps)(...a),
         ...createEndpointsSlice(deps)(...a),
         ...createPreflightSlice(deps)(...a),
+        ...createTargetsSlice(deps)(...a),
       }),
       {
         name: 'switchyard.ui-prefs',

@@ -1,6 +1,7 @@
 import type { Estimate } from '../../shared/contract';
 import { errorMessage } from '../transport/build';
-import { draftToRequest } from './draft';
+import { draftFieldErrors, draftToRequest } from './draft';
+import { runnableDraft } from './compareSlice';
 import type { SliceCreator, StoreDeps } from './types';
 
 /** Quiet time after the last edit before the draft is estimated again. */
@@ -63,8 +64,18 @@ export const createPreflightSlice =
           clear();
           return;
         }
-        const converted = draftToRequest(get().draft);
         const mine = ++seq;
+        // Marked fields say what is wrong by themselves; the panel would say it a second time.
+        if (Object.keys(draftFieldErrors(get().draft)).length > 0) {
+          set({ preflight: null, preflightError: null, preflightPending: false, preflightRequest: null });
+          return;
+        }
+        const { draft } = runnableDraft(get());
+        if (draft.targets.length === 0) {
+          set({ preflight: null, preflightError: null, preflightPending: false, preflightRequest: null });
+          return;
+        }
+        const converted = draftToRequest(draft);
         if (!converted.ok) {
           set({ preflight: null, preflightError: converted.error, preflightPending: false, preflightRequest: null });
           return;

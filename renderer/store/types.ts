@@ -8,10 +8,11 @@ import type { PreflightSlice } from './preflightSlice';
 import type { ProvidersSlice } from './providersSlice';
 import type { SettingsSlice } from './settingsSlice';
 import type { SpendSlice } from './spendSlice';
+import type { TargetsSlice } from './targetsSlice';
 import type { UiSlice } from './uiSlice';
 import type { FrameScheduler } from './frames';
 
-export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice & CatalogSlice & SpendSlice & EndpointsSlice & PreflightSlice;
+export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice & CatalogSlice & SpendSlice & EndpointsSlice & PreflightSlice & TargetsSlice;
 
 /** Slices are written against the root's middleware (persist), which only the root applies. */
 export type SliceCreator<S> = StateCreator<AppState, [['zustand/persist', unknown]], [], S>;

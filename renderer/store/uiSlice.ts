@@ -7,6 +7,10 @@ export interface UiPrefs {
   /** Column widths in px by column position; absent means "share the width equally". */
   columnWidths: Record<number, number>;
   systemOpen: boolean;
+  /** The Routing group of the prompt editor is open. */
+  routingOpen: boolean;
+  /** The Compare view's side panel (models, prompt, pre-flight) is folded away, so more columns fit. */
+  sideCollapsed: boolean;
 }
 
 export interface UiSlice {
@@ -21,6 +25,8 @@ export interface UiSlice {
   setNotice(notice: string | null): void;
   setColumnWidth(index: number, width: number | null): void;
   setSystemOpen(open: boolean): void;
+  setRoutingOpen(open: boolean): void;
+  setSideCollapsed(collapsed: boolean): void;
 }
 
 export const MIN_COLUMN_WIDTH = 260;
@@ -29,7 +35,7 @@ export const MAX_COLUMN_WIDTH = 1600;
 export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   view: 'compare',
   notice: null,
-  prefs: { columnWidths: {}, systemOpen: false },
+  prefs: { columnWidths: {}, systemOpen: false, routingOpen: false, sideCollapsed: false },
   aboutOpen: false,
   setView: (view) => set({ view }),
   setAboutOpen: (aboutOpen) => set({ aboutOpen }),
@@ -42,4 +48,6 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
       return { prefs: { ...s.prefs, columnWidths } };
     }),
   setSystemOpen: (systemOpen) => set((s) => ({ prefs: { ...s.prefs, systemOpen } })),
+  setRoutingOpen: (routingOpen) => set((s) => ({ prefs: { ...s.prefs, routingOpen } })),
+  setSideCollapsed: (sideCollapsed) => set((s) => ({ prefs: { ...s.prefs, sideCollapsed } })),
 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ColumnStrip } from '../components/ColumnStrip';
 import { warmUpMarkdown } from '../components/Markdown';
@@ -8,20 +8,58 @@ import { PromptEditor } from '../components/PromptEditor';
 import { Attachments } from '../components/Attachments';
 import { columnFacts, summarizeRun, type RunTotals } from '../../shared/run-summary';
 import { RunTotalsRow } from '../components/RunTotals';
+import { draftFieldErrors } from '../store/draft';
+import type { ColumnRouting } from '../../shared/domain';
 import { useApp } from '../store';
 import { sendShortcutLabel } from '../shortcuts';
 import { LiveColumn } from './LiveColumn';
 import { ModelSets } from './ModelSets';
 
 function ModelPickerContainer() {
-  const { targets, options, loading, error } = useApp(
-    useShallow((s) => ({ targets: s.draft.targets, options: s.modelOptions, loading: s.modelsLoading, error: s.modelsError })),
+  const { targets, options, loading, error, checks, providers, columnRouting } = useApp(
+    useShallow((s) => ({
+      targets: s.draft.targets,
+      options: s.modelOptions,
+      loading: s.modelsLoading,
+      error: s.modelsError,
+      checks: s.targetChecks,
+      providers: s.providers,
+      columnRouting: s.draft.columnRouting,
+    })),
   );
   const searchModels = useApp((s) => s.searchModels);
   const addTarget = useApp((s) => s.addTarget);
   const removeTarget = useApp((s) => s.removeTarget);
+  const checkTargets = useApp((s) => s.checkTargets);
+  const openProviderFix = useApp((s) => s.openProviderFix);
+  const setDraft = useApp((s) => s.setDraft);
   const onSearch = useCallback((q: string) => void searchModels(q), [searchModels]);
-  return <ModelPicker targets={targets} options={options} loading={loading} error={error} onSearch={onSearch} onAdd={addTarget} onRemove={removeTarget} />;
+  // As each target is added, and again for all of them when a provider is added or changed.
+  useEffect(() => void checkTargets(), [targets, providers, checkTargets]);
+  const onColumnRouting = useCallback(
+    (target: string, r: ColumnRouting | null) => {
+      const next = { ...columnRouting };
+      if (r) next[target] = r;
+      else delete next[target];
+      setDraft({ columnRouting: next });
+    },
+    [columnRouting, setDraft],
+  );
+  return (
+    <ModelPicker
+      targets={targets}
+      options={options}
+      loading={loading}
+      error={error}
+      onSearch={onSearch}
+      onAdd={addTarget}
+      onRemove={removeTarget}
+      checks={checks}
+      onFix={openProviderFix}
+      columnRouting={columnRouting}
+      onColumnRouting={onColumnRouting}
+    />
+  );
 }
 
 // One element for good: the editor re-renders when sending or running flips (a run's first and
@@ -40,6 +78,10 @@ function PromptEditorContainer() {
       // Any run still streaming: Send waits for it, Stop all stops it.
       running: Object.values(s.live).some((r) => r.status === 'running'),
       blockedReason: s.preflight?.blockedBy ?? null,
+      routingOpen: s.prefs.routingOpen,
+      setRoutingOpen: s.setRoutingOpen,
+      leftOut: s.leftOut,
+      checks: s.targetChecks,
       setDraft: s.setDraft,
       setSystemOpen: s.setSystemOpen,
       send: s.send,
@@ -47,6 +89,9 @@ function PromptEditorContainer() {
       attachFiles: s.attachFiles,
     })),
   );
+  const fieldErrors = useMemo(() => draftFieldErrors(s.draft), [s.draft]);
+  // Said while it is still so: a target fixed or removed since is no longer "left out".
+  const leftOut = s.leftOut.filter((t) => s.draft.targets.includes(t) && s.checks[t]?.ok === false);
   return (
     <PromptEditor
       draft={s.draft}
@@ -62,6 +107,10 @@ function PromptEditorContainer() {
       preflight={PREFLIGHT}
       blockedReason={s.blockedReason}
       blockedId={PREFLIGHT_BLOCK_ID}
+      fieldErrors={fieldErrors}
+      routingOpen={s.routingOpen}
+      onToggleRouting={s.setRoutingOpen}
+      leftOut={leftOut}
       attachments={ATTACHMENTS}
       onAttachFiles={(files) => void s.attachFiles(files)}
     />
@@ -153,9 +202,23 @@ function RunColumns() {
 
 export function CompareView() {
   useEffect(warmUpMarkdown, []);
+  const collapsed = useApp((s) => s.prefs.sideCollapsed);
+  const setCollapsed = useApp((s) => s.setSideCollapsed);
   return (
-    <div className="compare" data-testid="compare-view">
-      <aside className="compare-side" aria-label="Prompt and models">
+    <div className={`compare${collapsed ? ' side-collapsed' : ''}`} data-testid="compare-view">
+      <button
+        type="button"
+        className="side-toggle"
+        data-testid="side-toggle"
+        aria-expanded={!collapsed}
+        aria-controls="compare-side"
+        aria-label={collapsed ? 'Show the models and prompt panel' : 'Hide the models and prompt panel (more columns fit)'}
+        title={collapsed ? 'Show the models and prompt panel' : 'Hide the models and prompt panel'}
+        onClick={() => setCollapsed(!collapsed)}
+      >
+        {collapsed ? '»' : '«'}
+      </button>
+      <aside className="compare-side" id="compare-side" aria-label="Prompt and models" hidden={collapsed}>
         <section className="side-section">
           <h2 className="side-title">Models</h2>
           <ModelPickerContainer />

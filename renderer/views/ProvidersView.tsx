@@ -1,11 +1,12 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { TargetFix } from '../../shared/contract';
 import { useShallow } from 'zustand/react/shallow';
 import { Banner } from '../components/Banner';
 import { ProviderForm } from '../components/ProviderForm';
 import { ProviderList } from '../components/ProviderList';
 import { useApp } from '../store';
 
-type Editing = { mode: 'closed' } | { mode: 'new' } | { mode: 'edit'; id: string };
+type Editing = { mode: 'closed' } | { mode: 'new'; fix?: TargetFix } | { mode: 'edit'; id: string };
 
 export function ProvidersView() {
   const p = useApp(
@@ -19,9 +20,16 @@ export function ProvidersView() {
       save: s.saveProvider,
       remove: s.removeProvider,
       test: s.testProvider,
+      takeFix: s.takeProviderFix,
     })),
   );
+  // A Compare chip's fix opens the form at once: prefilled to add the provider, or on the provider to edit.
   const [editing, setEditing] = useState<Editing>({ mode: 'closed' });
+  const { takeFix, providers } = p;
+  useEffect(() => {
+    const fix = takeFix();
+    if (fix) setEditing(fix.action === 'edit' && providers.some((x) => x.id === fix.providerId) ? { mode: 'edit', id: fix.providerId } : { mode: 'new', fix });
+  }, [takeFix, providers]);
   const initial = editing.mode === 'edit' ? (p.providers.find((x) => x.id === editing.id) ?? null) : null;
   // 'env-only' is the engine without a keychain (the headless host, or a desktop without one): nowhere to store a typed key.
   const canStoreKeys = p.keyBackend !== 'env-only';
@@ -52,6 +60,7 @@ export function ProvidersView() {
             initial={initial}
             takenIds={p.providers.map((x) => x.id)}
             canStoreKeys={canStoreKeys}
+            prefill={editing.mode === 'new' && editing.fix ? { id: editing.fix.providerId, type: editing.fix.type, baseUrl: editing.fix.baseUrl, keyEnv: editing.fix.keyEnv } : null}
             onCancel={() => setEditing({ mode: 'closed' })}
             onSubmit={async (args) => {
               const err = await p.save(args);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CompareEvent, CompareRequest, RoutePlan } from '../domain';
+import { CompareEvent, CompareRequest, ProviderType, RoutePlan } from '../domain';
 import { AttachmentRef, MAX_ATTACHMENT_BYTES } from '../attachments';
 import { defineCall } from './define';
 
@@ -53,6 +53,24 @@ export const AddAttachment = z.object({
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'dataBase64 must be base64'),
 });
 
+/** How the window can make an unservable target servable: add (or edit) a provider, prefilled from the catalog. */
+export const TargetFix = z.object({
+  action: z.enum(['add', 'edit']),
+  providerId: z.string(),
+  type: ProviderType.nullable(),
+  baseUrl: z.string().nullable(),
+  /** The variable the catalog says holds this provider's key, e.g. GROQ_API_KEY. */
+  keyEnv: z.string().nullable(),
+});
+export type TargetFix = z.infer<typeof TargetFix>;
+
+/**
+ * One target as the engine would resolve it now: servable, or why not and how to fix it.
+ * @example { target: 'groq:llama-3.1-8b-instant', ok: false, reason: 'no provider "groq" is configured', fix: { action: 'add', providerId: 'groq', type: 'openai', baseUrl: 'https://api.groq.com/openai/v1', keyEnv: 'GROQ_API_KEY' } }
+ */
+export const TargetCheck = z.object({ target: z.string(), ok: z.boolean(), reason: z.string().nullable(), fix: TargetFix.nullable() });
+export type TargetCheck = z.infer<typeof TargetCheck>;
+
 const RunRef = z.object({ runId: z.string().min(1) });
 const ColumnRef = z.object({ runId: z.string().min(1), columnId: z.string().min(1) });
 const Ok = z.object({ ok: z.boolean() });
@@ -70,6 +88,8 @@ export const compareContract = {
   estimateRun: defineCall('compare:estimate-run', CompareRequest, Estimate),
   /** Stores an attachment (type told from its bytes, size-limited) and returns its reference. */
   addAttachment: defineCall('compare:add-attachment', AddAttachment, AttachmentRef),
+  /** Checks targets as they are added to the window, before any prompt exists. */
+  checkTargets: defineCall('compare:check-targets', z.object({ targets: z.array(z.string().max(4000)).max(64) }), z.array(TargetCheck)),
 } as const;
 
 /** Subscription channel: every CompareEvent of every run, in order. */

@@ -13,6 +13,8 @@ import { openDatabase } from '../../electron/store/db';
 import { databaseFile } from '../../electron/store/paths';
 import { createRunsRepo } from '../../electron/store/runs-repo';
 import { CompareRequest, type ColumnResult, type ColumnStatus } from '../../shared/domain';
+import { seeded as mulberry32 } from '../support/prng';
+export { mulberry32 };
 
 /** Bump when what is seeded changes: a cached file of another format is never reused. */
 export const SEED_FORMAT = 1;
@@ -21,16 +23,6 @@ const T0 = Date.UTC(2025, 11, 1);
 const RUN_SPACING_MS = 5 * 60_000;
 const BATCH = 500;
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'en', 'ar', 'is', 'um', 'pre', 'tra', 'sel', 'dor', 'qui', 'bel', 'fen', 'gal', 'hor', 'jun', 'lex', 'mor'];
 

@@ -49,7 +49,7 @@ test('add a provider, compare three models with one failing clearly, then find t
   await expect(slow.getByTestId('column-text')).toContainText('tok60');
   await expect(slow.getByTestId('column-reasoning')).toContainText('thinking about arrays');
   for (const col of [fast, slow]) {
-    await expect(col.getByTestId('column-served-by')).toContainText('mock:');
+    await expect(col.getByTestId('column-served-by')).toContainText('mock · ');
     await expect(col.getByTestId('column-ttft')).toHaveText(/\d+(\.\d+)? m?s/);
     await expect(col.getByTestId('column-tokens-out')).toHaveText(/^~?\d+/);
   }

@@ -37,7 +37,8 @@ describe('<ColumnView>', () => {
 
   it('shows the fell-back badge and the served-by endpoint', () => {
     render(<ColumnView column={column({ status: 'ok', fellBack: true, servedBy: { provider: 'backup', model: 'm2' }, text: 'hi' })} actions={{}} width={null} />);
-    expect(screen.getByTestId('column-served-by').textContent).toBe('backup:m2');
+    expect(screen.getByTestId('column-served-by').textContent).toBe('backup · m2');
+    expect(screen.getByTestId('column-target').textContent).toBe('mock:m1');
     expect(screen.getByTestId('column-fellback')).toBeTruthy();
   });
 

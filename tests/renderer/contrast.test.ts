@@ -39,7 +39,8 @@ function ratio(a: string, b: string): number {
 }
 
 describe('theme contrast', () => {
-  const rules = ['.btn-danger', '.btn-primary', '.status', '.status-running', '.status-ok', '.status-error', '.status-interrupted'];
+  // The hover rules too: a confirm button's text must stay readable under the pointer.
+  const rules = ['.btn-danger', '.btn-primary', ".btn-danger:hover:not(:disabled):not([aria-disabled='true'])", ".btn-primary:hover:not(:disabled):not([aria-disabled='true'])", '.status', '.status-running', '.status-ok', '.status-error', '.status-interrupted'];
   for (const [theme, t] of [
     ['light', light],
     ['dark', dark],

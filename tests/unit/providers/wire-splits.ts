@@ -4,6 +4,7 @@
  * between the `\r` and `\n` of a CRLF, between the two newlines ending an
  * event, inside the JSON of an event, inside `[DONE]`.
  */
+import { seeded as prng } from '../../support/prng';
 
 export type CutKind = 'utf8' | 'field-name' | 'cr-lf' | 'lf-lf' | 'json' | 'done';
 
@@ -51,17 +52,6 @@ export function awkwardCuts(body: Uint8Array): Cut[] {
   return cuts;
 }
 
-/** Small deterministic PRNG (mulberry32): the same seed gives the same splits on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sortedUnique = (cuts: number[], length: number): number[] =>
   [...new Set(cuts)].filter((c) => c > 0 && c < length).sort((a, b) => a - b);

@@ -2,6 +2,7 @@
 import { UNKNOWN_POLICY, type DataPolicy, type Endpoint, type Price } from '../../../shared/domain';
 import type { EndpointHealth } from '../../../electron/engine/router/health';
 import type { Store } from '../../../electron/store';
+export { seeded } from '../../support/prng';
 
 export function price(inputPerM: number, outputPerM: number, tiers: Price['tiers'] = []): Price {
   return { inputPerM, outputPerM, cacheReadPerM: null, cacheWritePerM: null, reasoningPerM: null, tiers };
@@ -43,17 +44,6 @@ export function healthMap(...hs: EndpointHealth[]): Map<string, EndpointHealth> 
   return new Map(hs.map((h) => [h.endpointId, h]));
 }
 
-/** mulberry32: a tiny deterministic PRNG so distribution tests are reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A run with one column to hang attempts on (attempts reference columns). */
 export function seedColumn(store: Store, columnId = 'col-1'): string {
