@@ -2,6 +2,7 @@
  * The contract's handlers, once, for both transports (Electron IPC and the
  * headless host's HTTP). A missing handler fails to compile (ContractHandlers).
  */
+import { ingestAttachment } from '../engine/attachments';
 import type { CompareEvent } from '../../shared/domain';
 import { SavedDraft, type ContractHandlers, type ModelOption } from '../../shared/contract';
 import { openAppContext, type AppContext } from './context';
@@ -117,6 +118,9 @@ export function createApp(opts: CreateAppOptions): App {
       },
       async listActive() {
         return ctx.engine.listActive();
+      },
+      async addAttachment({ name, dataBase64 }) {
+        return ingestAttachment(ctx.store, name, Buffer.from(dataBase64, 'base64'));
       },
       async checkTargets({ targets }) {
         return checkTargets(targets, {

@@ -20,6 +20,9 @@ import { BudgetGuard, type ColumnExposure } from './budgets';
 import { settleInterrupted } from './recovery';
 import { quote } from '../../shared/quote';
 import { LiveRuns } from './live-runs';
+import type { StoredAttachment } from '../store/attachments-repo';
+import type { AttachmentData } from './providers/types';
+import { attachmentTokenBound, loadAttachments, resolveAttachments } from './attachments';
 
 export interface EngineOptions {
   store: Store;
@@ -39,6 +42,8 @@ export interface PreparedRun {
   steps: Array<ResolvedStep[] | string>;
   /** Upper bound (no tokenizer on the request path); the estimate counts exactly. */
   promptTokens: number;
+  /** What the store holds for each attachment the request names (type, size, dimensions). */
+  attachments: ReadonlyMap<string, StoredAttachment>;
 }
 
 interface ActiveRun {
@@ -174,7 +179,7 @@ export class Engine {
    * a target whose later chain steps can't resolve keeps the reason per column.
    */
   prepare(input: CompareRequestInput | unknown): PreparedRun {
-    const request = parseRequest(input);
+    const { request, stored } = resolveAttachments(this.store, parseRequest(input));
     const providers = this.providerMap();
     const steps = request.targets.map((t) => resolveTarget(t, providers, this.catalog));
     for (let i = 0; i < steps.length; i++) {
@@ -186,7 +191,7 @@ export class Engine {
         throw new UserError(`missing key for target ${quote(request.targets[i])}: ${what} (provider ${all[0]!.provider.id})`, 'config');
       }
     }
-    return { request, steps, promptTokens: promptTokenBound(request) };
+    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored };
   }
 
   /**
@@ -216,7 +221,9 @@ export class Engine {
     const runId = newId('r_');
     const createdAt = Date.now();
     const columns = prepared.request.targets.map((target, index) => ({ columnId: newId('c_'), index, target }));
+    const files = loadAttachments(this.store, prepared.attachments);
     this.store.runs.createRun({ runId, createdAt, request: prepared.request, columns, pid: process.pid });
+    this.store.attachments.linkRun(runId, [...prepared.attachments.keys()]);
     const controller = new AbortController();
     // One listener per column on the run's signal: 64 columns is a design point, not a leak.
     setMaxListeners(0, controller.signal);
@@ -234,16 +241,16 @@ export class Engine {
       const plan = plans[c.index]!;
       const expected = shown?.[c.index] ?? null;
       const replanned = plan !== null && expected !== null && expected !== plan.view.id;
-      return this.execColumn(runId, c, prepared, prepared.steps[c.index]!, ac.signal, createdAt, { plan, replanned }, gate);
+      return this.execColumn(runId, c, prepared, prepared.steps[c.index]!, ac.signal, createdAt, { plan, replanned }, gate, files);
     });
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, createdAt, prepared.request, cols));
     this.active.set(runId, { controller, columns: colControllers, done });
     return { runId, columns, warnings, done };
   }
 
-  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate): Promise<ColumnResult> {
+  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
     const result = await runColumn(
-      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate },
+      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments },
       { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
@@ -330,7 +337,8 @@ export class Engine {
     const controller = new AbortController();
     const columns = new Map([[columnId, controller]]);
     const plan = this.plan(prepared)[0]!;
-    const done = this.execColumn(runId, { columnId, index: col.index, target: col.target }, prepared, prepared.steps[0]!, controller.signal, now, { plan, replanned: false }).then((c) => {
+    const files = loadAttachments(this.store, prepared.attachments);
+    const done = this.execColumn(runId, { columnId, index: col.index, target: col.target }, prepared, prepared.steps[0]!, controller.signal, now, { plan, replanned: false }, undefined, files).then((c) => {
       const all = this.store.runs.getRun(runId)!.columns.map((x) => (x.columnId === columnId ? c : x));
       return this.finishRun(runId, run.createdAt ?? now, run.request!, all);
     });

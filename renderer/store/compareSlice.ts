@@ -4,6 +4,7 @@ import { errorMessage } from '../transport/build';
 import { draftFieldErrors, draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
 import { runnable } from './targetsSlice';
 import { syncDraft } from './draftSync';
+import { fileToBase64, sizeProblem, THUMBNAIL_MAX_BYTES } from '../lib/files';
 import { FrameBatcher } from './frames';
 import { pruneRuns, reduceEvents, resetColumn, restoreColumn, runFromResult, runFromSeeds, type LiveRuns } from './reduce';
 import type { SliceCreator, StoreDeps } from './types';
@@ -18,6 +19,15 @@ export interface CompareSlice {
   /** Targets the last Send left out because the engine cannot serve them (their chips say why). */
   leftOut: string[];
   setDraft(patch: Partial<Draft>): void;
+  /** Uploads in flight (dropped, pasted or picked files). */
+  attaching: number;
+  /** Why the last file could not be attached, one line; cleared by the next attach or removal. */
+  attachError: string | null;
+  /** Thumbnails of small images attached in this window, by hash (not persisted: the draft keeps hashes only). */
+  attachmentPreviews: Record<string, string>;
+  /** Stores each file with the engine (type told from its bytes) and adds it to the draft, in order. */
+  attachFiles(files: readonly File[]): Promise<void>;
+  removeAttachment(hash: string): void;
   addTarget(target: string): void;
   removeTarget(target: string): void;
   loadRequest(request: CompareRequest | CompareRequestInput): void;
@@ -159,6 +169,36 @@ export const createCompareSlice =
       leftOut: [],
 
       setDraft: (patch) => set((s) => ({ draft: { ...s.draft, ...patch }, sendError: null })),
+      attaching: 0,
+      attachError: null,
+      attachmentPreviews: {},
+      attachFiles: async (files) => {
+        set((s) => ({ attaching: s.attaching + 1, attachError: null }));
+        try {
+          for (const file of files) {
+            const problem = sizeProblem(file);
+            if (problem) {
+              set({ attachError: problem });
+              continue;
+            }
+            try {
+              const dataBase64 = await fileToBase64(file);
+              const ref = await deps.client.compare.addAttachment({ name: file.name || 'pasted', dataBase64 });
+              const preview = ref.mime.startsWith('image/') && ref.size <= THUMBNAIL_MAX_BYTES ? `data:${ref.mime};base64,${dataBase64}` : null;
+              set((s) => ({
+                draft: s.draft.attachments.some((a) => a.hash === ref.hash && a.name === ref.name) ? s.draft : { ...s.draft, attachments: [...s.draft.attachments, ref] },
+                attachmentPreviews: preview ? { ...s.attachmentPreviews, [ref.hash]: preview } : s.attachmentPreviews,
+                sendError: null,
+              }));
+            } catch (err) {
+              set({ attachError: errorMessage(err) });
+            }
+          }
+        } finally {
+          set((s) => ({ attaching: s.attaching - 1 }));
+        }
+      },
+      removeAttachment: (hash) => set((s) => ({ draft: { ...s.draft, attachments: s.draft.attachments.filter((a) => a.hash !== hash) }, attachError: null })),
       addTarget: (target) =>
         set((s) => (s.draft.targets.includes(target) ? s : { draft: { ...s.draft, targets: [...s.draft.targets, target] }, sendError: null })),
       removeTarget: (target) => set((s) => ({ draft: { ...s.draft, targets: s.draft.targets.filter((t) => t !== target) } })),

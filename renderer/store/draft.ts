@@ -4,6 +4,7 @@
  */
 import { PARAM_LIMITS, RoutingOptions, type ColumnRouting, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
 import { emptyRoutingDraft, routingFromDraft, routingToDraft, type RoutingDraft, type RoutingField } from './routingDraft';
+import type { AttachmentRef } from '../../shared/attachments';
 
 /** The longest stall the window accepts, in seconds (the CLI's --idle-timeout bound). */
 const MAX_IDLE_S = 3600;
@@ -24,6 +25,8 @@ export interface Draft {
   routing: RoutingDraft;
   /** A column's own routing, by target (targets are unique in a draft). */
   columnRouting: Record<string, ColumnRouting>;
+  /** Files attached to the prompt, by content hash (the bytes live in the engine's store): plain data, safe to persist. */
+  attachments: AttachmentRef[];
 }
 
 export const emptyDraft: Draft = {
@@ -38,6 +41,7 @@ export const emptyDraft: Draft = {
   targets: [],
   routing: emptyRoutingDraft,
   columnRouting: {},
+  attachments: [],
 };
 
 /** Every field of the form that can hold a bad value, each marked with its own sentence. */
@@ -95,7 +99,7 @@ export function draftToRequest(d: Draft): Converted {
   const first = Object.values(errors)[0];
   if (first !== undefined) return { ok: false, error: first };
   const request: CompareRequestInput = {
-    messages: [{ role: 'user', content: d.prompt }],
+    messages: [{ role: 'user', content: d.prompt, ...(d.attachments?.length ? { attachments: d.attachments.map((a) => ({ ...a })) } : {}) }],
     params,
     targets: [...d.targets],
   };
@@ -128,5 +132,6 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     targets: [...r.targets],
     routing: routingToDraft(r.routing),
     columnRouting: Object.fromEntries(r.targets.flatMap((t, i) => (r.columnRouting?.[i] ? [[t, r.columnRouting[i]]] : []))),
+    attachments: (lastUser?.attachments ?? []).map((a) => ({ ...a })),
   };
 }

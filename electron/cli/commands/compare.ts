@@ -5,6 +5,7 @@ import type { AppContext } from '../../app/context';
 import { COLUMN_HEADERS, columnRow, runJson, table } from '../output';
 import { collect, list, maxPrice, num, strategy } from '../parse';
 import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../errors';
+import { attachFile } from '../../engine/attachments';
 
 export interface CompareFlags {
   model?: string[];
@@ -28,6 +29,8 @@ export interface CompareFlags {
   fallback?: boolean;
   continueElsewhere?: boolean;
   dryRun?: boolean;
+  image?: string[];
+  file?: string[];
 }
 
 export function addRoutingOptions(cmd: Command): Command {
@@ -93,8 +96,20 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
   };
 }
 
+/**
+ * `--image FILE` and `--file FILE` (repeatable): each file is checked (size before
+ * reading, type from its bytes) and stored once by hash; the prompt's message refers to it.
+ * Images come first, then the other files, each in the order given.
+ */
+export function withAttachments(ctx: Pick<AppContext, 'store'>, request: CompareRequestInput, f: CompareFlags): CompareRequestInput {
+  const files = [...(f.image ?? []).map((p) => attachFile(ctx.store, p, 'image')), ...(f.file ?? []).map((p) => attachFile(ctx.store, p, 'any'))];
+  if (!files.length) return request;
+  const [first, ...rest] = request.messages;
+  return { ...request, messages: [{ ...first!, attachments: files }, ...rest] };
+}
+
 export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
-  const request = buildRequest(prompt, f);
+  const request = withAttachments(ctx, buildRequest(prompt, f), f);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -135,6 +150,8 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--top-p <p>', 'nucleus sampling 0-1', num('--top-p', PARAM_LIMITS.topP.min, PARAM_LIMITS.topP.max))
     .option('--seed <n>', 'sampling seed', num('--seed', PARAM_LIMITS.seed.min, PARAM_LIMITS.seed.max, true))
     .option('--stop <s>', 'stop sequence (repeatable)', collect)
+    .option('--image <file>', 'attach a PNG, JPEG, WebP or GIF image, up to 20 MB (repeatable)', collect)
+    .option('--file <file>', 'attach a PDF (up to 32 MB), a UTF-8 text file (up to 2 MB) or an image (repeatable)', collect)
     .option('--json', 'print one JSON object: { runId, columns: [...] }')
     .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing');
   addRoutingOptions(cmd);
@@ -142,9 +159,10 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     await withCtx(async (ctx) => {
       if (flags.dryRun) {
         const { runDryRun } = await import('./estimate');
-        return runDryRun(ctx, buildRequest(prompt, flags), Boolean(flags.json), process.stdout);
+        return runDryRun(ctx, withAttachments(ctx, buildRequest(prompt, flags), flags), Boolean(flags.json), process.stdout);
       }
       return runCompare(ctx, prompt, flags, { out: process.stdout, err: process.stderr });
-    }, flags.dryRun ? 'read' : 'write');
+      // A dry run with files stores them (by hash) so that it can estimate them: that writes.
+    }, flags.dryRun && !flags.image?.length && !flags.file?.length ? 'read' : 'write');
   });
 }

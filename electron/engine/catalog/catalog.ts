@@ -217,6 +217,11 @@ export class Catalog {
       if (!p) policies.set(providerId, (p = Object.freeze(policyFor(providerId)) as DataPolicy));
       return p;
     };
+    const models = new Map<string, CatalogModel>(doc.models.map((m) => [m.id, m]));
+    const modalitiesOf = (modelId: string): string[] | null => {
+      const m = models.get(modelId) ?? models.get(modelId.toLowerCase());
+      return m && m.inputModalities.length ? m.inputModalities.map((x) => x.toLowerCase()) : null;
+    };
     const toEndpoint = (e: CatalogEndpoint, source: Endpoint['source']): Endpoint => ({
       id: `${e.providerId}:${e.upstreamModel}`,
       providerId: e.providerId,
@@ -226,6 +231,7 @@ export class Catalog {
       contextWindow: e.contextWindow,
       maxOutput: e.maxOutput,
       capabilities: { ...e.capabilities },
+      inputModalities: modalitiesOf(e.modelId),
       policy: policyOf(e.providerId),
       source,
     });
@@ -247,7 +253,6 @@ export class Catalog {
       );
     }
 
-    const models = new Map<string, CatalogModel>(doc.models.map((m) => [m.id, m]));
     const aliasOf = this.spellings(models, byKey);
     const grouped = new Map<string, Endpoint[]>();
     for (const e of byKey.values()) {

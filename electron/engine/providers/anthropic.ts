@@ -1,5 +1,6 @@
 /** Anthropic Messages API. */
 import { failStream, getJson, isRecord, joinUrl, numOrNull, oneLine, parseData, runStream, type EventHandler } from './sse';
+import { anthropicContent } from './parts';
 import type { AdapterRequest, ProviderAdapter } from './types';
 
 const API_VERSION = '2023-06-01';
@@ -32,7 +33,7 @@ function requestBody(req: AdapterRequest): Record<string, unknown> {
     model: req.model,
     max_tokens: p.maxTokens ?? DEFAULT_MAX_TOKENS,
     system: req.system || undefined,
-    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: req.messages.map((m) => ({ role: m.role, content: anthropicContent(m, req.attachments) })),
     stream: true,
     temperature: p.temperature,
     top_p: p.topP,
