@@ -45,11 +45,15 @@ export function App({ transport, problem }: { transport: TransportKind; problem:
   useEffect(() => {
     const s = store.getState();
     const disconnect = s.connectEvents();
+    // After a reload: a run still streaming comes back, live, and so does the form as it was typed.
+    void s.resumeActive();
+    const stopDraft = s.keepDraft();
     void s.loadSettings();
     void s.loadProviders();
     const uninstall = installShortcuts(store);
     return () => {
       disconnect();
+      stopDraft();
       uninstall();
     };
   }, [store]);

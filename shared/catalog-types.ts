@@ -34,6 +34,11 @@ export const CatalogModel = z.object({
   maxOutput: z.number().int().nullable(),
   releaseDate: z.string().nullable(),
   openWeights: z.boolean().nullable(),
+  /**
+   * Other ids the source gives this same model, spelt with `-` where this one has `.` in a
+   * version or the other way round (`anthropic/claude-sonnet-4.6` beside `…-4-6`): each resolves to it.
+   */
+  aliases: z.array(z.string()).optional(),
 });
 export type CatalogModel = z.infer<typeof CatalogModel>;
 

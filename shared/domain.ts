@@ -3,6 +3,7 @@
  * Pure TypeScript + zod: no node, electron or DOM imports (lint enforces it).
  */
 import { z } from 'zod';
+import { AttachmentRef, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments';
 
 export const ProviderType = z.enum(['openai', 'anthropic', 'gemini']);
 export type ProviderType = z.infer<typeof ProviderType>;
@@ -106,6 +107,8 @@ export const Endpoint = z.object({
   contextWindow: z.number().int().nullable(),
   maxOutput: z.number().int().nullable(),
   capabilities: Capabilities,
+  /** The catalog model's input modalities (`text`, `image`, `pdf`, …); null or absent when the catalog does not know the model. */
+  inputModalities: z.array(z.string()).nullable().optional(),
   policy: DataPolicy,
   source: z.enum(['catalog', 'user', 'direct']),
 });
@@ -165,7 +168,15 @@ export const Timeouts = z.object({
 });
 export type Timeouts = z.infer<typeof Timeouts>;
 
-export const ChatMessage = z.object({ role: z.enum(['user', 'assistant']), content: z.string() });
+/**
+ * `attachments` (user messages): files by content hash, stored once; the engine
+ * loads their bytes at send time and builds each protocol's own parts.
+ */
+export const ChatMessage = z.object({
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  attachments: z.array(AttachmentRef).max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`).optional(),
+});
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /**
@@ -416,7 +427,11 @@ export const HistoryStats = z.object({
 });
 export type HistoryStats = z.infer<typeof HistoryStats>;
 
-/** Streaming events of a compare run, in the order they happen. */
+/**
+ * Streaming events of a compare run, in the order they happen. `seq` numbers
+ * every event the engine emits (one counter for all runs), so a window that
+ * reloads can tell which ones its snapshot (compare:list-active) already holds.
+ */
 export const CompareEvent = z.discriminatedUnion('type', [
   /** Also sent when a follow-up turn starts (`turn` > 0): the listed columns are that turn's, under new column ids. */
   z.object({ type: z.literal('run-started'), runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })), turn: z.number().int().optional() }),
@@ -425,5 +440,5 @@ export const CompareEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('attempt-finished'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
   z.object({ type: z.literal('column-finished'), runId: z.string(), column: ColumnResult }),
   z.object({ type: z.literal('run-finished'), runId: z.string(), result: RunResult }),
-]);
+]).and(z.object({ seq: z.number().int().nonnegative().optional() }));
 export type CompareEvent = z.infer<typeof CompareEvent>;

@@ -2,8 +2,9 @@
  * The contract's handlers, once, for both transports (Electron IPC and the
  * headless host's HTTP). A missing handler fails to compile (ContractHandlers).
  */
+import { ingestAttachment } from '../engine/attachments';
 import type { CompareEvent } from '../../shared/domain';
-import type { ContractHandlers, ModelOption } from '../../shared/contract';
+import { SavedDraft, type ContractHandlers, type ModelOption } from '../../shared/contract';
 import { openAppContext, type AppContext } from './context';
 import type { KeyVault } from '../engine/keys';
 import { UserError } from '../engine/errors';
@@ -12,8 +13,22 @@ import { checkTargets } from '../engine/check-targets';
 import { CountAborted } from '../engine/tokens';
 import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
+import { exportRunsFor } from './export-run';
 
 export const APP_VERSION = '0.1.0';
+
+const DRAFT_KEY = 'compare.draft';
+
+/** A stored draft that no longer parses (written by another version) is no draft, not an error on every load. */
+function readDraft(raw: string | null): SavedDraft | null {
+  if (raw === null) return null;
+  try {
+    const parsed = SavedDraft.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface App {
   ctx: AppContext;
@@ -106,6 +121,12 @@ export function createApp(opts: CreateAppOptions): App {
         done.catch(() => {});
         return { runId, turn, columns, warnings };
       },
+      async listActive() {
+        return ctx.engine.listActive();
+      },
+      async addAttachment({ name, dataBase64 }) {
+        return ingestAttachment(ctx.store, name, Buffer.from(dataBase64, 'base64'));
+      },
       async checkTargets({ targets }) {
         return checkTargets(targets, {
           providers: ctx.engine.providerMap(),
@@ -122,6 +143,9 @@ export function createApp(opts: CreateAppOptions): App {
         const run = ctx.store.runs.getRun(runId);
         if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
         return run;
+      },
+      async exportRuns({ runIds, format }) {
+        return exportRunsFor(ctx, runIds, format);
       },
       async getStats({ countColumns }) {
         return ctx.store.runs.stats({ countColumns });
@@ -176,6 +200,13 @@ export function createApp(opts: CreateAppOptions): App {
       },
       async deleteModelSet({ name }) {
         return { ok: ctx.store.settings.deleteModelSet(name) };
+      },
+      async saveDraft({ draft }) {
+        ctx.store.settings.put(DRAFT_KEY, JSON.stringify(draft));
+        return { ok: true };
+      },
+      async getDraft() {
+        return { draft: readDraft(ctx.store.settings.get(DRAFT_KEY)) };
       },
     },
     ...dataHandlers(ctx),

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { CompareRequest, ErrorKind, Timeouts } from '../../shared/domain';
 import { getAdapter } from './providers';
-import type { AdapterOutcome } from './providers/types';
+import type { AdapterOutcome, AttachmentData } from './providers/types';
 import type { Candidate } from './resolve';
 
 export interface AbortReason {
@@ -42,6 +42,7 @@ export async function runAttempt(
   timeouts: Timeouts,
   parent: AbortSignal,
   sinks: AttemptSinks,
+  attachments?: ReadonlyMap<string, AttachmentData>,
 ): Promise<AttemptRun> {
   const ac = new AbortController();
   const onParentAbort = () => ac.abort(parent.reason);
@@ -93,6 +94,7 @@ export async function runAttempt(
         model: c.endpoint.upstreamModel,
         system: req.system,
         messages: req.messages,
+        attachments,
         params: req.params,
         signal: ac.signal,
       },

@@ -21,6 +21,10 @@ import { settleInterrupted } from './recovery';
 import { quote } from '../../shared/quote';
 import { messagesForTurn, paramsFor } from '../../shared/conversation';
 import { forkRequest, planFollowUp } from './follow-up';
+import { LiveRuns } from './live-runs';
+import type { StoredAttachment } from '../store/attachments-repo';
+import type { AttachmentData } from './providers/types';
+import { attachmentTokenBound, loadAttachments, resolveAttachments } from './attachments';
 
 export interface EngineOptions {
   store: Store;
@@ -40,6 +44,8 @@ export interface PreparedRun {
   steps: Array<ResolvedStep[] | string>;
   /** Upper bound (no tokenizer on the request path); the estimate counts exactly. */
   promptTokens: number;
+  /** What the store holds for each attachment the request names (type, size, dimensions). */
+  attachments: ReadonlyMap<string, StoredAttachment>;
 }
 
 interface ActiveRun {
@@ -96,6 +102,9 @@ export class Engine {
   readonly planDeps: PlanDeps;
   private readonly listeners = new Set<(e: CompareEvent) => void>();
   private readonly active = new Map<string, ActiveRun>();
+  /** What the runs in flight have shown so far, and the number of the last event emitted. */
+  private readonly live = new LiveRuns();
+  private seq = 0;
 
   constructor(private readonly opts: EngineOptions) {
     this.store = opts.store;
@@ -157,16 +166,31 @@ export class Engine {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending.clear();
-    for (const d of batch) {
-      const e: CompareEvent = { type: 'delta', runId: d.runId, columnId: d.columnId, text: d.text, reasoning: d.reasoning };
-      for (const l of this.listeners) l(e);
-    }
+    for (const d of batch) this.deliver({ type: 'delta', runId: d.runId, columnId: d.columnId, text: d.text, reasoning: d.reasoning });
   };
 
   private emit = (e: CompareEvent) => {
     this.flushDeltas();
-    for (const l of this.listeners) l(e);
+    this.deliver(e);
   };
+
+  /** Numbers the event and records it in the live snapshot in the same turn, so the two always agree. */
+  private deliver(e: CompareEvent): void {
+    const numbered: CompareEvent = { ...e, seq: ++this.seq };
+    this.live.apply(numbered);
+    for (const l of this.listeners) l(numbered);
+  }
+
+  /**
+   * The runs in flight with what each column has shown so far, and the `seq`
+   * of the last event already in it: a window applies only later events.
+   * @example engine.listActive() // { seq: 42, runs: [{ runId: 'r_…', status: 'running', columns: [{ text: 'Hello, w', … }] }] }
+   */
+  listActive(): { seq: number; runs: RunResult[] } {
+    // Deltas still coalescing are not in any event yet; delivering them first keeps the snapshot current.
+    this.flushDeltas();
+    return { seq: this.seq, runs: this.live.snapshot() };
+  }
 
   providerMap(): Map<string, ProviderConfig> {
     return new Map(this.store.providers.list().map((p) => [p.id, p]));
@@ -178,7 +202,7 @@ export class Engine {
    * a target whose later chain steps can't resolve keeps the reason per column.
    */
   prepare(input: CompareRequestInput | unknown): PreparedRun {
-    const request = parseRequest(input);
+    const { request, stored } = resolveAttachments(this.store, parseRequest(input));
     const providers = this.providerMap();
     const steps = request.targets.map((t) => resolveTarget(t, providers, this.catalog));
     for (let i = 0; i < steps.length; i++) {
@@ -190,7 +214,7 @@ export class Engine {
         throw new UserError(`missing key for target ${quote(request.targets[i])}: ${what} (provider ${all[0]!.provider.id})`, 'config');
       }
     }
-    return { request, steps, promptTokens: promptTokenBound(request) };
+    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored };
   }
 
   /**
@@ -220,7 +244,9 @@ export class Engine {
     const runId = newId('r_');
     const createdAt = Date.now();
     const columns = prepared.request.targets.map((target, index) => ({ columnId: newId('c_'), index, target }));
+    const files = loadAttachments(this.store, prepared.attachments);
     this.store.runs.createRun({ runId, createdAt, request: prepared.request, columns, pid: process.pid });
+    this.store.attachments.linkRun(runId, [...prepared.attachments.keys()]);
     const controller = new AbortController();
     // One listener per column on the run's signal: 64 columns is a design point, not a leak.
     setMaxListeners(0, controller.signal);
@@ -238,16 +264,16 @@ export class Engine {
       const plan = plans[c.index]!;
       const expected = shown?.[c.index] ?? null;
       const replanned = plan !== null && expected !== null && expected !== plan.view.id;
-      return this.execColumn(runId, c, columnRequest(prepared.request, c.index), prepared, prepared.steps[c.index]!, ac.signal, createdAt, { plan, replanned }, gate);
+      return this.execColumn(runId, c, columnRequest(prepared.request, c.index), prepared, prepared.steps[c.index]!, ac.signal, createdAt, { plan, replanned }, gate, files);
     });
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, createdAt, prepared.request, cols));
     this.active.set(runId, { controller, columns: colControllers, done });
     return { runId, columns, warnings, done };
   }
 
-  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, request: CompareRequest, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate): Promise<ColumnResult> {
+  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, request: CompareRequest, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
     const result = await runColumn(
-      { runId, columnId: c.columnId, index: c.index, target: c.target, request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate },
+      { runId, columnId: c.columnId, index: c.index, target: c.target, request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments },
       { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
@@ -335,10 +361,13 @@ export class Engine {
     this.budgets.enforce(this.exposures(prepared));
     const now = Date.now();
     this.store.runs.resetColumn(columnId, runId, now);
+    // A reloaded window sees the retry stream too: the run's other columns as they were, this one from empty.
+    this.live.begin(runId, run.createdAt ?? now, run.columns.map((c) => (c.columnId === columnId ? { ...c, status: 'queued', text: '', reasoning: '', error: null, attempts: [] } : c)));
     const controller = new AbortController();
     const columns = new Map([[columnId, controller]]);
     const plan = this.plan(prepared)[0]!;
-    const done = this.execColumn(runId, { columnId, index: col.index, target: col.target }, columnRequest(prepared.request, 0), prepared, prepared.steps[0]!, controller.signal, now, { plan, replanned: false }).then((c) => {
+    const files = loadAttachments(this.store, prepared.attachments);
+    const done = this.execColumn(runId, { columnId, index: col.index, target: col.target }, columnRequest(prepared.request, 0), prepared, prepared.steps[0]!, controller.signal, now, { plan, replanned: false }, undefined, files).then((c) => {
       const all = this.store.runs.getRun(runId)!.columns.map((x) => (x.columnId === columnId ? c : x));
       return this.finishRun(runId, run.createdAt ?? now, run.request!, all);
     });
@@ -375,7 +404,7 @@ export class Engine {
       controller.signal.addEventListener('abort', () => ac.abort(controller.signal.reason), { once: true });
       const p = prepared[i]!;
       const plan = this.plan(p, memo, followUp.columns[i]!.pinned)[0]!;
-      return this.execColumn(runId, c, columnRequest(p.request, 0), p, p.steps[0]!, ac.signal, createdAt, { plan, replanned: false }, gate);
+      return this.execColumn(runId, c, columnRequest(p.request, 0), p, p.steps[0]!, ac.signal, createdAt, { plan, replanned: false }, gate, loadAttachments(this.store, p.attachments));
     });
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, run.createdAt ?? createdAt, run.request!, cols));
     this.active.set(runId, { controller, columns: colControllers, done });

@@ -16,6 +16,31 @@ import { computeCost } from '../../shared/pricing';
 import type { AppContext } from '../app/context';
 import { maxOutputFor } from './budgets';
 import { countPromptForEstimate, encodingFor, type PromptCount } from './tokens';
+import { inlineText, requiredModalities } from '../../shared/attachments';
+import type { StoredAttachment } from '../store/attachments-repo';
+import { attachmentTokenBound, binaryTokensFor, loadAttachments } from './attachments';
+import type { PreparedRun } from './engine';
+
+/**
+ * The prompt as counted: text files join it as the messages of text the
+ * adapters inline (counted with it, on the worker, within the same budget).
+ */
+function countedPrompt(store: AppContext['store'], prepared: PreparedRun): PreparedRun['request'] {
+  const texts = new Map([...prepared.attachments].filter(([, a]) => a.mime === 'text/plain'));
+  if (texts.size === 0) return prepared.request;
+  const loaded = loadAttachments(store, texts);
+  const inlined = prepared.request.messages.flatMap((m) =>
+    (m.attachments ?? []).flatMap((a) => {
+      const f = loaded.get(a.hash);
+      return f && 'text' in f ? [{ role: 'user' as const, content: inlineText(a.name, f.text) }] : [];
+    }),
+  );
+  return { ...prepared.request, messages: [...prepared.request.messages, ...inlined] };
+}
+
+function binaryOnly(stored: ReadonlyMap<string, StoredAttachment>): Map<string, StoredAttachment> {
+  return new Map([...stored].filter(([, a]) => a.mime !== 'text/plain'));
+}
 
 /**
  * Time for validation and counting per estimate; the rest of a 1 MB prompt's
@@ -32,8 +57,12 @@ export async function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, inp
   // Planned on the send's own token bound (constraints read it), so the plan is the one the send makes.
   const plans = engine.plan(bounded);
   const budgetLeft = () => Math.max(5, ESTIMATE_BUDGET_MS - (performance.now() - started));
-  const counts = await countPromptForEstimate(bounded.request, ['o200k_base'], { budgetMs: budgetLeft(), signal });
-  const prepared = { ...bounded, promptTokens: counts.get('o200k_base')!.tokens };
+  const counted = countedPrompt(ctx.store, bounded);
+  const counts = await countPromptForEstimate(counted, ['o200k_base'], { budgetMs: budgetLeft(), signal });
+  // Budgets see the images and PDFs at the largest any protocol charges (exposures span every candidate).
+  const binaryBound = attachmentTokenBound(bounded.request, binaryOnly(bounded.attachments));
+  const prepared = { ...bounded, promptTokens: counts.get('o200k_base')!.tokens + binaryBound };
+  const needs = requiredModalities(bounded.request.messages);
   const exposures = engine.exposures(prepared);
   const firsts = prepared.steps.map((_, i) => {
     const plan = plans[i]?.steps ?? [];
@@ -41,7 +70,7 @@ export async function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, inp
   });
   // Only GPT-3.5/4 columns need a second encoding; most estimates count once.
   const more = [...new Set(firsts.map((f) => encodingFor(f.first?.endpoint.modelId)))].filter((e) => !counts.has(e));
-  if (more.length) for (const [e, c] of await countPromptForEstimate(prepared.request, more, { budgetMs: budgetLeft(), signal })) counts.set(e, c);
+  if (more.length) for (const [e, c] of await countPromptForEstimate(counted, more, { budgetMs: budgetLeft(), signal })) counts.set(e, c);
   const countFor = (modelId: string | undefined): PromptCount => counts.get(encodingFor(modelId))!;
   const columns = prepared.steps.map((steps, i) => {
     const target = prepared.request.targets[i]!;
@@ -50,7 +79,10 @@ export async function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, inp
     const maxOut = first ? maxOutputFor(exposures[i]!, first) : (prepared.request.params.maxTokens ?? 0);
     const price = first?.endpoint.price ?? null;
     const count = countFor(first?.endpoint.modelId);
-    const inputTokens = count.tokens;
+    // Images and PDFs by the first endpoint's protocol: estimated (documented rules, see shared/attachments.ts).
+    const binary = first ? binaryTokensFor(first.provider.type, prepared.request, prepared.attachments) : binaryBound;
+    const inputTokens = count.tokens + binary;
+    const unknownModalities = first && needs.length > 0 && !first.endpoint.inputModalities?.length;
     const pol = first?.endpoint.policy;
     return {
       target,
@@ -67,6 +99,8 @@ export async function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, inp
       zdrAvailable: pol?.zdrAvailable ?? null,
       error: refusal,
       plan: plans[i]?.view ?? null,
+      ...(binaryOnly(prepared.attachments).size ? { attachmentTokens: binary } : {}),
+      ...(unknownModalities ? { warnings: [`${first.endpoint.id}: the catalog does not say whether it accepts ${needs.map((n) => (n === 'pdf' ? 'PDFs' : 'images')).join(' or ')}; sending anyway`] } : {}),
     };
   });
   const totalMinUsd = columns.reduce((s, c) => s + (c.inputCostUsd ?? 0), 0);

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { routingFor, type CompareRequest, type PlannedEndpoint, type RoutePlan } from '../../shared/domain';
+import { requiredModalities } from '../../shared/attachments';
 import type { Store } from '../store';
 import type { Candidate, ResolvedStep } from './resolve';
 import { applyConstraints, explainNoEndpoint } from './router/constraints';
@@ -86,13 +87,14 @@ export function planSteps(
   const routing = routingFor(job.request, job.index);
   const misconfigured = (memo.misconfigured ??= new Set(deps.store.routing.listMisconfigured().map((m) => m.endpointId)));
   const planned: PlannedStep[] = [];
+  const modalities = requiredModalities(job.request.messages);
   for (let si = 0; si < steps.length; si++) {
     const s = steps[si]!;
     const byId = new Map(s.candidates.map((c) => [c.endpoint.id, c]));
     const { eligible, excluded } = applyConstraints(
       s.candidates.map((c) => c.endpoint),
       routing,
-      { promptTokens: job.promptTokens, maxOutputTokens: job.request.params.maxTokens ?? null },
+      { promptTokens: job.promptTokens, maxOutputTokens: job.request.params.maxTokens ?? null, modalities },
     );
     const missing = eligible.map((e) => e.id).filter((id) => !memo.health.has(id));
     if (missing.length) for (const [id, h] of deps.health.getMany(missing)) memo.health.set(id, h);

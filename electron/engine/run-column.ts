@@ -18,6 +18,9 @@ import { classifyFailure } from './router/classify';
 import { countPromptTokensAsync, countTokensBatch } from './tokens';
 import type { BudgetGuard } from './budgets';
 import type { KeyRotation } from './router/keys';
+import type { AttachmentData } from './providers/types';
+import type { StoredAttachment } from '../store/attachments-repo';
+import { fallbackAttachmentTokens } from './attachments';
 
 /** Same-endpoint retries once nothing else is left (429 waits count too). */
 const MAX_SAME_RETRIES = 2;
@@ -59,6 +62,10 @@ export interface ColumnJob {
   replanned?: boolean;
   /** Columns of a fan-out send their first requests together, after all of them are planned and recorded. */
   gate?: Gate;
+  /** The content of the request's attachments, loaded once per run. */
+  attachments?: ReadonlyMap<string, AttachmentData>;
+  /** What the store says of them (type, dimensions, pages), for a local token count. */
+  storedAttachments?: ReadonlyMap<string, StoredAttachment>;
 }
 
 /**
@@ -192,7 +199,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
                   dirty = true;
                   deps.delta(job.runId, job.columnId, '', d);
                 },
-              });
+              }, job.attachments);
             },
             (r) => r.outcome.status !== 'ok' && r.outcome.status !== 'cancelled' && BREAKER_KINDS.has(r.outcome.error?.kind ?? 'server'),
             { force: isLast },
@@ -288,7 +295,9 @@ async function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts
   // Local counts (a real tokenizer, off the event loop: other columns may still be streaming).
   const modelId = cand?.endpoint.modelId;
   const outputTokens = served ? (u?.outputTokens ?? (await countTokensBatch([text], modelId))[0]!) : null;
-  const inputTokens = served ? (u?.inputTokens ?? (await countPromptTokensAsync(job.request, modelId))) : null;
+  const inputTokens = served
+    ? (u?.inputTokens ?? (await countPromptTokensAsync(job.request, modelId)) + (await fallbackAttachmentTokens(cand!.provider.type, job.request, job.storedAttachments, job.attachments, modelId)))
+    : null;
   const estimated = Boolean(served) && (u?.outputTokens == null || u?.inputTokens == null);
   // Only a positive count is kept: most answers write nothing to a cache, and their usage stays as it always was.
   const cacheWriteTokens = served && u?.cacheWriteTokens ? u.cacheWriteTokens : null;

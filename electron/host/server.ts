@@ -13,7 +13,7 @@ import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { allCalls, unknownArgKeys, type CallDef } from '../../shared/contract';
-import { COMPARE_EVENT_CHANNEL } from '../../shared/contract';
+import { COMPARE_EVENT_CHANNEL, MAX_ATTACHMENT_BASE64 } from '../../shared/contract';
 import { createApp, type App } from '../app/services';
 import { UserError, oneLine } from '../engine/errors';
 import { boundedLine, quote } from '../../shared/quote';
@@ -76,21 +76,26 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(data);
 }
 
-/** Answered 413: the body is over LIMITS.hostBody, and the message says so. */
+/** Every call takes LIMITS.hostBody but the upload of an attachment, which takes the largest file as base64. */
+function bodyLimit(channel: string): number {
+  return channel === 'compare:add-attachment' ? MAX_ATTACHMENT_BASE64 + 64 * 1024 : LIMITS.hostBody;
+}
+
+/** Answered 413: the body is over the call's limit, and the message says so. */
 class BodyTooLarge extends UserError {
-  constructor() {
-    super(`request body too large: the host accepts at most ${formatBytes(LIMITS.hostBody)}`);
+  constructor(limit: number) {
+    super(`request body too large: the host accepts at most ${formatBytes(limit)}${limit === LIMITS.hostBody ? '' : ' for this call'}`);
   }
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage, limit: number = LIMITS.hostBody): Promise<unknown> {
   // Refused from the header when it tells, before a byte is buffered.
-  if (Number(req.headers['content-length'] ?? 0) > LIMITS.hostBody) throw new BodyTooLarge();
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > LIMITS.hostBody) throw new BodyTooLarge();
+    if (size > limit) throw new BodyTooLarge(limit);
     chunks.push(c as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -172,7 +177,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
         if (!call) return send(res, 404, { error: `no such call ${quote(safeDecode(url.pathname), 80)}` });
         if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
         try {
-          const body = await readJson(req);
+          const body = await readJson(req, bodyLimit(call.def.channel));
           const unknown = unknownArgKeys(call.def, body);
           if (unknown.length) return send(res, 400, { error: boundedLine(`invalid arguments for ${call.def.channel}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((k) => quote(k, 40)).join(', ')}`) });
           const parsed = call.def.args.safeParse(body);

@@ -14,6 +14,20 @@ export interface CatalogTableProps {
   onAdd(target: string): void;
 }
 
+/** "From" is the cheapest paid endpoint, input beside output; a free tier is said, never shown as the price. */
+function FromPrice({ hit }: { hit: CatalogHit }) {
+  const free = hit.freeTier ? <span className="price-free" data-testid="catalog-free-tier">free tier</span> : null;
+  if (hit.minInputPerM === null) return free ?? <span className="muted">unknown</span>;
+  return (
+    <>
+      <span data-testid="catalog-from-in">{formatPerM(hit.minInputPerM)}</span>
+      <span className="muted"> / </span>
+      <span data-testid="catalog-from-out">{formatPerM(hit.minOutputPerM)}</span>
+      {free && <> {free}</>}
+    </>
+  );
+}
+
 /** Virtualised: an empty query lists hundreds of models, the DOM should hold a screenful. */
 export function CatalogTable({ hits, selected, targets, onToggle, onAdd }: CatalogTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -30,8 +44,8 @@ export function CatalogTable({ hits, selected, targets, onToggle, onAdd }: Catal
         <span role="columnheader" className="num">
           Providers
         </span>
-        <span role="columnheader" className="num">
-          From $/M in
+        <span role="columnheader" className="num" title="The cheapest paid endpoint, USD per million tokens, input / output; free tiers are marked, not counted">
+          From $/M in / out
         </span>
         <span role="columnheader" className="num">
           Context
@@ -67,7 +81,7 @@ export function CatalogTable({ hits, selected, targets, onToggle, onAdd }: Catal
                 <span role="cell">
                   <input type="checkbox" data-testid="catalog-select" aria-label={`Compare ${m.name}`} checked={isSelected} onChange={() => onToggle(m.id)} />
                 </span>
-                <span role="cell" className="mono ellipsis" title={m.id}>
+                <span role="cell" className="mono ellipsis" title={m.aliases?.length ? `${m.id}\nalso listed as ${m.aliases.join(', ')}` : m.id}>
                   {m.id}
                 </span>
                 <span role="cell" className="ellipsis" title={m.name}>
@@ -76,8 +90,8 @@ export function CatalogTable({ hits, selected, targets, onToggle, onAdd }: Catal
                 <span role="cell" className="num mono">
                   {providers}
                 </span>
-                <span role="cell" className="num mono">
-                  {hit.minInputPerM === null ? <span className="muted">unknown</span> : formatPerM(hit.minInputPerM)}
+                <span role="cell" className="num mono catalog-price" data-testid="catalog-from">
+                  <FromPrice hit={hit} />
                 </span>
                 <span role="cell" className="num mono">
                   {formatTokens(contextOf(m, hit.endpoints))}

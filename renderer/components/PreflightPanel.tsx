@@ -97,15 +97,28 @@ export function PreflightPanel({ estimate, error, pending }: PreflightPanelProps
                   <>
                     <div className="preflight-line mono">
                       {c.inputTokensUpperBound ? (
-                        <span title="An upper bound: the prompt has runs too long to tokenise exactly in time">at most {c.inputTokens.toLocaleString('en-US')} tok</span>
+                        <span data-testid="preflight-tokens" title="An upper bound: the prompt has runs too long to tokenise exactly in time">
+                          at most {c.inputTokens.toLocaleString('en-US')} tok
+                        </span>
                       ) : (
-                        <span title="Prompt tokens, counted with the model's tokenizer">{c.inputTokens.toLocaleString('en-US')} tok</span>
+                        <span
+                          data-testid="preflight-tokens"
+                          title={c.attachmentTokens ? `Prompt tokens, counted with the model's tokenizer; ${c.attachmentTokens.toLocaleString('en-US')} of them for images and PDFs, estimated by the protocol's rule` : "Prompt tokens, counted with the model's tokenizer"}
+                        >
+                          {c.attachmentTokens ? '~' : ''}
+                          {c.inputTokens.toLocaleString('en-US')} tok
+                        </span>
                       )}
                       <span title="Input cost at the endpoint's price">in {c.inputCostUsd === null ? <span className="fact fact-unknown">unknown</span> : formatUsd(c.inputCostUsd)}</span>
                       <span title={`Output cost if the answer runs to ${c.maxOutputTokens.toLocaleString('en-US')} tokens`}>
                         out ≤ {c.maxOutputCostUsd === null ? <span className="fact fact-unknown">unknown</span> : formatUsd(c.maxOutputCostUsd)}
                       </span>
                     </div>
+                    {c.warnings?.map((w) => (
+                      <p key={w} className="preflight-warn" data-testid="preflight-column-warning">
+                        {w}
+                      </p>
+                    ))}
                     {c.jurisdiction === null && c.retainsPrompts === null && c.trainsOnData === null && c.zdrAvailable === null ? (
                       <div className="preflight-line">
                         <span>

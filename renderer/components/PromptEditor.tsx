@@ -25,6 +25,15 @@ export interface PromptEditorProps {
   onToggleRouting?(open: boolean): void;
   /** Targets the last Send left out (still unservable): said once, above Send. */
   leftOut?: string[];
+  /** The attachment chips and picker, shown under the prompt. */
+  attachments?: ReactNode;
+  /** Files dropped on the prompt or pasted into it. */
+  onAttachFiles?(files: File[]): void;
+}
+
+/** Files carried by a drop or a paste; none for plain text. */
+function filesOf(data: DataTransfer | null): File[] {
+  return data ? [...data.files] : [];
 }
 
 /** The sentence by a marked input, and the attributes that tie the input to it. */
@@ -73,7 +82,21 @@ export function PromptEditor(p: PromptEditorProps) {
           onChange={(e) => p.onChange({ system: e.target.value })}
         />
       </details>
-      <label className="field">
+      <label
+        className="field"
+        data-testid="prompt-drop"
+        onDragOver={(e) => {
+          if (!p.onAttachFiles || !e.dataTransfer.types.includes('Files')) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }}
+        onDrop={(e) => {
+          const files = filesOf(e.dataTransfer);
+          if (!p.onAttachFiles || files.length === 0) return;
+          e.preventDefault();
+          p.onAttachFiles(files);
+        }}
+      >
         <span className="field-label">Prompt</span>
         <textarea
           className="input prompt"
@@ -82,8 +105,16 @@ export function PromptEditor(p: PromptEditorProps) {
           value={p.draft.prompt}
           placeholder={`Ask all selected models at once (${p.shortcut} to send)`}
           onChange={(e) => p.onChange({ prompt: e.target.value })}
+          onPaste={(e) => {
+            // A pasted screenshot arrives as a file; pasted text stays text.
+            const files = filesOf(e.clipboardData);
+            if (!p.onAttachFiles || files.length === 0) return;
+            e.preventDefault();
+            p.onAttachFiles(files);
+          }}
         />
       </label>
+      {p.attachments}
       <fieldset className="params">
         <legend className="field-label">Parameters</legend>
         {PARAMS.map((f) => (

@@ -18,6 +18,10 @@ export interface RunListProps {
   loading: boolean;
   onOpen(runId: string): void;
   onEndReached(): void;
+  /** Runs ticked for export; with `onPick`, each row gets a checkbox. */
+  picked?: ReadonlySet<string>;
+  /** `range`: shift-click. */
+  onPick?(runId: string, range: boolean): void;
 }
 
 /** A summary from an older host has statuses only: counted the same, without the figures. */
@@ -26,7 +30,7 @@ function totalsOf(s: RunSummary): RunTotals {
 }
 
 /** Virtualised: history grows without bound, the DOM should not. */
-export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onEndReached }: RunListProps) {
+export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onEndReached, picked, onPick }: RunListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: runs.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
@@ -74,12 +78,27 @@ export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onE
               key={run.runId}
               role="option"
               aria-selected={run.runId === selectedId}
-              className={`run-row${run.runId === selectedId ? ' selected' : ''}`}
+              className={`run-row${run.runId === selectedId ? ' selected' : ''}${onPick ? ' has-pick' : ''}`}
               data-testid="history-row"
               data-run-id={run.runId}
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
               onClick={() => onOpen(run.runId)}
             >
+              {onPick && (
+                <input
+                  type="checkbox"
+                  className="run-pick"
+                  data-testid="history-pick"
+                  aria-label={`Pick for export: ${run.promptPreview.slice(0, 60) || run.runId}`}
+                  checked={picked?.has(run.runId) ?? false}
+                  // Toggled on click, not change: only the click knows about Shift (a range).
+                  onChange={() => undefined}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    onPick(run.runId, e.shiftKey);
+                  }}
+                />
+              )}
               <div className="run-prompt" title={run.promptPreview}>
                 {run.promptPreview || <span className="muted">(empty prompt)</span>}
               </div>

@@ -44,10 +44,49 @@ function ChartCard({ title, testId, note, children, wide }: { title: string; tes
   );
 }
 
+function addUnpriced(a: SpendRow, b: SpendRow): Pick<SpendRow, 'unpriced'> {
+  if (!a.unpriced && !b.unpriced) return {};
+  const x = a.unpriced ?? { columns: 0, inputTokens: 0, outputTokens: 0 };
+  const y = b.unpriced ?? { columns: 0, inputTokens: 0, outputTokens: 0 };
+  return { unpriced: { columns: x.columns + y.columns, inputTokens: x.inputTokens + y.inputTokens, outputTokens: x.outputTokens + y.outputTokens } };
+}
+
+/** Who used tokens at no known price: counted beside the spend, never added to it. */
+function UnpricedCard({ rows }: { rows: SpendRow[] }) {
+  const unpriced = rows.filter((r) => r.unpriced);
+  if (unpriced.length === 0) return null;
+  return (
+    <ChartCard title="Unpriced usage" testId="chart-unpriced" note="tokens of endpoints with no known price">
+      <table className="table spend-unpriced">
+        <thead>
+          <tr>
+            <th scope="col">provider</th>
+            <th scope="col">columns</th>
+            <th scope="col">tokens in</th>
+            <th scope="col">tokens out</th>
+            <th scope="col">cost</th>
+          </tr>
+        </thead>
+        <tbody>
+          {unpriced.map((r) => (
+            <tr key={r.key} data-testid="unpriced-row" data-key={r.key}>
+              <td className="mono">{r.key}</td>
+              <td>{r.unpriced!.columns}</td>
+              <td>{r.unpriced!.inputTokens.toLocaleString('en-US')}</td>
+              <td>{r.unpriced!.outputTokens.toLocaleString('en-US')}</td>
+              <td className="muted">unpriced</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ChartCard>
+  );
+}
+
 /** Horizontal bars for the biggest keys (providers, models); the rest are summed as "other". */
 export function topRows(rows: SpendRow[], n = TOP_N): SpendRow[] {
   if (rows.length <= n) return rows;
-  const rest = rows.slice(n - 1).reduce((s, r) => ({ ...s, usd: s.usd + r.usd, runs: s.runs + r.runs, inputTokens: s.inputTokens + r.inputTokens, outputTokens: s.outputTokens + r.outputTokens }), {
+  const rest = rows.slice(n - 1).reduce<SpendRow>((s, r) => ({ ...s, usd: s.usd + r.usd, runs: s.runs + r.runs, inputTokens: s.inputTokens + r.inputTokens, outputTokens: s.outputTokens + r.outputTokens, ...addUnpriced(s, r) }), {
     key: `${rows.length - n + 1} others`,
     usd: 0,
     runs: 0,
@@ -58,7 +97,8 @@ export function topRows(rows: SpendRow[], n = TOP_N): SpendRow[] {
 }
 
 function RankBars({ rows, testId, title }: { rows: SpendRow[]; testId: string; title: string }) {
-  const data = topRows(rows);
+  // A key that only used unpriced endpoints has no bar to show: its name says why.
+  const data = topRows(rows).map((r) => (r.runs === 0 && r.unpriced ? { ...r, key: `${r.key} (unpriced)` } : r));
   return (
     <ChartCard title={title} testId={testId}>
       <ResponsiveContainer width="100%" height={Math.max(120, 28 * data.length + 40)}>
@@ -76,7 +116,11 @@ function RankBars({ rows, testId, title }: { rows: SpendRow[]; testId: string; t
 
 export function SpendCharts({ data, now }: { data: SpendData; now: number }) {
   const [axis, setAxis] = useState<LatencyAxis>('totalMs');
-  const days = useMemo(() => fillDays(data.byDay, data.sinceMs, now), [data.byDay, data.sinceMs, now]);
+  const days = useMemo(
+    () => fillDays(data.byDay, data.sinceMs, now).map((d) => ({ ...d, unpricedIn: d.unpriced?.inputTokens ?? 0, unpricedOut: d.unpriced?.outputTokens ?? 0 })),
+    [data.byDay, data.sinceMs, now],
+  );
+  const anyUnpriced = days.some((d) => d.unpriced);
   const runs = useMemo(
     () =>
       costPerRun(data.entries)
@@ -101,7 +145,7 @@ export function SpendCharts({ data, now }: { data: SpendData; now: number }) {
         </ResponsiveContainer>
       </ChartCard>
 
-      <ChartCard title="Tokens by day" testId="chart-tokens-by-day" note="input and output">
+      <ChartCard title="Tokens by day" testId="chart-tokens-by-day" note={anyUnpriced ? 'input and output, unpriced included (marked)' : 'input and output'}>
         <ResponsiveContainer width="100%" height={HEIGHT}>
           <BarChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid {...grid} vertical={false} />
@@ -111,12 +155,15 @@ export function SpendCharts({ data, now }: { data: SpendData; now: number }) {
             <Legend wrapperStyle={{ fontSize: 12 }} />
             <Bar dataKey="inputTokens" name="input" stackId="t" fill="var(--chart-2)" isAnimationActive={false} maxBarSize={40} />
             <Bar dataKey="outputTokens" name="output" stackId="t" fill="var(--chart-3)" isAnimationActive={false} maxBarSize={40} />
+            {anyUnpriced && <Bar dataKey="unpricedIn" name="input (unpriced)" stackId="t" fill="var(--chart-5)" isAnimationActive={false} maxBarSize={40} />}
+            {anyUnpriced && <Bar dataKey="unpricedOut" name="output (unpriced)" stackId="t" fill="var(--chart-6)" isAnimationActive={false} maxBarSize={40} />}
           </BarChart>
         </ResponsiveContainer>
       </ChartCard>
 
       <RankBars rows={data.byProvider} testId="chart-by-provider" title="Spend by provider" />
       <RankBars rows={data.byModel} testId="chart-by-model" title="Spend by model" />
+      <UnpricedCard rows={data.byProvider} />
 
       <ChartCard title="Cost per run" testId="chart-cost-per-run" note={runs.length >= RUNS_SHOWN ? `last ${RUNS_SHOWN} runs` : `${runs.length} run${runs.length === 1 ? '' : 's'}`}>
         <ResponsiveContainer width="100%" height={HEIGHT}>

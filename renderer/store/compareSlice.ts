@@ -1,11 +1,13 @@
 import type { Estimate } from '../../shared/contract';
-import type { CompareEvent, CompareRequest, CompareRequestInput } from '../../shared/domain';
+import type { CompareEvent, CompareRequest, CompareRequestInput, RunResult } from '../../shared/domain';
 import { conversationOf } from '../../shared/conversation';
 import { errorMessage } from '../transport/build';
 import { draftFieldErrors, draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
 import { runnable } from './targetsSlice';
+import { syncDraft } from './draftSync';
+import { fileToBase64, sizeProblem, THUMBNAIL_MAX_BYTES } from '../lib/files';
 import { FrameBatcher } from './frames';
-import { pruneRuns, reduceEvents, resetColumn, restoreColumn, runFromSeeds, type LiveRuns } from './reduce';
+import { pruneRuns, reduceEvents, resetColumn, restoreColumn, runFromResult, runFromSeeds, type LiveRuns } from './reduce';
 import type { SliceCreator, StoreDeps } from './types';
 
 export interface CompareSlice {
@@ -18,6 +20,15 @@ export interface CompareSlice {
   /** Targets the last Send left out because the engine cannot serve them (their chips say why). */
   leftOut: string[];
   setDraft(patch: Partial<Draft>): void;
+  /** Uploads in flight (dropped, pasted or picked files). */
+  attaching: number;
+  /** Why the last file could not be attached, one line; cleared by the next attach or removal. */
+  attachError: string | null;
+  /** Thumbnails of small images attached in this window, by hash (not persisted: the draft keeps hashes only). */
+  attachmentPreviews: Record<string, string>;
+  /** Stores each file with the engine (type told from its bytes) and adds it to the draft, in order. */
+  attachFiles(files: readonly File[]): Promise<void>;
+  removeAttachment(hash: string): void;
   addTarget(target: string): void;
   removeTarget(target: string): void;
   loadRequest(request: CompareRequest | CompareRequestInput): void;
@@ -38,6 +49,13 @@ export interface CompareSlice {
   receiveEvent(event: CompareEvent): void;
   /** Subscribes to the engine's event stream; returns the unsubscribe. */
   connectEvents(): () => void;
+  /**
+   * Picks up the runs still streaming (after a reload): their columns with the
+   * text so far, then only the events after that snapshot. Call after connectEvents.
+   */
+  resumeActive(): Promise<void>;
+  /** Restores the saved draft and keeps saving it (see draftSync); returns the stop function. */
+  keepDraft(): () => void;
 }
 
 /**
@@ -85,7 +103,7 @@ function countStreaming(live: LiveRuns): number {
 
 export const createCompareSlice =
   (deps: StoreDeps): SliceCreator<CompareSlice> =>
-  (set, get) => {
+  (set, get, api) => {
     let streaming = 0;
     const batcher = new FrameBatcher<CompareEvent>(
       (events) => {
@@ -101,6 +119,56 @@ export const createCompareSlice =
       deps.frames,
       () => (streaming > WIDE_FAN_OUT ? 2 : 1),
     );
+
+    // Reattaching after a reload: events wait while the snapshot is on its way, then
+    // those it already holds (seq <= floor) are dropped.
+    let held: CompareEvent[] | null = null;
+    let floor: number | null = null;
+    // The first event after a snapshot must follow it directly; a gap means the stream
+    // connected after the snapshot was taken, and the snapshot is taken again.
+    let checkGap = false;
+
+    const admit = (event: CompareEvent): void => {
+      if (held) {
+        held.push(event);
+        return;
+      }
+      if (floor !== null && event.seq !== undefined) {
+        if (event.seq <= floor) return;
+        if (checkGap && event.seq > floor + 1) {
+          held = [event];
+          void snapshot();
+          return;
+        }
+        checkGap = false;
+      }
+      batcher.push(event);
+    };
+
+    const snapshot = async (): Promise<void> => {
+      held ??= [];
+      let active: { seq: number; runs: RunResult[] } | null = null;
+      try {
+        active = await deps.client.compare.listActive({});
+      } catch {
+        // An engine without the call (or not reachable yet): what arrives from here on is all there is.
+      }
+      const waiting = held;
+      held = null;
+      if (active) {
+        const { seq, runs } = active;
+        floor = seq;
+        checkGap = true;
+        batcher.flush();
+        set((s) => {
+          const live = { ...s.live };
+          for (const r of runs) live[r.runId] = runFromResult(r);
+          const latest = runs.at(-1)?.runId ?? null;
+          return { live, activeRunId: s.activeRunId && live[s.activeRunId]?.status === 'running' ? s.activeRunId : (latest ?? s.activeRunId) };
+        });
+      }
+      for (const e of waiting) admit(e);
+    };
 
     return {
       draft: emptyDraft,
@@ -162,6 +230,36 @@ export const createCompareSlice =
         }),
 
       setDraft: (patch) => set((s) => ({ draft: { ...s.draft, ...patch }, sendError: null })),
+      attaching: 0,
+      attachError: null,
+      attachmentPreviews: {},
+      attachFiles: async (files) => {
+        set((s) => ({ attaching: s.attaching + 1, attachError: null }));
+        try {
+          for (const file of files) {
+            const problem = sizeProblem(file);
+            if (problem) {
+              set({ attachError: problem });
+              continue;
+            }
+            try {
+              const dataBase64 = await fileToBase64(file);
+              const ref = await deps.client.compare.addAttachment({ name: file.name || 'pasted', dataBase64 });
+              const preview = ref.mime.startsWith('image/') && ref.size <= THUMBNAIL_MAX_BYTES ? `data:${ref.mime};base64,${dataBase64}` : null;
+              set((s) => ({
+                draft: s.draft.attachments.some((a) => a.hash === ref.hash && a.name === ref.name) ? s.draft : { ...s.draft, attachments: [...s.draft.attachments, ref] },
+                attachmentPreviews: preview ? { ...s.attachmentPreviews, [ref.hash]: preview } : s.attachmentPreviews,
+                sendError: null,
+              }));
+            } catch (err) {
+              set({ attachError: errorMessage(err) });
+            }
+          }
+        } finally {
+          set((s) => ({ attaching: s.attaching - 1 }));
+        }
+      },
+      removeAttachment: (hash) => set((s) => ({ draft: { ...s.draft, attachments: s.draft.attachments.filter((a) => a.hash !== hash) }, attachError: null })),
       addTarget: (target) =>
         set((s) => (s.draft.targets.includes(target) ? s : { draft: { ...s.draft, targets: [...s.draft.targets, target] }, sendError: null })),
       removeTarget: (target) => set((s) => ({ draft: { ...s.draft, targets: s.draft.targets.filter((t) => t !== target) } })),
@@ -244,7 +342,7 @@ export const createCompareSlice =
         }
       },
 
-      receiveEvent: (event) => batcher.push(event),
+      receiveEvent: (event) => admit(event),
 
       connectEvents: () => {
         const unsubscribe = deps.client.onCompareEvent((e) => get().receiveEvent(e));
@@ -253,5 +351,8 @@ export const createCompareSlice =
           batcher.flush();
         };
       },
+
+      resumeActive: () => snapshot(),
+      keepDraft: () => syncDraft(api, deps.client),
     };
   };

@@ -4,6 +4,7 @@
  */
 import { PARAM_LIMITS, RoutingOptions, type ChatMessage, type ColumnRouting, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
 import { emptyRoutingDraft, routingFromDraft, routingToDraft, type RoutingDraft, type RoutingField } from './routingDraft';
+import type { AttachmentRef } from '../../shared/attachments';
 
 /** The longest stall the window accepts, in seconds (the CLI's --idle-timeout bound). */
 const MAX_IDLE_S = 3600;
@@ -24,6 +25,8 @@ export interface Draft {
   routing: RoutingDraft;
   /** A column's own routing, by target (targets are unique in a draft). */
   columnRouting: Record<string, ColumnRouting>;
+  /** Files attached to the prompt, by content hash (the bytes live in the engine's store): plain data, safe to persist. */
+  attachments: AttachmentRef[];
   /** A fork's conversation so far, sent before the prompt (none: a fresh question). */
   history?: ChatMessage[];
   /** The run and column (0-based) a fork continues. */
@@ -74,6 +77,7 @@ export const emptyDraft: Draft = {
   targets: [],
   routing: emptyRoutingDraft,
   columnRouting: {},
+  attachments: [],
 };
 
 /** Every field of the form that can hold a bad value, each marked with its own sentence. */
@@ -131,7 +135,7 @@ export function draftToRequest(d: Draft): Converted {
   const first = Object.values(errors)[0];
   if (first !== undefined) return { ok: false, error: first };
   const request: CompareRequestInput = {
-    messages: [...(d.history ?? []), { role: 'user', content: d.prompt }],
+    messages: [...(d.history ?? []), { role: 'user', content: d.prompt, ...(d.attachments?.length ? { attachments: d.attachments.map((a) => ({ ...a })) } : {}) }],
     params,
     targets: [...d.targets],
   };
@@ -174,6 +178,7 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     ...(r.targetParams?.some(Boolean) ? { targetParams: targetParamsToDraft(r.targets, r.targetParams) } : {}),
     routing: routingToDraft(r.routing),
     columnRouting: Object.fromEntries(r.targets.flatMap((t, i) => (r.columnRouting?.[i] ? [[t, r.columnRouting[i]]] : []))),
+    attachments: (lastUser?.attachments ?? []).map((a) => ({ ...a })),
   };
 }
 

@@ -10,6 +10,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createCatalogSlice } from './catalogSlice';
 import { createCompareSlice } from './compareSlice';
 import { createEndpointsSlice } from './endpointsSlice';
+import { createExportSlice } from './exportSlice';
 import { createHistorySlice } from './historySlice';
 import { createPreflightSlice } from './preflightSlice';
 import { createProvidersSlice } from './providersSlice';
@@ -61,6 +62,7 @@ export function createAppStore(deps: StoreDeps, prefsStorage?: StateStorage): Ap
         ...createSpendSlice(deps)(...a),
         ...createEndpointsSlice(deps)(...a),
         ...createPreflightSlice(deps)(...a),
+        ...createExportSlice(deps)(...a),
         ...createTargetsSlice(deps)(...a),
       }),
       {

@@ -3,6 +3,7 @@ import type { ContractClient } from '../../shared/contract';
 import type { CatalogSlice } from './catalogSlice';
 import type { CompareSlice } from './compareSlice';
 import type { EndpointsSlice } from './endpointsSlice';
+import type { ExportSlice } from './exportSlice';
 import type { HistorySlice } from './historySlice';
 import type { PreflightSlice } from './preflightSlice';
 import type { ProvidersSlice } from './providersSlice';
@@ -12,7 +13,7 @@ import type { TargetsSlice } from './targetsSlice';
 import type { UiSlice } from './uiSlice';
 import type { FrameScheduler } from './frames';
 
-export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice & CatalogSlice & SpendSlice & EndpointsSlice & PreflightSlice & TargetsSlice;
+export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice & CatalogSlice & SpendSlice & EndpointsSlice & PreflightSlice & TargetsSlice & ExportSlice;
 
 /** Slices are written against the root's middleware (persist), which only the root applies. */
 export type SliceCreator<S> = StateCreator<AppState, [['zustand/persist', unknown]], [], S>;

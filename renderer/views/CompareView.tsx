@@ -8,6 +8,7 @@ import { warmUpMarkdown } from '../components/Markdown';
 import { ModelPicker } from '../components/ModelPicker';
 import { PREFLIGHT_BLOCK_ID, PreflightContainer } from '../components/PreflightPanel';
 import { PromptEditor } from '../components/PromptEditor';
+import { Attachments } from '../components/Attachments';
 import { columnFacts, summarizeRun, type RunTotals } from '../../shared/run-summary';
 import { RunTotalsRow } from '../components/RunTotals';
 import { draftFieldErrors } from '../store/draft';
@@ -67,6 +68,7 @@ function ModelPickerContainer() {
 // One element for good: the editor re-renders when sending or running flips (a run's first and
 // last frames, already the busiest), and a fresh element would re-render the pre-flight panel too.
 const PREFLIGHT = <PreflightContainer />;
+const ATTACHMENTS = <AttachmentsContainer />;
 
 function PromptEditorContainer() {
   const s = useApp(
@@ -87,6 +89,7 @@ function PromptEditorContainer() {
       setSystemOpen: s.setSystemOpen,
       send: s.send,
       stopAll: s.stopAll,
+      attachFiles: s.attachFiles,
     })),
   );
   const fieldErrors = useMemo(() => draftFieldErrors(s.draft), [s.draft]);
@@ -111,6 +114,8 @@ function PromptEditorContainer() {
       routingOpen={s.routingOpen}
       onToggleRouting={s.setRoutingOpen}
       leftOut={leftOut}
+      attachments={ATTACHMENTS}
+      onAttachFiles={(files) => void s.attachFiles(files)}
     />
   );
 }
@@ -152,6 +157,20 @@ function FollowUpContainer() {
       onSend={() => void s.sendFollowUp()}
     />
   );
+}
+
+function AttachmentsContainer() {
+  const s = useApp(
+    useShallow((s) => ({
+      attachments: s.draft.attachments,
+      previews: s.attachmentPreviews,
+      busy: s.attaching > 0,
+      error: s.attachError,
+      attachFiles: s.attachFiles,
+      removeAttachment: s.removeAttachment,
+    })),
+  );
+  return <Attachments attachments={s.attachments} previews={s.previews} busy={s.busy} error={s.error} onAttach={(f) => void s.attachFiles(f)} onRemove={s.removeAttachment} />;
 }
 
 const MOUNT_BATCH = 1;

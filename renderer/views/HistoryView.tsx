@@ -5,6 +5,7 @@ import { columnFacts, summarizeRun } from '../../shared/run-summary';
 import { ColumnStrip } from '../components/ColumnStrip';
 import { ColumnView } from '../components/ColumnView';
 import { ColumnNotes, EarlierTurns, columnNotes } from '../components/Conversation';
+import { ExportMenu } from '../components/ExportMenu';
 import { RunList } from '../components/RunList';
 import { RunTotalsRow } from '../components/RunTotals';
 import { copyText } from '../lib/clipboard';
@@ -101,6 +102,7 @@ function RunDetail({ run }: { run: RunResult }) {
           </p>
         </div>
         <div className="run-detail-actions">
+          <ExportMenu runIds={[run.runId]} label="Export…" testId="history-export-run" />
           <button type="button" className="btn btn-primary" data-testid="history-rerun" disabled={!run.request} onClick={() => void rerun(run)} title="Load this prompt and these models into Compare and send">
             Rerun
           </button>
@@ -143,9 +145,13 @@ export function HistoryView() {
       search: s.searchHistory,
       loadMore: s.loadMoreHistory,
       open: s.openHistoryRun,
+      picks: s.exportPicks,
+      togglePick: s.togglePick,
+      clearPicks: s.clearPicks,
       stats: s.historyStats,
     })),
   );
+  const picked = useMemo(() => new Set(h.picks), [h.picks]);
   const [query, setQuery] = useState(h.query);
   const { search } = h;
 
@@ -174,7 +180,18 @@ export function HistoryView() {
             {h.error}
           </p>
         )}
-        <RunList runs={h.runs} query={h.query} selectedId={h.openRunId} hasMore={h.hasMore} loading={h.loading} onOpen={(id) => void h.open(id)} onEndReached={onEndReached} />
+        <div className="history-picks" data-testid="history-picks">
+          <span className="muted">{h.picks.length ? `${h.picks.length} picked` : 'Tick runs to export several (Shift for a range)'}</span>
+          {h.picks.length > 0 && (
+            <>
+              <ExportMenu runIds={h.picks} label="Export…" testId="history-export-picked" />
+              <button type="button" className="btn" onClick={h.clearPicks}>
+                Clear
+              </button>
+            </>
+          )}
+        </div>
+        <RunList runs={h.runs} query={h.query} selectedId={h.openRunId} hasMore={h.hasMore} loading={h.loading} onOpen={(id) => void h.open(id)} onEndReached={onEndReached} picked={picked} onPick={h.togglePick} />
         {h.stats && <HistoryFooter stats={h.stats} />}
       </aside>
       <main className="history-main">

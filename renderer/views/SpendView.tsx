@@ -44,7 +44,9 @@ export function SpendView() {
   // "Today" for the day axis is when this data arrived, not every render.
   const loadedAt = useMemo(() => (s.data ? Date.now() : 0), [s.data]);
   const runs = s.data ? new Set(s.data.entries.map((e) => e.runId)).size : 0;
-  const empty = s.data !== null && s.data.entries.length === 0 && s.data.totalUsd === 0;
+  // Columns of endpoints with no known price used tokens all the same: counted here, and not "no spend".
+  const unpricedColumns = s.data ? s.data.byProvider.reduce((n, r) => n + (r.unpriced?.columns ?? 0), 0) : 0;
+  const empty = s.data !== null && s.data.entries.length === 0 && s.data.totalUsd === 0 && unpricedColumns === 0;
 
   return (
     <div className="spend" data-testid="spend-view">
@@ -74,6 +76,12 @@ export function SpendView() {
               <span className="muted">
                 {' '}
                 · {runs} run{runs === 1 ? '' : 's'} · {s.data.entries.length} column{s.data.entries.length === 1 ? '' : 's'}
+              </span>
+            )}
+            {unpricedColumns > 0 && (
+              <span className="muted" data-testid="spend-unpriced">
+                {' '}
+                · plus {unpricedColumns} unpriced column{unpricedColumns === 1 ? '' : 's'}
               </span>
             )}
           </span>

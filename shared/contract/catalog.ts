@@ -17,7 +17,14 @@ export const CatalogQuery = z.object({
 });
 export type CatalogQuery = z.input<typeof CatalogQuery>;
 
-export const CatalogHit = z.object({ model: CatalogModel, endpoints: z.array(Endpoint), minInputPerM: z.number().nullable() });
+/** `minInputPerM`/`minOutputPerM`: the cheapest paid endpoint's prices (free tiers left out, `freeTier` says one exists). */
+export const CatalogHit = z.object({
+  model: CatalogModel,
+  endpoints: z.array(Endpoint),
+  minInputPerM: z.number().nullable(),
+  minOutputPerM: z.number().nullable().default(null),
+  freeTier: z.boolean().default(false),
+});
 export type CatalogHit = z.infer<typeof CatalogHit>;
 
 export const CatalogAbout = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CompareEvent, CompareRequest, ProviderType, RoutePlan } from '../domain';
+import { CompareEvent, CompareRequest, ProviderType, RoutePlan, RunResult } from '../domain';
+import { AttachmentRef, MAX_ATTACHMENT_BYTES } from '../attachments';
 import { defineCall } from './define';
 
 export const Estimate = z.object({
@@ -21,6 +22,10 @@ export const Estimate = z.object({
       error: z.string().nullable(),
       /** What the send will try: primary, then fallbacks (null when the target did not resolve). */
       plan: RoutePlan.nullable().optional(),
+      /** Tokens of the images and PDFs, included in inputTokens: ESTIMATED by the protocol's documented rule. Text files are counted with the prompt. */
+      attachmentTokens: z.number().int().optional(),
+      /** Things worth knowing before sending, e.g. an endpoint whose input modalities the catalog does not know. */
+      warnings: z.array(z.string()).optional(),
     }),
   ),
   totalMinUsd: z.number(),
@@ -32,6 +37,21 @@ export const Estimate = z.object({
   blockedBy: z.string().nullable().default(null),
 });
 export type Estimate = z.infer<typeof Estimate>;
+
+/** Base64 of the largest file accepted (see shared/attachments.ts); the host's body limit for this call follows it. */
+export const MAX_ATTACHMENT_BASE64 = Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4;
+
+/**
+ * A file's bytes, base64, to be stored once by hash; the answer is the reference a message carries.
+ * @example { name: 'chart.png', dataBase64: 'iVBORw0KGgo…' }
+ */
+export const AddAttachment = z.object({
+  name: z.string().min(1, 'the file needs a name').max(255, 'file name is too long (255 characters at most)'),
+  dataBase64: z
+    .string()
+    .max(MAX_ATTACHMENT_BASE64 + 4, 'the file is over the 32 MB limit for any file')
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'dataBase64 must be base64'),
+});
 
 /** How the window can make an unservable target servable: add (or edit) a provider, prefilled from the catalog. */
 export const TargetFix = z.object({
@@ -74,6 +94,13 @@ export const compareContract = {
    * @example followUp({ runId: 'r_…', prompt: 'And in French?', column: 1 }) // { runId, turn: 1, columns: [{ columnId, index: 1, target }], warnings: [] }
    */
   followUp: defineCall('compare:follow-up', FollowUp, z.object({ runId: z.string(), turn: z.number().int(), columns: StartedColumns, warnings: z.array(z.string()) })),
+  /**
+   * The runs still streaming, each column with its text so far, and the `seq` of the last
+   * event the snapshot holds: a reloaded window rebuilds its columns and applies later events only.
+   */
+  listActive: defineCall('compare:list-active', z.object({}).default({}), z.object({ seq: z.number().int().nonnegative(), runs: z.array(RunResult) })),
+  /** Stores an attachment (type told from its bytes, size-limited) and returns its reference. */
+  addAttachment: defineCall('compare:add-attachment', AddAttachment, AttachmentRef),
   /** Checks targets as they are added to the window, before any prompt exists. */
   checkTargets: defineCall('compare:check-targets', z.object({ targets: z.array(z.string().max(4000)).max(64) }), z.array(TargetCheck)),
 } as const;

@@ -13,7 +13,18 @@ export const BudgetView = z.object({
 });
 export type BudgetView = z.infer<typeof BudgetView>;
 
-export const SpendRow = z.object({ key: z.string(), usd: z.number(), runs: z.number(), inputTokens: z.number(), outputTokens: z.number() });
+/**
+ * Spend of one day, provider or model. `runs` and the tokens are the priced columns' (the ledger's);
+ * `unpriced` is there when columns of an endpoint with no known price used tokens too.
+ */
+export const SpendRow = z.object({
+  key: z.string(),
+  usd: z.number(),
+  runs: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  unpriced: z.object({ columns: z.number(), inputTokens: z.number(), outputTokens: z.number() }).optional(),
+});
 export type SpendRow = z.infer<typeof SpendRow>;
 
 /** One ledger row: a column that cost money, with its latency (for the cost-vs-latency chart). */

@@ -49,7 +49,7 @@ const endpoint = (providerId: string, modelId: string, over: Partial<Endpoint> =
   ...over,
 });
 
-const hit = (id: string): CatalogHit => ({ model: model(id), endpoints: [endpoint('openai', id)], minInputPerM: 0.15 });
+const hit = (id: string): CatalogHit => ({ model: model(id), endpoints: [endpoint('openai', id)], minInputPerM: 0.15, minOutputPerM: 0.6, freeTier: false });
 
 describe('catalog search request', () => {
   it('sends only the filters that are set', () => {
@@ -228,5 +228,26 @@ describe('side-by-side comparison', () => {
     // Model-level facts: JSON output unknown, not "no".
     const jsonRow = screen.getByText('JSON output').closest('tr')!;
     expect(jsonRow.textContent).toContain('unknown');
+  });
+});
+
+describe('catalog table prices', () => {
+  it('shows the from price as input / output, and a free tier in words, never as $0', async () => {
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(800);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    const { CatalogTable } = await import('../../renderer/components/CatalogTable');
+    const hits: CatalogHit[] = [
+      hit('openai/gpt-4o-mini'),
+      { ...hit('lab/open-1'), minInputPerM: 0.2, minOutputPerM: 0.8, freeTier: true },
+      { ...hit('lab/free-only'), minInputPerM: null, minOutputPerM: null, freeTier: true },
+      { ...hit('anthropic/claude-sonnet-4-6'), model: { ...model('anthropic/claude-sonnet-4-6'), aliases: ['anthropic/claude-sonnet-4.6'] } },
+    ];
+    render(<CatalogTable hits={hits} selected={[]} targets={[]} onToggle={() => undefined} onAdd={() => undefined} />);
+    const cell = (id: string) => document.querySelector(`[data-model-id="${id}"] [data-testid="catalog-from"]`)!;
+    expect(cell('openai/gpt-4o-mini').textContent).toBe('$0.15 / $0.60');
+    expect(cell('lab/open-1').textContent).toBe('$0.20 / $0.80 free tier');
+    expect(cell('lab/free-only').textContent).toBe('free tier');
+    expect(document.querySelector('[data-model-id="anthropic/claude-sonnet-4-6"] .mono')!.getAttribute('title')).toContain('also listed as anthropic/claude-sonnet-4.6');
+    vi.restoreAllMocks();
   });
 });

@@ -220,3 +220,31 @@ describe('spend slice and view', () => {
     expect(fake.calls.spend!.getSummary!.mock.calls.length).toBe(6);
   });
 });
+
+describe('unpriced usage', () => {
+  it('is counted beside the spend, marked unpriced, not shown as "no spend"', async () => {
+    const { fake, store } = setup();
+    const local = { key: 'ollama', usd: 0, runs: 0, inputTokens: 0, outputTokens: 0, unpriced: { columns: 3, inputTokens: 1200, outputTokens: 3400 } };
+    fake.calls.spend!.getSummary!.mockImplementation(async (args) =>
+      (args as { by: string }).by === 'provider'
+        ? { totalUsd: 0.25, rows: [{ key: 'openai', usd: 0.25, runs: 1, inputTokens: 10, outputTokens: 20 }, local] }
+        : { totalUsd: 0.25, rows: [] },
+    );
+    fake.calls.spend!.listEntries!.mockResolvedValue([]);
+    fake.calls.spend!.listBudgets!.mockResolvedValue([]);
+    render(
+      <StoreContext.Provider value={store}>
+        <SpendView />
+      </StoreContext.Provider>,
+    );
+    expect((await screen.findByTestId('spend-unpriced')).textContent).toContain('plus 3 unpriced columns');
+    const rows = screen.getAllByTestId('unpriced-row');
+    expect(rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))).toEqual([['ollama', '3', '1,200', '3,400', 'unpriced']]);
+    expect(screen.queryByTestId('spend-empty')).toBeNull();
+  });
+
+  it('folds into "others" with the rest, tokens summed', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => ({ key: `m${i}`, usd: 1, runs: 1, inputTokens: 1, outputTokens: 1, ...(i > 9 ? { unpriced: { columns: 1, inputTokens: 5, outputTokens: 7 } } : {}) }));
+    expect(topRows(rows)[9]).toEqual({ key: '3 others', usd: 3, runs: 3, inputTokens: 3, outputTokens: 3, unpriced: { columns: 2, inputTokens: 10, outputTokens: 14 } });
+  });
+});

@@ -37,8 +37,11 @@ export function registerCatalog(program: Command, withCtx: WithCtx) {
         }
         process.stdout.write(
           table(
-            ['model', 'name', 'providers', 'from $/M in', 'context'],
-            hits.map((h) => [h.model.id, h.model.name, String(h.endpoints.length), perM(h.minInputPerM), h.model.contextWindow ? String(h.model.contextWindow) : '-']),
+            ['model', 'name', 'providers', 'from $/M in', '$/M out', 'free tier', 'context'],
+            hits.map((h) => [
+              h.model.id + (h.model.aliases?.length ? ` (also ${h.model.aliases.join(', ')})` : ''), h.model.name, String(h.endpoints.length),
+              perM(h.minInputPerM), perM(h.minOutputPerM), h.freeTier ? 'yes' : '-', h.model.contextWindow ? String(h.model.contextWindow) : '-',
+            ]),
           ) + `\n${hits.length} model(s) shown · catalog as of ${cat.asOf} (models.dev, MIT)\n`,
         );
         return EXIT_OK;

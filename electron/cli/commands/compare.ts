@@ -5,6 +5,7 @@ import type { AppContext } from '../../app/context';
 import { COLUMN_HEADERS, columnRow, runJson, table, totalsLine } from '../output';
 import { collect, effort, list, maxPrice, num, strategy } from '../parse';
 import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../errors';
+import { attachFile } from '../../engine/attachments';
 
 export interface CompareFlags {
   model?: string[];
@@ -34,6 +35,8 @@ export interface CompareFlags {
   fork?: string;
   /** 1-based, as printed in `[N]`. */
   column?: number;
+  image?: string[];
+  file?: string[];
 }
 
 export function addRoutingOptions(cmd: Command): Command {
@@ -103,7 +106,7 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
 const NEW_RUN_FLAGS: Array<[keyof CompareFlags, string]> = [
   ['model', '-m'], ['system', '--system'], ['temperature', '--temperature'], ['maxTokens', '--max-tokens'], ['topP', '--top-p'], ['seed', '--seed'],
   ['stop', '--stop'], ['reasoningEffort', '--reasoning-effort'], ['thinkingBudget', '--thinking-budget'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
-  ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'],
+  ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['image', '--image'], ['file', '--file'],
 ];
 
 /** One line for each way `--follow-up`, `--fork` and `--column` can be combined wrongly. */
@@ -136,8 +139,21 @@ function forkFromFlags(ctx: AppContext, prompt: string | undefined, f: CompareFl
   return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given } };
 }
 
+/**
+ * `--image FILE` and `--file FILE` (repeatable): each file is checked (size before
+ * reading, type from its bytes) and stored once by hash; the prompt's message refers to it.
+ * Images come first, then the other files, each in the order given.
+ */
+export function withAttachments(ctx: Pick<AppContext, 'store'>, request: CompareRequestInput, f: CompareFlags): CompareRequestInput {
+  const files = [...(f.image ?? []).map((p) => attachFile(ctx.store, p, 'image')), ...(f.file ?? []).map((p) => attachFile(ctx.store, p, 'any'))];
+  if (!files.length) return request;
+  // On the prompt: the last message (a fork's history comes before it).
+  const last = request.messages.at(-1)!;
+  return { ...request, messages: [...request.messages.slice(0, -1), { ...last, attachments: files }] };
+}
+
 export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
-  const request = f.followUp ? null : f.fork ? forkFromFlags(ctx, prompt || undefined, f) : buildRequest(prompt, f);
+  const request = f.followUp ? null : withAttachments(ctx, f.fork ? forkFromFlags(ctx, prompt || undefined, f) : buildRequest(prompt, f), f);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -183,6 +199,8 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--stop <s>', 'stop sequence (repeatable)', collect)
     .option('--reasoning-effort <level>', 'OpenAI reasoning_effort: minimal|low|medium|high (the other protocols ignore it)', effort)
     .option('--thinking-budget <n>', 'thinking tokens: Anthropic thinking.budget_tokens, Gemini thinkingBudget (0: off)', num('--thinking-budget', 0, PARAM_LIMITS.maxTokens.max, true))
+    .option('--image <file>', 'attach a PNG, JPEG, WebP or GIF image, up to 20 MB (repeatable)', collect)
+    .option('--file <file>', 'attach a PDF (up to 32 MB), a UTF-8 text file (up to 2 MB) or an image (repeatable)', collect)
     .option('--json', 'print one JSON object: { runId, columns: [...] }')
     .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing')
     .option('--follow-up <runId>', 'send <prompt> as the next turn of a run: every column continues its own conversation')
@@ -194,9 +212,10 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     await withCtx(async (ctx) => {
       if (flags.dryRun) {
         const { runDryRun } = await import('./estimate');
-        return runDryRun(ctx, flags.fork ? forkFromFlags(ctx, prompt, flags) : buildRequest(prompt ?? '', flags), Boolean(flags.json), process.stdout);
+        return runDryRun(ctx, withAttachments(ctx, flags.fork ? forkFromFlags(ctx, prompt, flags) : buildRequest(prompt ?? '', flags), flags), Boolean(flags.json), process.stdout);
       }
       return runCompare(ctx, prompt ?? '', flags, { out: process.stdout, err: process.stderr });
-    }, flags.dryRun ? 'read' : 'write');
+      // A dry run with files stores them (by hash) so that it can estimate them: that writes.
+    }, flags.dryRun && !flags.image?.length && !flags.file?.length ? 'read' : 'write');
   });
 }

@@ -23,6 +23,10 @@ export async function runDryRun(ctx: AppContext, request: CompareRequestInput, j
     for (const [i, c] of e.columns.entries()) {
       if (c.plan?.primary) out.write(`[${i + 1}] plan: ${[c.plan.primary, ...c.plan.fallbacks].map(at).join(', then ')}\n`);
     }
+    for (const [i, c] of e.columns.entries()) {
+      if (c.attachmentTokens) out.write(`[${i + 1}] images and PDFs: ~${c.attachmentTokens} tokens (estimated, included in tokens in)\n`);
+      for (const w of c.warnings ?? []) out.write(`[${i + 1}] warning: ${w}\n`);
+    }
     out.write(`total: ${e.upperBound ? 'at most ' : ''}${fmtUsd(e.totalMinUsd)} (input) to ${fmtUsd(e.totalMaxUsd)} (at max output)\n`);
     if (e.upperBound) out.write('note: the prompt has runs too long to tokenise exactly in time; input tokens are an upper bound\n');
     for (const w of e.budgetWarnings) out.write(`warning: ${w}\n`);

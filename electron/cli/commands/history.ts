@@ -1,9 +1,25 @@
-/** `switchyard history list|show|stats`. */
+/** `switchyard history list|show|stats|export`. */
 import type { Command } from 'commander';
-import { CliExit, EXIT_OK, type WithCtx } from '../errors';
+import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
 import { COLUMN_HEADERS, columnRow, fmtBytes, fmtDate, fmtUsd, runJson, table, totalsLine } from '../output';
 import { num } from '../parse';
 import { quote } from '../../../shared/quote';
+import { EXPORT_FORMATS, exportRuns, isExportFormat, type ExportFormat } from '../../../shared/export/run-export';
+import { describeSystemError, showPath } from '../../engine/system-errors';
+
+/** `--format`, or the extension of `--out` when it names one of the formats. */
+function formatOf(f: { format?: string; out?: string }): ExportFormat {
+  const formats = EXPORT_FORMATS.join('|');
+  if (f.format !== undefined) {
+    if (!isExportFormat(f.format)) throw new CliExit(`invalid --format ${quote(f.format)}: expected ${formats}`, EXIT_USAGE);
+    return f.format;
+  }
+  const ext = f.out ? extname(f.out).slice(1).toLowerCase() : '';
+  if (isExportFormat(ext)) return ext;
+  throw new CliExit(`give --format ${formats}`, EXIT_USAGE);
+}
 
 
 export function registerHistory(program: Command, withCtx: WithCtx) {
@@ -71,6 +87,34 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
           process.stdout.write(`--- [${c.index + 1}] ${c.target}${label} (${c.status}) ---\n${turn ? `> ${turn.prompt}\n` : ''}${c.text || c.error || ''}\n\n`);
         }
         process.stdout.write(table(COLUMN_HEADERS, run.columns.map(columnRow)) + '\n' + totalsLine(run));
+        return EXIT_OK;
+      }, 'read');
+    });
+  history
+    .command('export')
+    .description('write runs as Markdown, JSON (the compare --json shape), CSV of the metrics or one self-contained HTML page')
+    .argument('<runId...>')
+    .option('--format <format>', `${EXPORT_FORMATS.join('|')} (default: from the --out extension)`)
+    .option('--out <file>', 'where to write (default: standard output)')
+    .action(async (runIds: string[], f: { format?: string; out?: string }) => {
+      await withCtx(async (ctx) => {
+        const format = formatOf(f);
+        const runs = runIds.map((id) => {
+          const run = ctx.store.runs.getRun(id);
+          if (!run) throw new CliExit(`no run ${quote(id)} (see switchyard history list)`, 1);
+          return run;
+        });
+        const text = exportRuns(runs, format);
+        if (!f.out) {
+          process.stdout.write(text);
+          return EXIT_OK;
+        }
+        try {
+          writeFileSync(f.out, text);
+        } catch (err) {
+          throw new CliExit(describeSystemError(err, { action: 'write', path: f.out }) ?? `cannot write ${showPath(f.out)}`, EXIT_USAGE);
+        }
+        process.stdout.write(`exported ${runs.length} run${runs.length === 1 ? '' : 's'} as ${format} to ${showPath(f.out)}\n`);
         return EXIT_OK;
       }, 'read');
     });

@@ -1,6 +1,6 @@
 /** `switchyard budgets set|list|remove` and `switchyard spend`. */
 import type { Command } from 'commander';
-import type { BudgetPeriod, BudgetScope } from '../../store/spend-repo';
+import type { BudgetPeriod, BudgetScope, SpendGroupRow } from '../../store/spend-repo';
 import { describeBudget, periodStart } from '../../engine/budgets';
 import { newId } from '../../engine/engine';
 import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
@@ -28,6 +28,19 @@ export function parseSince(v: string | undefined, now = Date.now()): number {
   const t = Date.parse(v);
   if (Number.isNaN(t)) throw new CliExit(`invalid --since ${quote(v)}: expected a date like 2026-11-01 or 7d`, EXIT_USAGE);
   return t;
+}
+
+/** Unpriced tokens are shown beside the priced ones, never added into a cost. */
+function spendTable(by: string, rows: SpendGroupRow[], totalUsd: number): string {
+  const anyUnpriced = rows.some((r) => r.unpriced);
+  const unpricedCell = (r: SpendGroupRow) => (r.unpriced ? `${r.unpriced.columns} col, ${r.unpriced.inputTokens}/${r.unpriced.outputTokens} tok` : '-');
+  const head = [by, 'cost', 'columns', 'tokens in', 'tokens out', ...(anyUnpriced ? ['unpriced (columns, tokens in/out)'] : [])];
+  const body = rows.map((r) => [
+    r.key, r.runs === 0 && r.unpriced ? 'unpriced' : fmtUsd(r.usd), String(r.runs), String(r.inputTokens), String(r.outputTokens), ...(anyUnpriced ? [unpricedCell(r)] : []),
+  ]);
+  const u = rows.reduce((a, r) => (r.unpriced ? { columns: a.columns + r.unpriced.columns, tin: a.tin + r.unpriced.inputTokens, tout: a.tout + r.unpriced.outputTokens } : a), { columns: 0, tin: 0, tout: 0 });
+  const note = u.columns ? ` (plus ${u.columns} unpriced column${u.columns === 1 ? '' : 's'}: ${u.tin} tokens in, ${u.tout} out, no price known)` : '';
+  return table(head, body) + `\ntotal ${fmtUsd(totalUsd)}${note}\n`;
 }
 
 export function registerSpend(program: Command, withCtx: WithCtx) {
@@ -91,7 +104,7 @@ export function registerSpend(program: Command, withCtx: WithCtx) {
         const rows = ctx.store.spend.grouped(f.by, since);
         const totalUsd = rows.reduce((s, r) => s + r.usd, 0);
         if (f.json) process.stdout.write(JSON.stringify({ since: since ? new Date(since).toISOString() : null, by: f.by, totalUsd, rows }, null, 2) + '\n');
-        else process.stdout.write(table([f.by, 'cost', 'columns', 'tokens in', 'tokens out'], rows.map((r) => [r.key, fmtUsd(r.usd), String(r.runs), String(r.inputTokens), String(r.outputTokens)])) + `\ntotal ${fmtUsd(totalUsd)}\n`);
+        else process.stdout.write(spendTable(f.by, rows, totalUsd));
         return EXIT_OK;
       }, 'read');
     });

@@ -19,6 +19,7 @@ import {
   type PriceOverrideInput,
 } from './document';
 import { policyFor } from './provider-facts';
+import { spellingAliases } from './aliases';
 import { SearchIndex, makeEntry, type CatalogSearchHit, type CatalogSearchQuery, type ModelEntry } from './search';
 
 export type { CatalogSearchHit, CatalogSearchQuery } from './search';
@@ -181,6 +182,27 @@ export class Catalog {
     return { ...this.base, overrides: this.currentOverrides() };
   }
 
+  /**
+   * Ids of one model spelt two ways (see aliases.ts): alias -> kept id. The kept id's
+   * record (or the alias's, when only that has one) is rewritten in `models` to carry its aliases.
+   */
+  private spellings(models: Map<string, CatalogModel>, byKey: ReadonlyMap<string, Endpoint>): Map<string, string> {
+    const providers = new Map<string, string[]>();
+    for (const e of byKey.values()) {
+      const list = providers.get(e.modelId);
+      if (list) list.push(e.providerId);
+      else providers.set(e.modelId, [e.providerId]);
+    }
+    const aliasOf = spellingAliases([...models.keys(), ...providers.keys()], { providersOf: (id) => providers.get(id) ?? [], hasRecord: (id) => models.has(id) });
+    const aliasesOf = new Map<string, string[]>();
+    for (const [alias, kept] of aliasOf) aliasesOf.set(kept, [...(aliasesOf.get(kept) ?? []), alias]);
+    for (const [kept, aliases] of aliasesOf) {
+      const record = models.get(kept) ?? aliases.map((a) => models.get(a)).find((m) => m !== undefined) ?? unknownModel(kept);
+      models.set(kept, { ...record, id: kept, aliases: aliases.sort() });
+    }
+    return aliasOf;
+  }
+
   private entryFor(modelId: string): ModelEntry | undefined {
     return this.entryById.get(modelId) ?? this.entryById.get(modelId.toLowerCase());
   }
@@ -195,6 +217,11 @@ export class Catalog {
       if (!p) policies.set(providerId, (p = Object.freeze(policyFor(providerId)) as DataPolicy));
       return p;
     };
+    const models = new Map<string, CatalogModel>(doc.models.map((m) => [m.id, m]));
+    const modalitiesOf = (modelId: string): string[] | null => {
+      const m = models.get(modelId) ?? models.get(modelId.toLowerCase());
+      return m && m.inputModalities.length ? m.inputModalities.map((x) => x.toLowerCase()) : null;
+    };
     const toEndpoint = (e: CatalogEndpoint, source: Endpoint['source']): Endpoint => ({
       id: `${e.providerId}:${e.upstreamModel}`,
       providerId: e.providerId,
@@ -204,6 +231,7 @@ export class Catalog {
       contextWindow: e.contextWindow,
       maxOutput: e.maxOutput,
       capabilities: { ...e.capabilities },
+      inputModalities: modalitiesOf(e.modelId),
       policy: policyOf(e.providerId),
       source,
     });
@@ -225,9 +253,10 @@ export class Catalog {
       );
     }
 
-    const models = new Map<string, CatalogModel>(doc.models.map((m) => [m.id, m]));
+    const aliasOf = this.spellings(models, byKey);
     const grouped = new Map<string, Endpoint[]>();
     for (const e of byKey.values()) {
+      e.modelId = aliasOf.get(e.modelId) ?? e.modelId;
       freezeEndpoint(e);
       const list = grouped.get(e.modelId);
       if (list) list.push(e);
@@ -237,6 +266,7 @@ export class Catalog {
     const entries: ModelEntry[] = [];
     const entryById = new Map<string, ModelEntry>();
     for (const [modelId, model] of models) {
+      if (aliasOf.has(modelId)) continue;
       const entry = makeEntry(model, grouped.get(modelId) ?? [], names);
       entries.push(entry);
       entryById.set(modelId, entry);
@@ -246,6 +276,10 @@ export class Catalog {
       const entry = makeEntry(unknownModel(modelId), eps, names);
       entries.push(entry);
       entryById.set(modelId, entry);
+    }
+    for (const [alias, kept] of aliasOf) {
+      const entry = entryById.get(kept);
+      if (entry) entryById.set(alias, entry);
     }
     // A model with no way to reach it is noise in search; it stays reachable via getModel.
     this.entries = entries;

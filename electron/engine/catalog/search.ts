@@ -17,7 +17,7 @@ export interface CatalogSearchQuery {
   capability?: CapabilityName | readonly CapabilityName[];
   /** Model accepts this input modality (`image`, `audio`, `pdf`, `video`, `text`). */
   modality?: string | readonly string[];
-  /** USD per million input tokens, inclusive. Endpoints without a price never match. */
+  /** USD per million input tokens, inclusive. Endpoints without a price never match; a free tier ($0) does. */
   maxInputPrice?: number;
   minContext?: number;
   /** Endpoint retains nothing by default or offers zero data retention. */
@@ -33,9 +33,19 @@ export interface CatalogSearchHit {
   model: CatalogModel;
   /** The model's endpoints that satisfy the endpoint filters (all of them when there are none). */
   endpoints: Endpoint[];
-  /** Cheapest input price among those endpoints, USD per million. */
+  /**
+   * The "from" price: the cheapest paid endpoint's input price (USD per million), free
+   * tiers left out (they are `freeTier`); null when no endpoint has a paid price.
+   */
   minInputPerM: number | null;
+  /** That same endpoint's output price, shown beside its input price. */
+  minOutputPerM: number | null;
+  /** Some endpoint serves it at $0 in and out (a free tier, a `:free` variant, a local server). */
+  freeTier: boolean;
 }
+
+/** Lower sorts first under `sort: 'price'`: paid prices, then free-tier-only models, then unknown prices. */
+const FREE_ONLY = Number.MAX_VALUE;
 
 /**
  * The fields a query tests, copied out of one endpoint into a plain record of
@@ -45,8 +55,10 @@ export interface CatalogSearchHit {
 interface ScanEndpoint {
   endpoint: Endpoint;
   providerId: string;
-  /** Infinity when the price is unknown. */
+  /** Infinity when the price is unknown or free (a free tier is never the "from" price). */
   inputPerM: number;
+  outputPerM: number;
+  free: boolean;
   context: number;
   jurisdiction: string;
   zdr: boolean;
@@ -61,8 +73,12 @@ export interface ModelEntry {
   model: CatalogModel;
   endpoints: Endpoint[];
   scan: ScanEndpoint[];
-  /** Over all endpoints, for queries without endpoint filters. */
+  /** Over all paid endpoints, for queries without endpoint filters; Infinity when none. */
   minInputPerM: number;
+  minOutputPerM: number;
+  hasFree: boolean;
+  /** Other spellings of the id in the source (`…-4-6` and `…-4.6`), lowercase. */
+  aliasesLower: readonly string[];
   maxContext: number;
   idLower: string;
   /** The part after the lab, `gpt-4o-mini` of `openai/gpt-4o-mini`. */
@@ -75,24 +91,29 @@ export interface ModelEntry {
 
 export function makeEntry(model: CatalogModel, endpoints: Endpoint[], providerNames: ReadonlyMap<string, string>): ModelEntry {
   const idLower = model.id.toLowerCase();
-  const parts = [idLower, model.name.toLowerCase(), (model.family ?? '').toLowerCase()];
+  const aliasesLower = (model.aliases ?? []).map((a) => a.toLowerCase());
+  const parts = [idLower, ...aliasesLower, model.name.toLowerCase(), (model.family ?? '').toLowerCase()];
   for (const e of endpoints) parts.push(e.providerId, (providerNames.get(e.providerId) ?? '').toLowerCase(), e.upstreamModel.toLowerCase());
   const scan = endpoints.map(
     (e): ScanEndpoint => ({
       endpoint: e,
       providerId: e.providerId,
-      inputPerM: e.price ? e.price.inputPerM : Infinity,
+      ...priceScan(e),
       context: e.contextWindow ?? model.contextWindow ?? 0,
       jurisdiction: e.policy.jurisdiction ?? '',
       zdr: e.policy.zdrAvailable === true || e.policy.retainsPrompts === false,
       caps: (Object.keys(CAPABILITY_BIT) as CapabilityName[]).reduce((bits, c) => (e.capabilities[c] === true ? bits | CAPABILITY_BIT[c] : bits), 0),
     }),
   );
+  const from = cheapest(scan);
   return {
     model,
     endpoints,
     scan,
-    minInputPerM: scan.reduce((m, x) => Math.min(m, x.inputPerM), Infinity),
+    minInputPerM: from?.inputPerM ?? Infinity,
+    minOutputPerM: from?.outputPerM ?? Infinity,
+    hasFree: scan.some((x) => x.free),
+    aliasesLower,
     maxContext: scan.reduce((m, x) => Math.max(m, x.context), 0),
     idLower,
     shortLower: idLower.slice(idLower.indexOf('/') + 1),
@@ -101,6 +122,19 @@ export function makeEntry(model: CatalogModel, endpoints: Endpoint[], providerNa
     inputModalities: model.inputModalities.map((m) => m.toLowerCase()),
     releaseDate: model.releaseDate ?? '',
   };
+}
+
+function priceScan(e: Endpoint): { inputPerM: number; outputPerM: number; free: boolean } {
+  const free = e.price !== null && e.price.inputPerM === 0 && e.price.outputPerM === 0;
+  if (!e.price || free) return { inputPerM: Infinity, outputPerM: Infinity, free };
+  return { inputPerM: e.price.inputPerM, outputPerM: e.price.outputPerM, free };
+}
+
+/** The paid endpoint with the lowest input price (then output), or null. */
+function cheapest(scan: readonly ScanEndpoint[]): ScanEndpoint | null {
+  let best: ScanEndpoint | null = null;
+  for (const x of scan) if (x.inputPerM !== Infinity && (!best || x.inputPerM < best.inputPerM || (x.inputPerM === best.inputPerM && x.outputPerM < best.outputPerM))) best = x;
+  return best;
 }
 
 const asList = <T>(v: T | readonly T[] | undefined): readonly T[] => (v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T]);
@@ -134,8 +168,8 @@ function endpointFilter(q: CatalogSearchQuery): EndpointFilter {
 function endpointMatches(e: ScanEndpoint, f: EndpointFilter): boolean {
   if (f.providers && !f.providers.has(e.providerId)) return false;
   if ((e.caps & f.caps) !== f.caps) return false;
-  // An unknown price is Infinity, so it never passes a price cap.
-  if (e.inputPerM > f.maxInputPrice) return false;
+  // An unknown price never passes a price cap; a free one always does.
+  if (!e.free && e.inputPerM > f.maxInputPrice) return false;
   if (e.context < f.minContext) return false;
   if (f.zdr && !e.zdr) return false;
   if (f.jurisdictions && !f.jurisdictions.has(e.jurisdiction)) return false;
@@ -161,7 +195,6 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export class SearchIndex {
   private readonly order: number[] = [];
   private readonly key: Float64Array;
-  private readonly price: Float64Array;
   /** Popularity (endpoint count), then id: the tie-break for every sort. */
   private readonly rank: Int32Array;
   private readonly nameRank: Int32Array;
@@ -170,7 +203,6 @@ export class SearchIndex {
   constructor(private readonly entries: readonly ModelEntry[]) {
     const n = entries.length;
     this.key = new Float64Array(n);
-    this.price = new Float64Array(n);
     this.rank = ranks(entries, (a, b) => b.endpoints.length - a.endpoints.length || byString(a.idLower, b.idLower));
     this.nameRank = ranks(entries, (a, b) => byString(a.nameLower, b.nameLower) || byString(a.idLower, b.idLower));
     this.dateRank = ranks(entries, (a, b) => byString(b.releaseDate, a.releaseDate));
@@ -182,7 +214,7 @@ export class SearchIndex {
     const modalities = asList(q.modality).map((m) => m.toLowerCase());
     const f = endpointFilter(q);
     const sort: Sort = q.sort ?? 'relevance';
-    const { entries, order, key, price, rank } = this;
+    const { entries, order, key, rank } = this;
     order.length = 0;
     for (let i = 0; i < entries.length; i++) {
       const en = entries[i]!;
@@ -193,20 +225,22 @@ export class SearchIndex {
       if (!ok) continue;
       let minPrice = en.minInputPerM;
       let maxCtx = en.maxContext;
+      let free = en.hasFree;
       if (f.active) {
         minPrice = Infinity;
         maxCtx = -1;
+        free = false;
         for (const e of en.scan) {
           if (!endpointMatches(e, f)) continue;
           if (e.inputPerM < minPrice) minPrice = e.inputPerM;
           if (e.context > maxCtx) maxCtx = e.context;
+          if (e.free) free = true;
         }
         if (maxCtx < 0) continue; // no endpoint passed
       }
       order.push(i);
-      price[i] = minPrice;
       key[i] =
-        sort === 'price' ? minPrice
+        sort === 'price' ? (minPrice === Infinity && free ? FREE_ONLY : minPrice)
         : sort === 'context' ? -maxCtx
         : sort === 'name' ? this.nameRank[i]!
         : sort === 'newest' ? this.dateRank[i]!
@@ -219,10 +253,14 @@ export class SearchIndex {
     for (let k = 0; k < limit; k++) {
       const i = order[k]!;
       const en = entries[i]!;
+      const scan = f.active ? en.scan.filter((e) => endpointMatches(e, f)) : en.scan;
+      const from = f.active ? cheapest(scan) : en.minInputPerM === Infinity ? null : { inputPerM: en.minInputPerM, outputPerM: en.minOutputPerM };
       hits[k] = {
         model: en.model,
-        endpoints: f.active ? en.scan.filter((e) => endpointMatches(e, f)).map((e) => e.endpoint) : en.endpoints.slice(),
-        minInputPerM: price[i] === Infinity ? null : price[i]!,
+        endpoints: f.active ? scan.map((e) => e.endpoint) : en.endpoints.slice(),
+        minInputPerM: from ? from.inputPerM : null,
+        minOutputPerM: from ? from.outputPerM : null,
+        freeTier: f.active ? scan.some((e) => e.free) : en.hasFree,
       };
     }
     return hits;
@@ -232,7 +270,7 @@ export class SearchIndex {
 /** Lower is better: exact id or name, then prefix, then words all in the id or name, then anywhere. */
 function relevance(en: ModelEntry, text: string, tokens: readonly string[]): number {
   if (!text) return 0;
-  if (en.idLower === text || en.shortLower === text || en.nameLower === text) return 0;
+  if (en.idLower === text || en.shortLower === text || en.nameLower === text || en.aliasesLower.some((a) => a === text || a.endsWith(`/${text}`))) return 0;
   if (en.shortLower.startsWith(text) || en.nameLower.startsWith(text) || en.idLower.startsWith(text)) return 1;
   for (const t of tokens) if (!en.idLower.includes(t) && !en.nameLower.includes(t)) return 3;
   return 2;

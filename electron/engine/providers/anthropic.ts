@@ -1,5 +1,6 @@
 /** Anthropic Messages API. */
 import { failStream, getJson, isRecord, joinUrl, numOrNull, oneLine, parseData, runStream, type EventHandler } from './sse';
+import { anthropicContent } from './parts';
 import type { AdapterRequest, ProviderAdapter } from './types';
 
 const API_VERSION = '2023-06-01';
@@ -34,7 +35,7 @@ function requestBody(req: AdapterRequest): Record<string, unknown> {
     // max_tokens must exceed the thinking budget: the default leaves the answer its usual room beyond it.
     max_tokens: p.maxTokens ?? (thinking ? p.thinkingBudget! + DEFAULT_MAX_TOKENS : DEFAULT_MAX_TOKENS),
     system: req.system || undefined,
-    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: req.messages.map((m) => ({ role: m.role, content: anthropicContent(m, req.attachments) })),
     stream: true,
     temperature: p.temperature,
     top_p: p.topP,

@@ -1,5 +1,6 @@
 /** Google Gemini (Generative Language API), streamed with `alt=sse`. */
 import { failStream, getJson, isRecord, joinUrl, numOrNull, oneLine, parseData, runStream, type EventHandler } from './sse';
+import { geminiParts } from './parts';
 import type { AdapterRequest, ProviderAdapter } from './types';
 
 interface GeminiChunk {
@@ -37,7 +38,7 @@ function requestBody(req: AdapterRequest): Record<string, unknown> {
     thinkingConfig: p.thinkingBudget === undefined ? undefined : { thinkingBudget: p.thinkingBudget },
   };
   return {
-    contents: req.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] })),
+    contents: req.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: geminiParts(m, req.attachments) })),
     systemInstruction: req.system ? { parts: [{ text: req.system }] } : undefined,
     generationConfig: Object.values(generationConfig).some((v) => v !== undefined) ? generationConfig : undefined,
   };

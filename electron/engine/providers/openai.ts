@@ -3,6 +3,7 @@
  * DeepSeek, Ollama, vLLM and every other OpenAI-compatible base URL.
  */
 import { failStream, getJson, isRecord, joinUrl, numOrNull, oneLine, parseData, runStream, type EventHandler } from './sse';
+import { openaiContent } from './parts';
 import type { AdapterRequest, ProviderAdapter } from './types';
 
 interface OpenAIDelta {
@@ -35,7 +36,8 @@ function headers(apiKey: string | null): Record<string, string> {
 }
 
 function requestBody(req: AdapterRequest): Record<string, unknown> {
-  const messages = req.system ? [{ role: 'system', content: req.system }, ...req.messages] : req.messages;
+  const turns = req.messages.map((m) => ({ role: m.role, content: openaiContent(m, req.attachments) }));
+  const messages = req.system ? [{ role: 'system', content: req.system }, ...turns] : turns;
   const p = req.params;
   return {
     model: req.model,

@@ -3,7 +3,13 @@
  * HTTP call and maps that protocol's SSE events onto a sink. It never retries:
  * only the router (electron/engine/router) retries, backs off and fails over.
  */
+import type { AttachmentMime } from '../../../shared/attachments';
 import type { ChatMessage, ErrorKind, GenerationParams, ProviderType } from '../../../shared/domain';
+
+/** An attachment's content at send time: base64 for images and PDFs, the text itself for text files. */
+export type AttachmentData =
+  | { mime: Exclude<AttachmentMime, 'text/plain'>; name: string; base64: string }
+  | { mime: 'text/plain'; name: string; text: string };
 
 export interface AdapterRequest {
   baseUrl: string;
@@ -12,6 +18,8 @@ export interface AdapterRequest {
   model: string;
   system?: string | undefined;
   messages: ChatMessage[];
+  /** Content of the messages' attachments by hash; every hash the messages name is here. */
+  attachments?: ReadonlyMap<string, AttachmentData> | undefined;
   params: GenerationParams;
   /**
    * Aborting reaches the socket (fetch's signal). Abort with `{ kind, message }`

@@ -9,7 +9,7 @@ import type { CapabilityName, Endpoint, Price, RoutingOptions } from '../../../s
 
 export interface Exclusion {
   endpointId: string;
-  /** `only`, `ignore`, `misconfigured`, `zdr`, `noTraining`, `jurisdiction`, `maxPrice`, `context` or `capability`. */
+  /** `only`, `ignore`, `misconfigured`, `zdr`, `noTraining`, `jurisdiction`, `maxPrice`, `context`, `modality` or `capability`. */
   rule: string;
   detail: string;
 }
@@ -19,7 +19,11 @@ export interface ConstraintContext {
   maxOutputTokens: number | null;
   /** Endpoints a 401/403/404/400 marked misconfigured, with the provider's message. */
   misconfigured?: ReadonlyMap<string, string>;
+  /** Input modalities the request's attachments need (see shared/attachments.ts). */
+  modalities?: ReadonlyArray<'image' | 'pdf'>;
 }
+
+const MODALITY_WORD = { image: 'images', pdf: 'PDFs' } as const;
 
 type ConstraintRouting = Pick<
   RoutingOptions,
@@ -106,6 +110,14 @@ function firstBreach(e: Endpoint, r: ConstraintRouting, ctx: ConstraintContext):
       return { rule: 'context', detail: `needs ${need} tokens, context window is ${e.contextWindow}` };
     }
   }
+  // Unknown modalities pass, like an unknown context: a custom endpoint states none, and the
+  // pre-flight warns instead (see estimate.ts). A known list without the modality is refused.
+  const mods = e.inputModalities;
+  if (mods && mods.length > 0) {
+    for (const need of ctx.modalities ?? []) {
+      if (!mods.includes(need)) return { rule: 'modality', detail: `does not accept ${MODALITY_WORD[need]} (catalog: input ${mods.join(', ')})` };
+    }
+  }
   for (const c of r.requireCapabilities) {
     const has = e.capabilities[c];
     if (has !== true) {
@@ -143,6 +155,8 @@ export function applyConstraints(
  */
 export function explainNoEndpoint(target: string, excluded: Exclusion[]): string {
   if (excluded.length === 0) return `no endpoint of ${target} satisfies the request: no provider serves it`;
+  // An attachment the model cannot take is the whole story: say it plainly.
+  if (excluded.every((x) => x.rule === 'modality')) return excluded.map((x) => `${x.endpointId} ${x.detail}`).join('; ');
   const parts = excluded.map((x) => `${x.endpointId} (${x.rule}: ${x.detail})`);
   return `no endpoint of ${target} satisfies the request: ${parts.join(', ')}`;
 }

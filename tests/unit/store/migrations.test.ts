@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-conversation-turns']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -270,13 +270,37 @@ describe('migrations, history at scale', () => {
   });
 });
 
+describe('migrations, attachments', () => {
+  it('0011-attachments: bytes stored once per sha256; the runs that sent them, gone with each run', () => {
+    expect(createdBy(11)).toEqual({ tables: ['attachments', 'run_attachments'], indexes: ['run_attachments_hash'] });
+    const db = dbAt(11);
+    const hash = 'ab'.repeat(32);
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+    insert(db, 'attachments', { hash, mime: 'image/png', name: 'dot.png', size: bytes.length, width: 1, height: 1, pages: null, bytes, created_at: NOW });
+    expect(() => insert(db, 'attachments', { hash, mime: 'image/png', name: 'again.png', size: 8, bytes, created_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    expect(() => insert(db, 'attachments', { hash: 'cd'.repeat(32), mime: 'image/png', name: 'x.png', size: 1, created_at: NOW })).toThrow(/NOT NULL/);
+    // The blob comes back byte for byte.
+    expect(read<{ bytes: Buffer }>(db, 'SELECT bytes FROM attachments WHERE hash = ?', hash)[0]!.bytes.equals(bytes)).toBe(true);
+
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi' });
+    insert(db, 'runs', { id: 'r2', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi' });
+    insert(db, 'run_attachments', { run_id: 'r1', hash });
+    insert(db, 'run_attachments', { run_id: 'r2', hash });
+    expect(() => insert(db, 'run_attachments', { run_id: 'r1', hash })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    expect(() => insert(db, 'run_attachments', { run_id: 'r1', hash: 'ef'.repeat(32) })).toThrow(/FOREIGN KEY/);
+    db.prepare("DELETE FROM runs WHERE id = 'r1'").run();
+    expect(read(db, 'SELECT run_id FROM run_attachments')).toEqual([{ run_id: 'r2' }]);
+    expect(read(db, 'SELECT COUNT(*) AS n FROM attachments')).toEqual([{ n: 1 }]);
+  });
+});
+
 describe('migrations, conversations', () => {
-  it('0011-conversation-turns: earlier columns are turn 0; a follow-up turn is a row of its own; follow-up prompts go with their run', () => {
-    expect(createdBy(11)).toEqual({ tables: ['run_turns'], indexes: ['columns_run_turn'] });
-    const db = dbAt(10);
+  it('0012-conversation-turns: earlier columns are turn 0; a follow-up turn is a row of its own; follow-up prompts go with their run', () => {
+    expect(createdBy(12)).toEqual({ tables: ['run_turns'], indexes: ['columns_run_turn'] });
+    const db = dbAt(11);
     insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null });
     insert(db, 'columns', { id: 'old', run_id: 'r1', idx: 0, target: 'acme/m', status: 'ok', updated_at: NOW, input_tokens: 10 });
-    expect(migrate(db, 11)).toBe(11);
+    expect(migrate(db, 12)).toBe(12);
     expect(read(db, 'SELECT turn, cache_write_tokens, cache_write_fallback FROM columns WHERE id = ?', 'old')).toEqual([{ turn: 0, cache_write_tokens: null, cache_write_fallback: 0 }]);
 
     insert(db, 'columns', { id: 'next', run_id: 'r1', idx: 0, turn: 1, target: 'acme/m', status: 'ok', updated_at: NOW, cache_write_tokens: 7, cache_write_fallback: 1 });

@@ -9,8 +9,8 @@ import type { Migration } from './types';
  * Cache-write tokens (Anthropic) are kept apart from the other input tokens,
  * with a flag when their price fell back to 1.25 x the input price.
  */
-export const m0011: Migration = {
-  name: '0011-conversation-turns',
+export const m0012: Migration = {
+  name: '0012-conversation-turns',
   up(db) {
     db.exec(`
       ALTER TABLE columns ADD COLUMN turn INTEGER NOT NULL DEFAULT 0;
