@@ -19,7 +19,7 @@ import { promptTokenBound } from './token-bound';
 import { BudgetGuard, type ColumnExposure } from './budgets';
 import { settleInterrupted } from './recovery';
 import { quote } from '../../shared/quote';
-import { messagesForTurn, paramsFor } from '../../shared/conversation';
+import { messagesForTurn, paramsFor, turnsOf } from '../../shared/conversation';
 import { forkRequest, planFollowUp } from './follow-up';
 import { LiveRuns } from './live-runs';
 import type { StoredAttachment } from '../store/attachments-repo';
@@ -395,6 +395,12 @@ export class Engine {
     setMaxListeners(0, controller.signal);
     opts.signal?.addEventListener('abort', () => controller.abort({ kind: 'cancelled', message: 'cancelled' }), { once: true });
     const colControllers = new Map<string, AbortController>();
+    // A window reloaded mid-turn gets the whole run: the other columns as they were, the continuing ones fresh with their earlier turns.
+    const fresh = new Map(columns.map((c) => [c.index, c]));
+    this.live.begin(runId, run.createdAt ?? createdAt, run.columns.map((col) => {
+      const next = fresh.get(col.index);
+      return next ? { ...col, columnId: next.columnId, status: 'queued', text: '', reasoning: '', error: null, attempts: [], turns: turnsOf(run, col) } : col;
+    }));
     this.emit({ type: 'run-started', runId, columns, turn: followUp.turn });
     const memo: PlanMemo = { health: new Map() };
     const gate = new Gate(columns.length);

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderType } from '../../shared/domain';
 import { startMockProviders, type MockProviders, type MockRequestRecord } from '../mocks/provider-server';
-import { PROMPT, PROTOCOLS, addProvider, ask, closeWorkbenches, col, expectPersisted, only, openWorkbench, priceEndpoint, requestsFor, type Workbench } from './helpers';
+import { PROMPT, PROTOCOLS, addProvider, ask, closeWorkbenches, col, expectPersisted, only, openWorkbench, priceEndpoint, recordEvents, requestsFor, waitFor, type Workbench } from './helpers';
 
 const PID: Record<ProviderType, string> = { openai: 'oa', anthropic: 'an', gemini: 'ge' };
 const ANSWER: Record<ProviderType, string> = { openai: 'first from openai', anthropic: 'first from anthropic', gemini: 'first from gemini' };
@@ -99,6 +99,21 @@ describe('follow-up turns', () => {
     expect(turnsSent(requestsFor(mock, 'b-model')[2]!)).toEqual(
       expectedShape('anthropic', [['user', PROMPT], ['assistant', 'beta one'], ['user', 'only you'], ['assistant', 'beta two'], ['user', 'both of you']]),
     );
+  });
+
+  it('a window reloaded mid-turn gets the whole run: the other columns as they were, the continuing one with its earlier turn', async () => {
+    mock.script('still', { text: 'stays' });
+    mock.script('moving', { text: 'first' });
+    const first = await wb.engine.compare(ask(['oa:still', 'oa:moving']));
+    mock.script('moving', { text: 'a b c d e f', tokenDelayMs: 30 });
+    const ev = recordEvents(wb.engine);
+    const { columns, done } = wb.engine.followUp(first.runId, 'more', { column: 1 });
+    await waitFor('the follow-up to stream', () => ev.words(columns[0]!.columnId) > 0);
+    const [live] = wb.engine.listActive().runs;
+    expect(live!.columns.map((c) => [c.columnId, c.status])).toEqual([[first.columns[0]!.columnId, 'ok'], [columns[0]!.columnId, 'running']]);
+    expect(live!.columns[1]!.turns?.map((t) => [t.turn, t.text])).toEqual([[0, 'first']]);
+    ev.stop();
+    await done;
   });
 
   it('per-turn costs sum to the column\'s and the run\'s totals', async () => {
