@@ -197,6 +197,10 @@ export const GenerationParams = z.object({
   topP: z.number().min(PARAM_LIMITS.topP.min).max(PARAM_LIMITS.topP.max).optional(),
   seed: z.number().int().min(PARAM_LIMITS.seed.min).max(PARAM_LIMITS.seed.max).optional(),
   stop: z.array(z.string()).max(4).optional(),
+  /** OpenAI `reasoning_effort` (o-series, gpt-5); ignored by the other protocols. */
+  reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+  /** Anthropic `thinking.budget_tokens` (0: no thinking) and Gemini `thinkingConfig.thinkingBudget` (0: off); OpenAI has none. */
+  thinkingBudget: z.number().int().min(0).max(PARAM_LIMITS.maxTokens.max).optional(),
 });
 export type GenerationParams = z.infer<typeof GenerationParams>;
 
@@ -218,6 +222,13 @@ export const CompareRequest = z.object({
    * whose plan differs at send (a breaker opened, health moved) says `replanned`.
    */
   plans: z.array(z.string().nullable()).max(64).optional(),
+  /**
+   * Per-column parameters, one per target (null: the shared ones only); a value set here wins over `params`.
+   * @example targetParams: [null, { temperature: 0, thinkingBudget: 2048 }]
+   */
+  targetParams: z.array(GenerationParams.nullable()).max(64).optional(),
+  /** This run continues another run's column as a new conversation (`compare --fork`). */
+  forkedFrom: z.object({ runId: z.string(), index: z.number().int().min(0) }).optional(),
   /** Per-column routing overrides, one per target (null: the request's routing as is). */
   columnRouting: z.array(ColumnRouting.nullable()).max(64).optional(),
 });
@@ -273,6 +284,8 @@ export const Usage = z.object({
   outputTokens: z.number().int().nullable(),
   reasoningTokens: z.number().int().nullable().default(null),
   cachedInputTokens: z.number().int().nullable().default(null),
+  /** Tokens written to the prompt cache (Anthropic `cache_creation_input_tokens`): a part of `inputTokens` billed at the cache-write price. Present when reported. */
+  cacheWriteTokens: z.number().int().nullable().optional(),
   /** True when counted locally with a tokenizer rather than reported by the provider. */
   estimated: z.boolean(),
 });
@@ -310,8 +323,8 @@ export const RoutePlan = z.object({
 });
 export type RoutePlan = z.infer<typeof RoutePlan>;
 
-/** The per-column JSON contract of `switchyard compare --json` (scripts rely on it). */
-export const ColumnResult = z.object({
+/** The fields of one answer: a column's, and each turn's of a conversation. */
+const ColumnFields = z.object({
   columnId: z.string(),
   index: z.number().int(),
   target: z.string(),
@@ -333,8 +346,37 @@ export const ColumnResult = z.object({
   plan: RoutePlan.optional(),
   /** The request carried the pre-flight's plan id and the run's plan differed from it. */
   replanned: z.boolean().optional(),
+  /** No cache-write price in the catalog: priced at Anthropic's documented 1.25 x the input price. */
+  cacheWritePriceFallback: z.boolean().optional(),
+});
+
+/** Sums over a conversation's turns (null when no turn had the figure). */
+export const Totals = z.object({
+  costUsd: z.number().nullable(),
+  inputTokens: z.number().int().nullable(),
+  outputTokens: z.number().int().nullable(),
+  totalMs: z.number().nullable(),
+});
+export type Totals = z.infer<typeof Totals>;
+
+/** One turn of a column's conversation: the prompt it answered and the answer, with its own attempts, usage, metrics and cost. */
+export const ColumnTurn = ColumnFields.extend({ turn: z.number().int().min(0), prompt: z.string() });
+export type ColumnTurn = z.infer<typeof ColumnTurn>;
+
+/**
+ * The per-column JSON contract of `switchyard compare --json` (scripts rely on it).
+ * In a conversation (a run with follow-ups) the top-level fields are the column's
+ * latest turn; `turns` lists every turn it answered, oldest first, and `totals` sums them.
+ */
+export const ColumnResult = ColumnFields.extend({
+  turns: z.array(ColumnTurn).optional(),
+  totals: Totals.optional(),
 });
 export type ColumnResult = z.infer<typeof ColumnResult>;
+
+/** A turn of a run: the prompt sent and which columns (indexes) it went to. Turn 0 is the run's own request. */
+export const RunTurn = z.object({ turn: z.number().int().min(0), prompt: z.string(), createdAt: z.number(), columns: z.array(z.number().int()) });
+export type RunTurn = z.infer<typeof RunTurn>;
 
 export const RunResult = z.object({
   runId: z.string(),
@@ -342,6 +384,9 @@ export const RunResult = z.object({
   status: z.enum(['running', 'done', 'interrupted']).optional(),
   request: CompareRequest.optional(),
   columns: z.array(ColumnResult),
+  /** Present once the run has a follow-up: every turn, oldest first, and the sums over all columns and turns. */
+  turns: z.array(RunTurn).optional(),
+  totals: Totals.optional(),
 });
 export type RunResult = z.infer<typeof RunResult>;
 
@@ -388,7 +433,8 @@ export type HistoryStats = z.infer<typeof HistoryStats>;
  * reloads can tell which ones its snapshot (compare:list-active) already holds.
  */
 export const CompareEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('run-started'), runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })) }),
+  /** Also sent when a follow-up turn starts (`turn` > 0): the listed columns are that turn's, under new column ids. */
+  z.object({ type: z.literal('run-started'), runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })), turn: z.number().int().optional() }),
   z.object({ type: z.literal('attempt-started'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
   z.object({ type: z.literal('delta'), runId: z.string(), columnId: z.string(), text: z.string(), reasoning: z.string() }),
   z.object({ type: z.literal('attempt-finished'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),

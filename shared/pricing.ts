@@ -84,6 +84,21 @@ export function computeCost(usage: TokenUsage, price: Price | null): number | nu
   return roundUsd(perMillion / 1e6);
 }
 
+/** Anthropic prices a 5-minute cache write at 1.25 x the base input price (docs.anthropic.com, prompt caching). */
+export const ANTHROPIC_CACHE_WRITE_FACTOR = 1.25;
+
+/**
+ * The price that bills cache writes: the catalog's cache-write figure when it has
+ * one; for Anthropic without one, 1.25 x the input price (`fallback: true`, so
+ * the column can say its cost rests on the documented rule, not the catalog).
+ * Other protocols report no cache writes; their price is left as it is.
+ * @example cacheWritePrice({ ...price, inputPerM: 3, cacheWritePerM: null }, 'anthropic', 100).price.cacheWritePerM // 3.75
+ */
+export function cacheWritePrice(price: Price, protocol: string, cacheWriteTokens: number): { price: Price; fallback: boolean } {
+  if (price.cacheWritePerM !== null || protocol !== 'anthropic' || !(cacheWriteTokens > 0)) return { price, fallback: false };
+  return { price: { ...price, cacheWritePerM: Math.round(price.inputPerM * ANTHROPIC_CACHE_WRITE_FACTOR * 1e9) / 1e9 }, fallback: true };
+}
+
 /**
  * Worst-case cost before sending: the whole prompt uncached, every allowed output
  * token billed at the dearer of the output and reasoning rates.

@@ -32,9 +32,16 @@ const COUNTED: Record<ColumnStatus, keyof Pick<RunTotals, 'ok' | 'failed' | 'inc
   ok: 'ok', error: 'failed', incomplete: 'incomplete', cancelled: 'stopped', interrupted: 'interrupted', queued: 'pending', running: 'pending',
 };
 
-/** The facts of a whole column (a live one in Compare, an opened one in History). */
+/**
+ * The facts of a whole column (a live one in Compare, an opened one in History).
+ * A conversation's column counts every turn's cost and tokens; its status and TTFT are its latest turn's.
+ */
 export function columnFacts(c: ColumnResult): ColumnFacts {
-  return { status: c.status, costUsd: c.costUsd, ttftMs: c.metrics.ttftMs, inputTokens: c.usage.inputTokens, outputTokens: c.usage.outputTokens };
+  const t = c.totals;
+  return {
+    status: c.status, costUsd: t ? t.costUsd : c.costUsd, ttftMs: c.metrics.ttftMs,
+    inputTokens: t ? t.inputTokens : c.usage.inputTokens, outputTokens: t ? t.outputTokens : c.usage.outputTokens,
+  };
 }
 
 const addOrNull = (sum: number | null, v: number | null): number | null => (v === null ? sum : (sum ?? 0) + v);

@@ -116,6 +116,11 @@ export function createApp(opts: CreateAppOptions): App {
           if (estimating === mine) estimating = null;
         }
       },
+      async followUp({ runId, prompt, column }) {
+        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column });
+        done.catch(() => {});
+        return { runId, turn, columns, warnings };
+      },
       async listActive() {
         return ctx.engine.listActive();
       },

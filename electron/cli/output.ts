@@ -1,5 +1,5 @@
 /** Plain-text tables and number formats for the terminal. */
-import type { ColumnResult } from '../../shared/domain';
+import type { ColumnResult, RunResult } from '../../shared/domain';
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -29,7 +29,13 @@ export function columnRow(c: ColumnResult): string[] {
 
 export const COLUMN_HEADERS = ['target', 'served by', 'TTFT', 'total', 'tok/s', 'tokens in/out', 'cost', 'status'];
 
-/** The `--json` contract of compare and history show. */
-export function runJson(r: { runId: string; columns: ColumnResult[] }) {
-  return { runId: r.runId, columns: r.columns };
+/** The `--json` contract of compare and history show; a conversation adds its `turns` and `totals`. */
+export function runJson(r: Pick<RunResult, 'runId' | 'columns' | 'turns' | 'totals'>) {
+  return { runId: r.runId, columns: r.columns, ...(r.turns ? { turns: r.turns, totals: r.totals } : {}) };
+}
+
+/** A conversation's sums under its table (the table shows each column's latest turn); nothing for one turn. */
+export function totalsLine(r: Pick<RunResult, 'turns' | 'totals'>): string {
+  if (!r.turns || !r.totals) return '';
+  return `${r.turns.length} turns, in total: cost ${fmtUsd(r.totals.costUsd)}, tokens ${r.totals.inputTokens ?? '-'}/${r.totals.outputTokens ?? '-'}\n`;
 }

@@ -32,6 +32,15 @@ export function strategy(v: string): RouteStrategy {
   return r.data;
 }
 
+const EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+
+/** `--reasoning-effort`: OpenAI's levels. */
+export function effort(v: string): (typeof EFFORTS)[number] {
+  const level = EFFORTS.find((e) => e === v);
+  if (!level) throw new InvalidArgumentError(`expected one of ${EFFORTS.join(', ')}`);
+  return level;
+}
+
 /** `--max-price IN,OUT` in USD per million tokens. */
 export function maxPrice(v: string): { inputPerM: number; outputPerM: number } {
   const raw = v.split(',').map((s) => s.trim());

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { CompareRequest, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
+import { CompareRequest, routingFor, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
 import type { Store } from '../store';
 import { UserError, zodLine } from './errors';
 import type { KeyResolver } from './keys';
@@ -19,6 +19,8 @@ import { promptTokenBound } from './token-bound';
 import { BudgetGuard, type ColumnExposure } from './budgets';
 import { settleInterrupted } from './recovery';
 import { quote } from '../../shared/quote';
+import { messagesForTurn, paramsFor, turnsOf } from '../../shared/conversation';
+import { forkRequest, planFollowUp } from './follow-up';
 import { LiveRuns } from './live-runs';
 import type { StoredAttachment } from '../store/attachments-repo';
 import type { AttachmentData } from './providers/types';
@@ -64,7 +66,28 @@ export function newId(prefix: string): string {
 export function parseRequest(input: CompareRequestInput | unknown): CompareRequest {
   const r = CompareRequest.safeParse(input);
   if (!r.success) throw new UserError(zodLine(r.error));
+  const own = r.data.targetParams;
+  if (own && own.length > r.data.targets.length) throw new UserError(`targetParams has ${own.length} entries for ${r.data.targets.length} targets (one per target, null for none)`);
   return r.data;
+}
+
+/**
+ * The request one column sends: its own parameters over the shared ones, and
+ * its routing resolved (so a one-column request made for a retry or a
+ * follow-up routes the same whatever index the column has).
+ */
+export function columnRequest(request: CompareRequest, index: number): CompareRequest {
+  const own = request.targetParams?.[index];
+  const params = own ? paramsFor(request.params, own) : request.params;
+  if (!own && !request.columnRouting) return request;
+  return { ...request, params, routing: routingFor(request, index), columnRouting: undefined };
+}
+
+/** One column's own overrides, moved to index 0 of a one-target request (a retry, a follow-up). */
+function ownOf(request: CompareRequest, index: number): Pick<CompareRequest, 'targetParams' | 'columnRouting'> {
+  const params = request.targetParams?.[index] ?? null;
+  const routing = request.columnRouting?.[index] ?? null;
+  return { targetParams: params ? [params] : undefined, columnRouting: routing ? [routing] : undefined };
 }
 
 export class Engine {
@@ -199,18 +222,18 @@ export class Engine {
    * and misconfiguration. The pre-flight calls this with the same prepared run
    * the send does, so both name the same endpoints.
    */
-  plan(prepared: PreparedRun, memo: PlanMemo = { health: new Map() }): Array<ColumnPlan | null> {
+  plan(prepared: PreparedRun, memo: PlanMemo = { health: new Map() }, pinned?: string | null): Array<ColumnPlan | null> {
     return prepared.steps.map((steps, index) =>
-      typeof steps === 'string' ? null : planColumn({ request: prepared.request, promptTokens: prepared.promptTokens, index }, steps, this.planDeps, memo),
+      typeof steps === 'string' ? null : planColumn({ request: columnRequest(prepared.request, index), promptTokens: prepared.promptTokens, index, pinned }, steps, this.planDeps, memo),
     );
   }
 
   /** What each column could cost at worst, for budgets and the pre-flight estimate. */
   exposures(prepared: PreparedRun): ColumnExposure[] {
-    return prepared.steps.map((s) => ({
+    return prepared.steps.map((s, i) => ({
       candidates: typeof s === 'string' ? [] : s.flatMap((x) => x.candidates),
       inputTokens: prepared.promptTokens,
-      maxOutputTokens: prepared.request.params.maxTokens ?? null,
+      maxOutputTokens: columnRequest(prepared.request, i).params.maxTokens ?? null,
     }));
   }
 
@@ -241,16 +264,16 @@ export class Engine {
       const plan = plans[c.index]!;
       const expected = shown?.[c.index] ?? null;
       const replanned = plan !== null && expected !== null && expected !== plan.view.id;
-      return this.execColumn(runId, c, prepared, prepared.steps[c.index]!, ac.signal, createdAt, { plan, replanned }, gate, files);
+      return this.execColumn(runId, c, columnRequest(prepared.request, c.index), prepared, prepared.steps[c.index]!, ac.signal, createdAt, { plan, replanned }, gate, files);
     });
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, createdAt, prepared.request, cols));
     this.active.set(runId, { controller, columns: colControllers, done });
     return { runId, columns, warnings, done };
   }
 
-  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
+  private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, request: CompareRequest, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
     const result = await runColumn(
-      { runId, columnId: c.columnId, index: c.index, target: c.target, request: prepared.request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments },
+      { runId, columnId: c.columnId, index: c.index, target: c.target, request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments },
       { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
@@ -274,7 +297,9 @@ export class Engine {
     this.store.runs.finishRun(runId, Date.now());
     this.active.delete(runId);
     this.maintainWal();
-    const result: RunResult = { runId, createdAt, status: 'done', request, columns };
+    // A conversation's result is every turn, as history shows it; a one-turn run's is what just ran.
+    const saved = this.store.runs.nextTurn(runId) > 1 ? this.store.runs.getRun(runId) : null;
+    const result: RunResult = saved ?? { runId, createdAt, status: 'done', request, columns };
     this.emit({ type: 'run-finished', runId, result });
     return result;
   }
@@ -324,11 +349,15 @@ export class Engine {
     const run = this.store.runs.getRun(runId);
     if (!run || !run.request) throw new UserError(`no run ${quote(runId)}`, 'not_found');
     const col = run.columns.find((c) => c.columnId === columnId);
-    if (!col) throw new UserError(`no column ${columnId} in run ${runId}`, 'not_found');
+    if (!col) {
+      const earlier = run.columns.some((c) => c.turns?.some((t) => t.columnId === columnId));
+      throw new UserError(earlier ? `column ${columnId} is an earlier turn of its conversation; only a column's latest turn can be retried` : `no column ${columnId} in run ${runId}`, 'not_found');
+    }
+    const turn = col.turns?.at(-1);
+    const messages = turn ? messagesForTurn(run, col.index, turn.turn, turn.prompt) : run.request.messages;
     // The pre-flight's plan ids belonged to the first send: a retry plans afresh and claims no comparison.
-    // The column keeps its own routing override, now at index 0 of a one-target request.
-    const own = run.request.columnRouting?.[col.index] ?? null;
-    const prepared = this.prepare({ ...run.request, targets: [col.target], plans: undefined, columnRouting: own ? [own] : undefined });
+    // The column keeps its own parameters and routing override, now at index 0 of a one-target request.
+    const prepared = this.prepare({ ...run.request, messages, targets: [col.target], ...ownOf(run.request, col.index), plans: undefined });
     this.budgets.enforce(this.exposures(prepared));
     const now = Date.now();
     this.store.runs.resetColumn(columnId, runId, now);
@@ -338,12 +367,61 @@ export class Engine {
     const columns = new Map([[columnId, controller]]);
     const plan = this.plan(prepared)[0]!;
     const files = loadAttachments(this.store, prepared.attachments);
-    const done = this.execColumn(runId, { columnId, index: col.index, target: col.target }, prepared, prepared.steps[0]!, controller.signal, now, { plan, replanned: false }, undefined, files).then((c) => {
+    const done = this.execColumn(runId, { columnId, index: col.index, target: col.target }, columnRequest(prepared.request, 0), prepared, prepared.steps[0]!, controller.signal, now, { plan, replanned: false }, undefined, files).then((c) => {
       const all = this.store.runs.getRun(runId)!.columns.map((x) => (x.columnId === columnId ? c : x));
       return this.finishRun(runId, run.createdAt ?? now, run.request!, all);
     });
     this.active.set(runId, { controller, columns, done });
     return (await done).columns.find((c) => c.columnId === columnId)!;
+  }
+
+  /**
+   * A follow-up turn of a finished run: to every column (`column` undefined) or
+   * to one (0-based), each continuing its own conversation. The turn is part of
+   * the same run; each column's turn is a new column id with its own attempts,
+   * usage and cost. `done` resolves with the whole conversation.
+   */
+  followUp(runId: string, prompt: string, opts: { column?: number; signal?: AbortSignal } = {}): { runId: string; turn: number; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
+    if (this.active.has(runId)) throw new UserError(`run ${runId} is still running; wait for it (or stop it) before a follow-up`);
+    const run = this.store.runs.getRun(runId);
+    if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
+    const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column);
+    const prepared = followUp.columns.map((c) => this.prepare({ ...run.request, messages: c.messages, targets: [c.target], ...ownOf(run.request!, c.index), plans: undefined }));
+    const warnings = [...followUp.skipped, ...this.budgets.enforce(prepared.flatMap((p) => this.exposures(p)))];
+    const createdAt = Date.now();
+    const columns = followUp.columns.map((c) => ({ columnId: newId('c_'), index: c.index, target: c.target }));
+    this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns });
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    opts.signal?.addEventListener('abort', () => controller.abort({ kind: 'cancelled', message: 'cancelled' }), { once: true });
+    const colControllers = new Map<string, AbortController>();
+    // A window reloaded mid-turn gets the whole run: the other columns as they were, the continuing ones fresh with their earlier turns.
+    const fresh = new Map(columns.map((c) => [c.index, c]));
+    this.live.begin(runId, run.createdAt ?? createdAt, run.columns.map((col) => {
+      const next = fresh.get(col.index);
+      return next ? { ...col, columnId: next.columnId, status: 'queued', text: '', reasoning: '', error: null, attempts: [], turns: turnsOf(run, col) } : col;
+    }));
+    this.emit({ type: 'run-started', runId, columns, turn: followUp.turn });
+    const memo: PlanMemo = { health: new Map() };
+    const gate = new Gate(columns.length);
+    const jobs = columns.map((c, i) => {
+      const ac = new AbortController();
+      colControllers.set(c.columnId, ac);
+      controller.signal.addEventListener('abort', () => ac.abort(controller.signal.reason), { once: true });
+      const p = prepared[i]!;
+      const plan = this.plan(p, memo, followUp.columns[i]!.pinned)[0]!;
+      return this.execColumn(runId, c, columnRequest(p.request, 0), p, p.steps[0]!, ac.signal, createdAt, { plan, replanned: false }, gate, loadAttachments(this.store, p.attachments));
+    });
+    const done = Promise.all(jobs).then((cols) => this.finishRun(runId, run.createdAt ?? createdAt, run.request!, cols));
+    this.active.set(runId, { controller, columns: colControllers, done });
+    return { runId, turn: followUp.turn, columns, warnings, done };
+  }
+
+  /** The request of a fork: column `column` (0-based) of a run, its conversation sent to `targets` as a new run. */
+  forkRequest(runId: string, column: number, targets: string[], prompt?: string): CompareRequestInput {
+    const run = this.store.runs.getRun(runId);
+    if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
+    return forkRequest(run, column, targets, prompt);
   }
 
   isActive(runId: string): boolean {

@@ -114,17 +114,32 @@ function planned(c: Candidate, deps: PlanDeps, memo: PlanMemo): PlannedEndpoint 
 }
 
 /**
+ * A conversation's next turn goes first to the endpoint that served the one
+ * before (same model, same provider: a reproducible comparison); the rest of
+ * the plan stays behind it as fallbacks. An endpoint no longer planned
+ * (removed, refused by the constraints) pins nothing.
+ */
+function pinFirst(plan: PlannedStep[], endpointId: string | null): PlannedStep[] {
+  if (endpointId === null) return plan;
+  const si = plan.findIndex((p) => p.ranked.some((c) => c.endpoint.id === endpointId));
+  if (si < 0) return plan;
+  const step = plan[si]!;
+  const pinned = { ...step, ranked: [...step.ranked.filter((c) => c.endpoint.id === endpointId), ...step.ranked.filter((c) => c.endpoint.id !== endpointId)] };
+  return [pinned, ...plan.filter((_, i) => i !== si)];
+}
+
+/**
  * The whole plan of one column: ranked steps (trimmed to the primary under
  * `noFallback`) and the view the pre-flight shows and the result carries.
  * @example planColumn({ request, promptTokens: 40, index: 0 }, steps, deps).view.primary // { provider: 'groq', model: 'meta/llama-3.1-8b', upstream: 'llama-3.1-8b-instant' }
  */
 export function planColumn(
-  job: { request: CompareRequest; promptTokens: number; index: number },
+  job: { request: CompareRequest; promptTokens: number; index: number; pinned?: string | null },
   steps: ResolvedStep[],
   deps: PlanDeps,
   memo: PlanMemo = { health: new Map() },
 ): ColumnPlan {
-  let plan = planSteps(job, steps, deps, memo);
+  let plan = pinFirst(planSteps(job, steps, deps, memo), job.pinned ?? null);
   if (routingFor(job.request, job.index).noFallback) {
     const first = plan.find((p) => p.ranked.length);
     plan = first ? [{ ranked: first.ranked.slice(0, 1), refusal: null }] : plan.slice(0, 1);

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { routingFor, type AttemptRecord, type ColumnResult, type CompareEvent, type CompareRequest, type ErrorKind, type Timeouts } from '../../shared/domain';
-import { computeCost, costDrift } from '../../shared/pricing';
+import { cacheWritePrice, computeCost, costDrift } from '../../shared/pricing';
 import type { Store } from '../store';
 import { runAttempt, type AbortReason, type AttemptRun } from './attempt';
 import type { KeyResolver } from './keys';
@@ -299,10 +299,16 @@ async function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts
     ? (u?.inputTokens ?? (await countPromptTokensAsync(job.request, modelId)) + (await fallbackAttachmentTokens(cand!.provider.type, job.request, job.storedAttachments, job.attachments, modelId)))
     : null;
   const estimated = Boolean(served) && (u?.outputTokens == null || u?.inputTokens == null);
-  const usage = { inputTokens, outputTokens, reasoningTokens: u?.reasoningTokens ?? null, cachedInputTokens: u?.cachedInputTokens ?? null, estimated };
+  // Only a positive count is kept: most answers write nothing to a cache, and their usage stays as it always was.
+  const cacheWriteTokens = served && u?.cacheWriteTokens ? u.cacheWriteTokens : null;
+  const usage = {
+    inputTokens, outputTokens, reasoningTokens: u?.reasoningTokens ?? null, cachedInputTokens: u?.cachedInputTokens ?? null,
+    ...(cacheWriteTokens !== null ? { cacheWriteTokens } : {}), estimated,
+  };
   const price = served ? (cand!.endpoint.price ?? null) : null;
-  const costUsd = price && inputTokens !== null && outputTokens !== null
-    ? computeCost({ inputTokens, outputTokens, cachedInputTokens: usage.cachedInputTokens ?? 0, reasoningTokens: usage.reasoningTokens ?? 0 }, price)
+  const billed = price ? cacheWritePrice(price, cand!.provider.type, cacheWriteTokens ?? 0) : null;
+  const costUsd = billed && inputTokens !== null && outputTokens !== null
+    ? computeCost({ inputTokens, outputTokens, cachedInputTokens: usage.cachedInputTokens ?? 0, reasoningTokens: usage.reasoningTokens ?? 0, cacheWriteTokens }, billed.price)
     : null;
   const providerCostUsd = served ? (u?.costUsd ?? null) : null;
   const endedHr = run?.endedHr ?? performance.now();
@@ -322,6 +328,7 @@ async function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts
     costUsd, providerCostUsd,
     costDrift: costUsd !== null && providerCostUsd !== null ? costDrift(costUsd, providerCostUsd) : null,
     ...(job.plan ? { plan: job.plan.view, replanned: Boolean(job.replanned) } : {}),
+    ...(billed?.fallback && costUsd !== null ? { cacheWritePriceFallback: true } : {}),
   };
   const at = Date.now();
   const servingKey = served ? (attempts.filter((a) => a.status !== 'skipped').at(-1)?.keyIndex ?? null) : null;

@@ -4,7 +4,8 @@
  * `interrupted`, keeping whatever text had arrived.
  */
 import { statSync } from 'node:fs';
-import { RoutePlan, type AttemptRecord, type ColumnFacts, type ColumnResult, type ColumnStatus, type CompareRequest, type HistoryStats, type Price, type RunResult, type RunSummary } from '../../shared/domain';
+import { RoutePlan, type AttemptRecord, type ColumnFacts, type ColumnResult, type ColumnStatus, type ColumnTurn, type CompareRequest, type HistoryStats, type Price, type RunResult, type RunSummary, type RunTurn } from '../../shared/domain';
+import { firstPrompt, messagesForTurn, totalsOf } from '../../shared/conversation';
 import type { DB } from './db';
 import { createMatchBuilder } from './fts-match';
 import { SEQ_PER_MS } from './migrations/0010-history-keyset';
@@ -18,6 +19,7 @@ interface ColumnRow {
   ttft_ms: number | null; total_ms: number | null; tps: number | null;
   cost_usd: number | null; provider_cost_usd: number | null; cost_drift: number | null;
   plan_json: string | null; replanned: number;
+  turn: number; cache_write_tokens: number | null; cache_write_fallback: number;
 }
 interface AttemptRow {
   id: number; column_id: string; seq: number; endpoint_id: string; provider: string; model: string; key_index: number | null;
@@ -60,11 +62,41 @@ function columnFromRow(c: ColumnRow, attempts: AttemptRecord[]): ColumnResult {
     columnId: c.id, index: c.idx, target: c.target, status: c.status,
     servedBy: c.served_provider && c.served_model ? { provider: c.served_provider, model: c.served_model } : null,
     fellBack: c.fell_back === 1, text: c.text, reasoning: c.reasoning, finishReason: c.finish_reason, error: c.error, attempts,
-    usage: { inputTokens: c.input_tokens, outputTokens: c.output_tokens, reasoningTokens: c.reasoning_tokens, cachedInputTokens: c.cached_tokens, estimated: c.usage_estimated === 1 },
+    usage: {
+      inputTokens: c.input_tokens, outputTokens: c.output_tokens, reasoningTokens: c.reasoning_tokens, cachedInputTokens: c.cached_tokens,
+      ...(c.cache_write_tokens !== null ? { cacheWriteTokens: c.cache_write_tokens } : {}), estimated: c.usage_estimated === 1,
+    },
     metrics: { queuedAt: c.queued_at, sentAt: c.sent_at, ttftMs: c.ttft_ms, totalMs: c.total_ms, tokensPerSecond: c.tps },
     costUsd: c.cost_usd, providerCostUsd: c.provider_cost_usd, costDrift: c.cost_drift,
     ...planFromRow(c),
+    ...(c.cache_write_fallback === 1 ? { cacheWritePriceFallback: true } : {}),
   };
+}
+
+interface TurnRow { turn: number; prompt: string; created_at: number }
+
+/**
+ * A run with follow-ups: each column is its latest turn, with every turn it
+ * answered and their sums; the run lists its turns and the sums over all of them.
+ */
+function composeConversation(run: RunResult, rows: Array<{ row: ColumnRow; column: ColumnResult }>, turnRows: TurnRow[]): RunResult {
+  const prompts = new Map<number, string>([[0, firstPrompt(run)], ...turnRows.map((t) => [t.turn, t.prompt] as [number, string])]);
+  const byIndex = new Map<number, ColumnTurn[]>();
+  for (const { row, column } of rows) {
+    const list = byIndex.get(row.idx) ?? [];
+    list.push({ ...column, turn: row.turn, prompt: prompts.get(row.turn) ?? '' });
+    byIndex.set(row.idx, list);
+  }
+  const columns: ColumnResult[] = [...byIndex.values()].map((turns) => {
+    const { turn: _turn, prompt: _prompt, ...latest } = turns.at(-1)!;
+    return { ...latest, turns, totals: totalsOf(turns) };
+  });
+  const answered = (turn: number) => rows.filter((r) => r.row.turn === turn).map((r) => r.row.idx);
+  const turns: RunTurn[] = [
+    { turn: 0, prompt: prompts.get(0)!, createdAt: run.createdAt ?? 0, columns: answered(0) },
+    ...turnRows.map((t) => ({ turn: t.turn, prompt: t.prompt, createdAt: t.created_at, columns: answered(t.turn) })),
+  ];
+  return { ...run, columns, turns, totals: totalsOf(rows.map((r) => r.column)) };
 }
 
 /** A row from before plans were recorded (or a column that never resolved) has none. */
@@ -85,6 +117,11 @@ export function createRunsRepo(db: DB) {
     lastSeqIn: db.prepare('SELECT MAX(seq) AS m FROM runs WHERE seq >= ? AND seq < ?').pluck(),
     lastSeqFrom: db.prepare('SELECT MAX(seq) AS m FROM runs WHERE seq >= ?').pluck(),
     insertColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`),
+    insertTurnColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, turn, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`),
+    insertTurn: db.prepare('INSERT INTO run_turns (run_id, turn, prompt, created_at) VALUES (?, ?, ?, ?)'),
+    turnsOf: db.prepare('SELECT turn, prompt, created_at FROM run_turns WHERE run_id = ? ORDER BY turn'),
+    lastTurn: db.prepare('SELECT MAX(turn) AS turn FROM columns WHERE run_id = ?'),
+    ftsPrompt: db.prepare('UPDATE runs_fts SET prompt = prompt || ? WHERE rowid = (SELECT seq FROM runs WHERE id = ?)'),
     insertFts: db.prepare('INSERT INTO runs_fts (rowid, run_id, prompt, answers, targets) VALUES (?, ?, ?, ?, ?)'),
     columnRunning: db.prepare(`UPDATE columns SET status = 'running', sent_at = COALESCE(sent_at, ?), updated_at = ? WHERE id = ?`),
     columnText: db.prepare('UPDATE columns SET text = ?, reasoning = ?, updated_at = ? WHERE id = ?'),
@@ -97,28 +134,33 @@ export function createRunsRepo(db: DB) {
       input_tokens = @inputTokens, output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cached_tokens = @cachedTokens,
       usage_estimated = @estimated, sent_at = @sentAt, ttft_ms = @ttftMs, total_ms = @totalMs, tps = @tps, cost_usd = @costUsd,
       provider_cost_usd = @providerCostUsd, cost_drift = @costDrift, price_json = @priceJson, plan_json = @planJson, replanned = @replanned,
-      updated_at = @now WHERE id = @id`),
+      cache_write_tokens = @cacheWriteTokens, cache_write_fallback = @cacheWriteFallback, updated_at = @now WHERE id = @id`),
     resetColumn: db.prepare(`UPDATE columns SET status = 'queued', served_provider = NULL, served_model = NULL, endpoint_id = NULL, fell_back = 0,
       text = '', reasoning = '', finish_reason = NULL, error = NULL, input_tokens = NULL, output_tokens = NULL, reasoning_tokens = NULL,
       cached_tokens = NULL, usage_estimated = 0, queued_at = ?, sent_at = NULL, ttft_ms = NULL, total_ms = NULL, tps = NULL, cost_usd = NULL,
-      provider_cost_usd = NULL, cost_drift = NULL, price_json = NULL, plan_json = NULL, replanned = 0, updated_at = ? WHERE id = ?`),
+      provider_cost_usd = NULL, cost_drift = NULL, price_json = NULL, plan_json = NULL, replanned = 0, cache_write_tokens = NULL,
+      cache_write_fallback = 0, updated_at = ? WHERE id = ?`),
     deleteAttempts: db.prepare('DELETE FROM attempts WHERE column_id = ?'),
     runStatus: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
     // By rowid: run_id is UNINDEXED, and matching on it would read every row of the index's content.
     ftsAnswers: db.prepare('UPDATE runs_fts SET answers = ? WHERE rowid = (SELECT seq FROM runs WHERE id = ?)'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
-    columnsOf: db.prepare('SELECT * FROM columns WHERE run_id = ? ORDER BY idx'),
+    columnsOf: db.prepare('SELECT * FROM columns WHERE run_id = ? ORDER BY idx, turn'),
     attemptsOfRun: db.prepare('SELECT a.* FROM attempts a JOIN columns c ON c.id = a.column_id WHERE c.run_id = ? ORDER BY a.seq, a.id'),
     // One subquery gathers each column's facts (columns_run gives them in order); cost stays SQL's SUM as before.
+    // A conversation's column is one entry: status and TTFT of its latest turn (SQLite takes a bare column from
+    // the MAX(turn) row), cost and tokens summed over its turns.
     listRuns: db.prepare(`SELECT r.id, r.seq, r.created_at, r.status, r.prompt_preview,
         (SELECT json_group_array(json_array(target, status, cost_usd, ttft_ms, input_tokens, output_tokens))
-          FROM (SELECT target, status, cost_usd, ttft_ms, input_tokens, output_tokens FROM columns WHERE run_id = r.id ORDER BY idx)) AS cols,
+          FROM (SELECT target, status, ttft_ms, MAX(turn) AS turn, SUM(cost_usd) AS cost_usd, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens
+            FROM columns WHERE run_id = r.id GROUP BY idx ORDER BY idx)) AS cols,
         (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
       FROM runs r WHERE r.seq < ? ORDER BY r.seq DESC LIMIT ? OFFSET ?`),
     // The index is walked backwards by rowid (= seq) and stops after a page: no match is joined or sorted beyond it.
     searchRuns: db.prepare(`SELECT r.id, r.seq, r.created_at, r.status, r.prompt_preview,
         (SELECT json_group_array(json_array(target, status, cost_usd, ttft_ms, input_tokens, output_tokens))
-          FROM (SELECT target, status, cost_usd, ttft_ms, input_tokens, output_tokens FROM columns WHERE run_id = r.id ORDER BY idx)) AS cols,
+          FROM (SELECT target, status, ttft_ms, MAX(turn) AS turn, SUM(cost_usd) AS cost_usd, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens
+            FROM columns WHERE run_id = r.id GROUP BY idx ORDER BY idx)) AS cols,
         (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
       FROM runs_fts f JOIN runs r ON r.seq = f.rowid WHERE runs_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC LIMIT ? OFFSET ?`),
     countRuns: db.prepare('SELECT COUNT(*) FROM runs').pluck(),
@@ -133,7 +175,7 @@ export function createRunsRepo(db: DB) {
     interruptAttempts: db.prepare(`UPDATE attempts SET status = 'interrupted', error = COALESCE(error, 'interrupted'), finished_at = ?
       WHERE status = 'running' AND column_id IN (SELECT id FROM columns WHERE run_id = ?)`),
     // The WHERE repeats columns_unsettled's own (migration 0006) so SQLite reads only those rows.
-    unsettled: db.prepare(`SELECT c.id AS columnId, c.run_id AS runId, c.text, c.reasoning, r.request_json AS requestJson,
+    unsettled: db.prepare(`SELECT c.id AS columnId, c.run_id AS runId, c.text, c.reasoning, r.request_json AS requestJson, c.idx AS idx, c.turn AS turn,
         a.endpoint_id AS endpointId, a.provider, a.model, a.key_index AS keyIndex, a.started_at AS sentAt, a.price_json AS priceJson,
         a.endpoint_id <> (SELECT endpoint_id FROM attempts WHERE column_id = c.id AND status <> 'skipped' ORDER BY seq LIMIT 1) AS fellBack
       FROM columns c JOIN runs r ON r.id = c.run_id
@@ -145,6 +187,14 @@ export function createRunsRepo(db: DB) {
         endpoint_id = @endpointId, fell_back = @fellBack, updated_at = @now
       WHERE id = @columnId AND status = 'interrupted' AND output_tokens IS NULL`),
   };
+
+  /** A follow-up turn was sent its conversation, not the run's first messages: recovery counts what was sent. */
+  function turnRequest(request: CompareRequest, runId: string, idx: number, turn: number): CompareRequest {
+    if (turn === 0) return request;
+    const run = api.getRun(runId);
+    const t = run?.columns.find((c) => c.index === idx)?.turns?.find((x) => x.turn === turn);
+    return run && t ? { ...request, messages: messagesForTurn(run, idx, turn, t.prompt) } : request;
+  }
 
   const matchFor = createMatchBuilder(db);
 
@@ -168,7 +218,7 @@ export function createRunsRepo(db: DB) {
     return (s.lastSeqFrom.get(slot) as number) + 1;
   }
 
-  return {
+  const api = {
     createRun(run: { runId: string; createdAt: number; request: CompareRequest; columns: Array<{ columnId: string; index: number; target: string }>; pid: number }) {
       db.transaction(() => {
         const seq = nextSeq(run.createdAt);
@@ -205,7 +255,8 @@ export function createRunsRepo(db: DB) {
           error: c.error, inputTokens: c.usage.inputTokens, outputTokens: c.usage.outputTokens, reasoningTokens: c.usage.reasoningTokens,
           cachedTokens: c.usage.cachedInputTokens, estimated: c.usage.estimated ? 1 : 0, sentAt: c.metrics.sentAt, ttftMs: c.metrics.ttftMs,
           totalMs: c.metrics.totalMs, tps: c.metrics.tokensPerSecond, costUsd: c.costUsd, providerCostUsd: c.providerCostUsd,
-          costDrift: c.costDrift, priceJson: meta.priceJson, planJson: c.plan ? JSON.stringify(c.plan) : null, replanned: c.replanned ? 1 : 0, now: at,
+          costDrift: c.costDrift, priceJson: meta.priceJson, planJson: c.plan ? JSON.stringify(c.plan) : null, replanned: c.replanned ? 1 : 0,
+          cacheWriteTokens: c.usage.cacheWriteTokens ?? null, cacheWriteFallback: c.cacheWritePriceFallback ? 1 : 0, now: at,
         });
         extra?.();
       })();
@@ -235,8 +286,27 @@ export function createRunsRepo(db: DB) {
         list.push(attemptFromRow(a));
         byColumn.set(a.column_id, list);
       }
-      const columns = (s.columnsOf.all(runId) as ColumnRow[]).map((c) => columnFromRow(c, byColumn.get(c.id) ?? []));
-      return { runId: r.id, createdAt: r.created_at, status: r.status, request: JSON.parse(r.request_json) as CompareRequest, columns };
+      const rows = (s.columnsOf.all(runId) as ColumnRow[]).map((row) => ({ row, column: columnFromRow(row, byColumn.get(row.id) ?? []) }));
+      const run: RunResult = { runId: r.id, createdAt: r.created_at, status: r.status, request: JSON.parse(r.request_json) as CompareRequest, columns: rows.map((x) => x.column) };
+      const turnRows = s.turnsOf.all(runId) as TurnRow[];
+      return turnRows.length ? composeConversation(run, rows, turnRows) : run;
+    },
+    /** The next turn number of a run (1 after its first answers). */
+    nextTurn(runId: string): number {
+      return ((s.lastTurn.get(runId) as { turn: number | null } | undefined)?.turn ?? 0) + 1;
+    },
+    /**
+     * Records a follow-up turn: its prompt, one new queued row per column it goes
+     * to, and the run running again, in one transaction. The prompt joins the
+     * run's searchable text.
+     */
+    addTurn(t: { runId: string; turn: number; prompt: string; createdAt: number; columns: Array<{ columnId: string; index: number; target: string }> }) {
+      db.transaction(() => {
+        s.insertTurn.run(t.runId, t.turn, t.prompt, t.createdAt);
+        for (const c of t.columns) s.insertTurnColumn.run(c.columnId, t.runId, c.index, t.turn, c.target, t.createdAt, t.createdAt);
+        s.runStatus.run('running', null, t.runId);
+        s.ftsPrompt.run(`\n${t.prompt}`, t.runId);
+      })();
     },
     /**
      * Newest first. `before` is the `cursor` of the last run of the previous page (keyset paging: page
@@ -298,9 +368,9 @@ export function createRunsRepo(db: DB) {
     },
     /** Interrupted columns whose billed text has no usage or cost yet, oldest first (a batch at a time). */
     unsettledInterrupted(limit = 50): UnsettledColumn[] {
-      type Row = Omit<UnsettledColumn, 'request' | 'price' | 'fellBack'> & { requestJson: string; priceJson: string | null; fellBack: number | null };
-      return (s.unsettled.all(limit) as Row[]).map(({ requestJson, priceJson, fellBack, ...r }) => ({
-        ...r, request: JSON.parse(requestJson) as CompareRequest, price: priceJson ? (JSON.parse(priceJson) as Price) : null, fellBack: fellBack === 1,
+      type Row = Omit<UnsettledColumn, 'request' | 'price' | 'fellBack'> & { requestJson: string; priceJson: string | null; fellBack: number | null; idx: number; turn: number };
+      return (s.unsettled.all(limit) as Row[]).map(({ requestJson, priceJson, fellBack, idx, turn, ...r }) => ({
+        ...r, request: turnRequest(JSON.parse(requestJson) as CompareRequest, r.runId, idx, turn), price: priceJson ? (JSON.parse(priceJson) as Price) : null, fellBack: fellBack === 1,
       }));
     },
     /**
@@ -321,5 +391,6 @@ export function createRunsRepo(db: DB) {
       }).immediate();
     },
   };
+  return api;
 }
 export type RunsRepo = ReturnType<typeof createRunsRepo>;

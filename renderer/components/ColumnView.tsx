@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ColumnResult } from '../../shared/domain';
 import { columnHeader, failureCause } from '../lib/format';
 import { AttemptsTimeline } from './AttemptsTimeline';
@@ -20,10 +20,14 @@ export interface ColumnViewProps {
   onScreenChange?: (onScreen: boolean) => void;
   /** The run still streams in other columns (Retry waits for it). */
   runActive?: boolean;
+  /** A conversation's earlier turns, above the latest answer. */
+  earlier?: ReactNode;
+  /** Under the body: the column's conversation actions. */
+  footer?: ReactNode;
 }
 
 /** One answer: header with metrics, attempts, the failure cause, reasoning and the reply. */
-export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false, liveTtftMs = null, onScreenChange, runActive = false }: ColumnViewProps) {
+export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false, liveTtftMs = null, onScreenChange, runActive = false, earlier, footer }: ColumnViewProps) {
   const sectionRef = useRef<HTMLElement>(null);
   const streaming = column.status === 'running' || column.status === 'queued';
   const cause = failureCause(column);
@@ -62,6 +66,7 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
       <AttemptsTimeline attempts={column.attempts} fellBack={column.fellBack} />
       <div className="col-body" data-testid="column-body" tabIndex={0} ref={bodyRef}>
         <div className="col-body-inner" ref={innerRef}>
+          {earlier}
           {failed && cause && (
             <div className={`col-error${column.status === 'error' ? '' : ' col-error-soft'}`} role="alert" data-testid="column-error">
               {cause}
@@ -84,6 +89,7 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
           {column.status === 'ok' && !column.text && !column.reasoning && <p className="col-empty">The model returned an empty answer.</p>}
         </div>
       </div>
+      {footer}
       {onResize && <ColumnResizer target={sectionRef} index={column.index} width={width} onResize={onResize} />}
     </section>
   );

@@ -1,5 +1,6 @@
 import type { Estimate } from '../../shared/contract';
 import type { CompareEvent, CompareRequest, CompareRequestInput, RunResult } from '../../shared/domain';
+import { conversationOf } from '../../shared/conversation';
 import { errorMessage } from '../transport/build';
 import { draftFieldErrors, draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
 import { runnable } from './targetsSlice';
@@ -35,6 +36,15 @@ export interface CompareSlice {
   stopAll(): Promise<void>;
   stopColumn(columnId: string): Promise<void>;
   retryColumn(columnId: string): Promise<void>;
+  /** The follow-up box under a finished run: its text and the column (0-based) it goes to alone, or null for all. */
+  followUp: { prompt: string; column: number | null; error: string | null };
+  setFollowUp(patch: { prompt?: string; column?: number | null }): void;
+  /** Sends the box's prompt as the next turn of the run in view. */
+  sendFollowUp(): Promise<void>;
+  /** Pre-fills a new run with a column's conversation; the user picks the models and writes the next prompt. */
+  forkColumn(columnId: string): Promise<void>;
+  /** Drops a fork's history from the draft (a fresh question again). */
+  clearHistory(): void;
   /** Buffers one streamed event; the batch is reduced into `live` on the next frame. */
   receiveEvent(event: CompareEvent): void;
   /** Subscribes to the engine's event stream; returns the unsubscribe. */
@@ -167,6 +177,57 @@ export const createCompareSlice =
       sending: false,
       sendError: null,
       leftOut: [],
+      followUp: { prompt: '', column: null, error: null },
+
+      setFollowUp: (patch) => set((s) => ({ followUp: { ...s.followUp, ...patch, error: null } })),
+
+      sendFollowUp: async () => {
+        const runId = get().activeRunId;
+        const { prompt, column } = get().followUp;
+        if (!runId) return;
+        batcher.flush();
+        if (get().live[runId]?.status === 'running') {
+          set((s) => ({ followUp: { ...s.followUp, error: STILL_STREAMING } }));
+          return;
+        }
+        if (!prompt.trim()) {
+          set((s) => ({ followUp: { ...s.followUp, error: 'write a follow-up first' } }));
+          return;
+        }
+        try {
+          const started = await deps.client.compare.followUp({ runId, prompt, ...(column === null ? {} : { column }) });
+          set({ followUp: { prompt: '', column: null, error: null } });
+          if (started.warnings.length) get().setNotice(started.warnings.join('; '));
+        } catch (err) {
+          set((s) => ({ followUp: { ...s.followUp, error: errorMessage(err) } }));
+        }
+      },
+
+      forkColumn: async (columnId) => {
+        const runId = get().activeRunId;
+        const column = runId ? get().live[runId]?.columns[columnId] : undefined;
+        if (!runId || !column) return;
+        try {
+          const run = await deps.client.history.getRun({ runId });
+          const history = conversationOf(run, column.index);
+          if (!history.length) {
+            get().setNotice(`column ${column.index + 1} has no answer to fork from`);
+            return;
+          }
+          const base = run.request ? requestToDraft(run.request) : emptyDraft;
+          // The old columns' own parameters and routing stay with them: the new models start from the shared ones.
+          const { targetParams: _params, ...shared } = base;
+          set({ draft: { ...shared, columnRouting: {}, prompt: '', targets: [], history, forkedFrom: { runId, index: column.index } }, sendError: null });
+        } catch (err) {
+          get().setNotice(`fork failed: ${errorMessage(err)}`);
+        }
+      },
+
+      clearHistory: () =>
+        set((s) => {
+          const { history: _history, forkedFrom: _from, ...draft } = s.draft;
+          return { draft };
+        }),
 
       setDraft: (patch) => set((s) => ({ draft: { ...s.draft, ...patch }, sendError: null })),
       attaching: 0,

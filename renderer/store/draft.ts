@@ -2,7 +2,7 @@
  * The compare form as typed (strings, so a half-typed "0." stays editable) and
  * its conversion to a CompareRequest.
  */
-import { PARAM_LIMITS, RoutingOptions, type ColumnRouting, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
+import { PARAM_LIMITS, RoutingOptions, type ChatMessage, type ColumnRouting, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
 import { emptyRoutingDraft, routingFromDraft, routingToDraft, type RoutingDraft, type RoutingField } from './routingDraft';
 import type { AttachmentRef } from '../../shared/attachments';
 
@@ -27,6 +27,42 @@ export interface Draft {
   columnRouting: Record<string, ColumnRouting>;
   /** Files attached to the prompt, by content hash (the bytes live in the engine's store): plain data, safe to persist. */
   attachments: AttachmentRef[];
+  /** A fork's conversation so far, sent before the prompt (none: a fresh question). */
+  history?: ChatMessage[];
+  /** The run and column (0-based) a fork continues. */
+  forkedFrom?: { runId: string; index: number };
+  /** Per-column parameters as typed, by target (a target picked twice shares them); blank keeps the shared value. */
+  targetParams?: Record<string, TargetParamsDraft>;
+}
+
+export interface TargetParamsDraft {
+  temperature: string;
+  maxTokens: string;
+  /** '' (the model's default), or OpenAI's minimal|low|medium|high. */
+  reasoningEffort: string;
+  thinkingBudget: string;
+}
+
+export const emptyTargetParams: TargetParamsDraft = { temperature: '', maxTokens: '', reasoningEffort: '', thinkingBudget: '' };
+const EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+
+/** One column's own parameters, or null when it has none; a string is the one-line problem. */
+function targetParams(d: TargetParamsDraft | undefined): GenerationParams | null | string {
+  if (!d) return null;
+  const out: GenerationParams = {};
+  const t = num(d.temperature, 'temperature', (n) => within(n, L.temperature), 'a number from 0 to 2');
+  const m = num(d.maxTokens, 'max tokens', (n) => Number.isInteger(n) && within(n, L.maxTokens), `a whole number from 1 to ${L.maxTokens.max}`);
+  const b = num(d.thinkingBudget, 'thinking budget', (n) => Number.isInteger(n) && n >= 0 && n <= L.maxTokens.max, `a whole number from 0 to ${L.maxTokens.max}`);
+  for (const v of [t, m, b]) if (typeof v === 'string') return v;
+  if (typeof t === 'number') out.temperature = t;
+  if (typeof m === 'number') out.maxTokens = m;
+  if (typeof b === 'number') out.thinkingBudget = b;
+  if (d.reasoningEffort) {
+    const effort = EFFORTS.find((e) => e === d.reasoningEffort);
+    if (!effort) return `reasoning effort must be one of ${EFFORTS.join(', ')}`;
+    out.reasoningEffort = effort;
+  }
+  return Object.keys(out).length ? out : null;
 }
 
 export const emptyDraft: Draft = {
@@ -99,10 +135,15 @@ export function draftToRequest(d: Draft): Converted {
   const first = Object.values(errors)[0];
   if (first !== undefined) return { ok: false, error: first };
   const request: CompareRequestInput = {
-    messages: [{ role: 'user', content: d.prompt, ...(d.attachments?.length ? { attachments: d.attachments.map((a) => ({ ...a })) } : {}) }],
+    messages: [...(d.history ?? []), { role: 'user', content: d.prompt, ...(d.attachments?.length ? { attachments: d.attachments.map((a) => ({ ...a })) } : {}) }],
     params,
     targets: [...d.targets],
   };
+  if (d.history?.length && d.forkedFrom) request.forkedFrom = d.forkedFrom;
+  const ownParams = d.targets.map((t) => targetParams(d.targetParams?.[t]));
+  const bad = ownParams.findIndex((p) => typeof p === 'string');
+  if (bad >= 0) return { ok: false, error: `column ${bad + 1} (${d.targets[bad]}): ${ownParams[bad] as string}` };
+  if (ownParams.some((p) => p !== null)) request.targetParams = ownParams as Array<GenerationParams | null>;
   // Left out when it is the default, as the engine fills it in: a plain draft stays a plain request.
   const routing = RoutingOptions.parse(routingFromDraft(d.routing).routing);
   if (JSON.stringify(routing) !== DEFAULT_ROUTING) request.routing = routing;
@@ -117,7 +158,10 @@ export function draftToRequest(d: Draft): Converted {
 
 /** Loads a past request back into the form (rerun from history). */
 export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
-  const lastUser = [...r.messages].reverse().find((m) => m.role === 'user');
+  const at = r.messages.findLastIndex((m) => m.role === 'user');
+  const lastUser = r.messages[at];
+  // What came before the last prompt (a fork's conversation) goes back as the draft's history.
+  const history = at > 0 ? r.messages.slice(0, at) : [];
   const p = r.params ?? {};
   const str = (n: number | undefined): string => (n === undefined ? '' : String(n));
   return {
@@ -130,8 +174,20 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     idleTimeout: r.timeouts?.idleMs === undefined ? '' : String(r.timeouts.idleMs / 1000),
     firstTokenTimeout: str(r.timeouts?.firstTokenMs),
     targets: [...r.targets],
+    ...(history.length ? { history, ...(r.forkedFrom ? { forkedFrom: r.forkedFrom } : {}) } : {}),
+    ...(r.targetParams?.some(Boolean) ? { targetParams: targetParamsToDraft(r.targets, r.targetParams) } : {}),
     routing: routingToDraft(r.routing),
     columnRouting: Object.fromEntries(r.targets.flatMap((t, i) => (r.columnRouting?.[i] ? [[t, r.columnRouting[i]]] : []))),
     attachments: (lastUser?.attachments ?? []).map((a) => ({ ...a })),
   };
+}
+
+function targetParamsToDraft(targets: string[], own: Array<GenerationParams | null>): Record<string, TargetParamsDraft> {
+  const str = (n: number | undefined): string => (n === undefined ? '' : String(n));
+  const out: Record<string, TargetParamsDraft> = {};
+  targets.forEach((t, i) => {
+    const p = own[i];
+    if (p) out[t] = { temperature: str(p.temperature), maxTokens: str(p.maxTokens), reasoningEffort: p.reasoningEffort ?? '', thinkingBudget: str(p.thinkingBudget) };
+  });
+  return out;
 }

@@ -3,7 +3,7 @@
  * (one per animation frame); each run and column touched by a batch is copied
  * once, so a frame with 16 columns x 6 deltas costs 16 copies, not 96.
  */
-import type { AttemptRecord, ColumnResult, CompareEvent, RunResult } from '../../shared/domain';
+import type { AttemptRecord, ColumnResult, ColumnTurn, CompareEvent, RunResult } from '../../shared/domain';
 
 /** When this window saw a column's current attempt start and its first token (local clock). */
 export interface ColumnClock {
@@ -113,6 +113,11 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[], no
   for (const e of events) {
     switch (e.type) {
       case 'run-started': {
+        if (e.turn) {
+          const run = editRun(e.runId);
+          if (run) startTurn(run, e.columns, e.turn);
+          break;
+        }
         // A column that already streamed (the startRun reply raced ahead) keeps its state.
         const existing = runs[e.runId];
         const fresh = runFromSeeds(e.runId, e.columns);
@@ -164,8 +169,9 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[], no
       case 'column-finished': {
         const run = editRun(e.runId);
         if (!run || !run.columns[e.column.columnId]) break;
-        // The engine's final record is authoritative (text, usage, cost, attempts).
-        run.columns[e.column.columnId] = e.column;
+        // The engine's final record is authoritative (text, usage, cost, attempts); the turns before it are the window's until run-finished.
+        const before = run.columns[e.column.columnId]!.turns;
+        run.columns[e.column.columnId] = e.column.turns || !before ? e.column : { ...e.column, turns: before };
         copiedCols.add(`${e.runId}\u0000${e.column.columnId}`);
         break;
       }
@@ -181,6 +187,36 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[], no
   return runs;
 }
 
+/** A column as one turn of its conversation (a one-turn column is its own turn 0). */
+function asTurns(c: ColumnResult): ColumnTurn[] {
+  if (c.turns?.length) return c.turns;
+  const { turns: _turns, totals: _totals, ...fields } = c;
+  return [{ ...fields, turn: 0, prompt: '' }];
+}
+
+/**
+ * A follow-up turn starts: each continuing column takes its new id in the
+ * same place, empty, carrying the turns before it so they stay in view.
+ */
+function startTurn(run: LiveRun, seeds: ColumnSeed[], turn: number): void {
+  run.status = 'running';
+  const order = [...run.order];
+  for (const seed of seeds) {
+    const at = order.findIndex((id) => run.columns[id]?.index === seed.index);
+    const previous = at >= 0 ? run.columns[order[at]!] : undefined;
+    const fresh: ColumnResult = { ...emptyColumn(seed), turns: previous ? asTurns(previous).filter((t) => t.turn < turn) : [] };
+    if (at >= 0) order[at] = seed.columnId;
+    else order.push(seed.columnId);
+    run.columns[seed.columnId] = fresh;
+  }
+  run.order = order;
+}
+
+/** A retried turn keeps the turns before it in view. */
+function withEarlierTurns(fresh: ColumnResult, col: ColumnResult): ColumnResult {
+  return col.turns ? { ...fresh, turns: col.turns.filter((t) => t.columnId !== col.columnId) } : fresh;
+}
+
 /** Puts one column back to "queued" before a retry, so the old answer does not linger. */
 export function resetColumn(prev: LiveRuns, runId: string, columnId: string): LiveRuns {
   const run = prev[runId];
@@ -188,7 +224,7 @@ export function resetColumn(prev: LiveRuns, runId: string, columnId: string): Li
   if (!run || !col) return prev;
   return {
     ...prev,
-    [runId]: { ...run, status: 'running', columns: { ...run.columns, [columnId]: emptyColumn(col) } },
+    [runId]: { ...run, status: 'running', columns: { ...run.columns, [columnId]: withEarlierTurns(emptyColumn(col), col) } },
   };
 }
 

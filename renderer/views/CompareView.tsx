@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ColumnStrip } from '../components/ColumnStrip';
+import { FollowUpBox, ForkNote } from '../components/Conversation';
+import { TargetParams } from '../components/TargetParams';
+import type { TargetParamsDraft } from '../store/draft';
 import { warmUpMarkdown } from '../components/Markdown';
 import { ModelPicker } from '../components/ModelPicker';
 import { PREFLIGHT_BLOCK_ID, PreflightContainer } from '../components/PreflightPanel';
@@ -117,6 +120,45 @@ function PromptEditorContainer() {
   );
 }
 
+const NO_TARGET_PARAMS: Record<string, TargetParamsDraft> = {};
+
+function TargetParamsContainer() {
+  const { targets, values, setDraft } = useApp(useShallow((s) => ({ targets: s.draft.targets, values: s.draft.targetParams ?? NO_TARGET_PARAMS, setDraft: s.setDraft })));
+  const onChange = useCallback((target: string, value: TargetParamsDraft) => setDraft({ targetParams: { ...values, [target]: value } }), [setDraft, values]);
+  return <TargetParams targets={targets} values={values} onChange={onChange} />;
+}
+
+/** The fork's history in the form, while the draft carries one. */
+function ForkNoteContainer() {
+  const { history, from, clearHistory } = useApp(useShallow((s) => ({ history: s.draft.history, from: s.draft.forkedFrom ?? null, clearHistory: s.clearHistory })));
+  if (!history?.length) return null;
+  return <ForkNote history={history} from={from} onClear={clearHistory} />;
+}
+
+/** Under a finished run: the next turn, to every column or to the one whose Follow up was pressed. */
+function FollowUpContainer() {
+  const s = useApp(
+    useShallow((s) => {
+      const run = s.activeRunId ? s.live[s.activeRunId] : undefined;
+      const column = s.followUp.column;
+      const target = column === null || !run ? null : (Object.values(run.columns).find((c) => c.index === column)?.target ?? null);
+      return { done: run?.status === 'done', prompt: s.followUp.prompt, column, target, error: s.followUp.error, setFollowUp: s.setFollowUp, sendFollowUp: s.sendFollowUp };
+    }),
+  );
+  if (!s.done) return null;
+  return (
+    <FollowUpBox
+      prompt={s.prompt}
+      column={s.column}
+      target={s.target}
+      error={s.error}
+      onChange={(prompt) => s.setFollowUp({ prompt })}
+      onAllColumns={() => s.setFollowUp({ column: null })}
+      onSend={() => void s.sendFollowUp()}
+    />
+  );
+}
+
 function AttachmentsContainer() {
   const s = useApp(
     useShallow((s) => ({
@@ -196,6 +238,7 @@ function RunColumns() {
       <ColumnStrip count={order.length}>
         {order.map((id, i) => (i < mounted ? <LiveColumn key={id} runId={runId} columnId={id} /> : <div key={id} className="col col-placeholder" aria-hidden="true" />))}
       </ColumnStrip>
+      <FollowUpContainer />
     </div>
   );
 }
@@ -225,7 +268,9 @@ export function CompareView() {
           <ModelSets />
         </section>
         <section className="side-section">
+          <ForkNoteContainer />
           <PromptEditorContainer />
+          <TargetParamsContainer />
         </section>
       </aside>
       <main className="compare-main">

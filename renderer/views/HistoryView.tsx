@@ -4,6 +4,7 @@ import type { ColumnResult, HistoryStats, RunResult } from '../../shared/domain'
 import { columnFacts, summarizeRun } from '../../shared/run-summary';
 import { ColumnStrip } from '../components/ColumnStrip';
 import { ColumnView } from '../components/ColumnView';
+import { ColumnNotes, EarlierTurns, columnNotes } from '../components/Conversation';
 import { ExportMenu } from '../components/ExportMenu';
 import { RunList } from '../components/RunList';
 import { RunTotalsRow } from '../components/RunTotals';
@@ -63,7 +64,13 @@ function HistoryColumn({ column }: { column: ColumnResult }) {
     [column.text, setNotice],
   );
   const onResize = useCallback((w: number | null) => setColumnWidth(column.index, w), [setColumnWidth, column.index]);
-  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} />;
+  // A conversation: the column shows its latest turn, the ones before collapsed above it.
+  const earlier = useMemo(() => {
+    const before = column.turns?.filter((t) => t.columnId !== column.columnId) ?? [];
+    return before.length ? <EarlierTurns turns={before} /> : null;
+  }, [column]);
+  const notes = useMemo(() => columnNotes(column), [column]);
+  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} earlier={earlier} footer={notes.length ? <ColumnNotes notes={notes} /> : null} />;
 }
 
 function RunDetail({ run }: { run: RunResult }) {
@@ -86,6 +93,7 @@ function RunDetail({ run }: { run: RunResult }) {
             <span>
               {columns.length} column{columns.length === 1 ? '' : 's'}
             </span>
+            {run.turns && run.turns.length > 1 && <span data-testid="history-turns">{run.turns.length} turns</span>}
             <RunTotalsRow totals={totals} />
           </div>
           {run.request?.system && <SystemPrompt text={run.request.system} />}

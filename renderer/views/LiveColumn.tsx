@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { ColumnResult } from '../../shared/domain';
 import { ColumnView } from '../components/ColumnView';
+import { ColumnNotes, ConversationActions, EarlierTurns, columnNotes } from '../components/Conversation';
 import { copyText } from '../lib/clipboard';
 import { useApp, useAppStore, type AppState } from '../store';
 
@@ -32,6 +33,8 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
   const retryColumn = useApp((s) => s.retryColumn);
   const setColumnWidth = useApp((s) => s.setColumnWidth);
   const setNotice = useApp((s) => s.setNotice);
+  const setFollowUp = useApp((s) => s.setFollowUp);
+  const forkColumn = useApp((s) => s.forkColumn);
   const store = useAppStore();
   const index = column?.index ?? 0;
 
@@ -49,7 +52,28 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
     [runId, columnId, store, stopColumn, retryColumn, setNotice],
   );
   const onResize = useCallback((w: number | null) => setColumnWidth(index, w), [setColumnWidth, index]);
+  const onFollowUp = useCallback(() => setFollowUp({ column: index }), [setFollowUp, index]);
+  const onFork = useCallback(() => void forkColumn(columnId), [forkColumn, columnId]);
+  const turns = column?.turns;
+  const earlier = useMemo(() => {
+    const before = turns?.filter((t) => t.columnId !== columnId) ?? [];
+    return before.length ? <EarlierTurns turns={before} /> : null;
+  }, [turns, columnId]);
+  // A conversation continues from an answer: a finished column that has one.
+  const canContinue = !runActive && column?.status === 'ok' && column.text.trim() !== '';
+  const notes = useMemo(() => (column ? columnNotes(column) : []), [column]);
+  const noteKey = notes.join('\n');
+  const footer = useMemo(
+    () =>
+      canContinue || noteKey ? (
+        <>
+          <ColumnNotes notes={noteKey ? noteKey.split('\n') : []} />
+          {canContinue && <ConversationActions index={index} onFollowUp={onFollowUp} onFork={onFork} />}
+        </>
+      ) : null,
+    [canContinue, noteKey, index, onFollowUp, onFork],
+  );
 
   if (!column) return null;
-  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow liveTtftMs={liveTtftMs} onScreenChange={setOnScreen} runActive={runActive} />;
+  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow liveTtftMs={liveTtftMs} onScreenChange={setOnScreen} runActive={runActive} earlier={earlier} footer={footer} />;
 }

@@ -74,6 +74,9 @@ export type TargetCheck = z.infer<typeof TargetCheck>;
 const RunRef = z.object({ runId: z.string().min(1) });
 const ColumnRef = z.object({ runId: z.string().min(1), columnId: z.string().min(1) });
 const Ok = z.object({ ok: z.boolean() });
+const StartedColumns = z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() }));
+/** `column`: 0-based; omitted, every column continues its own conversation. */
+const FollowUp = z.object({ runId: z.string().min(1), prompt: z.string().max(1_000_000), column: z.number().int().min(0).max(63).optional() });
 
 export const compareContract = {
   startRun: defineCall(
@@ -86,6 +89,11 @@ export const compareContract = {
   /** Re-runs one column of a finished run in place (a new set of attempts). */
   retryColumn: defineCall('compare:retry-column', ColumnRef, Ok),
   estimateRun: defineCall('compare:estimate-run', CompareRequest, Estimate),
+  /**
+   * The next turn of a finished run, to every column or to one; streams like a run (a `run-started` event with `turn`).
+   * @example followUp({ runId: 'r_…', prompt: 'And in French?', column: 1 }) // { runId, turn: 1, columns: [{ columnId, index: 1, target }], warnings: [] }
+   */
+  followUp: defineCall('compare:follow-up', FollowUp, z.object({ runId: z.string(), turn: z.number().int(), columns: StartedColumns, warnings: z.array(z.string()) })),
   /**
    * The runs still streaming, each column with its text so far, and the `seq` of the last
    * event the snapshot holds: a reloaded window rebuilds its columns and applies later events only.

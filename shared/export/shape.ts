@@ -59,12 +59,16 @@ function csvCell(v: string | number | boolean | null): string {
   return /[",\r\n]/.test(safe) || safe !== v ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** Turns as a conversation stores them, when the run has any: each with its own columns. */
+/**
+ * A conversation's turns, each with the columns that answered it: the run lists
+ * its turns (`turns[].turn`), each column the turns it answered (`columns[].turns`).
+ * A one-turn run is its columns.
+ */
 function turnsOf(run: RunResult): ColumnResult[][] {
-  const turns = (run as { turns?: unknown }).turns;
-  if (!Array.isArray(turns)) return [run.columns];
-  const cols = turns.map((t) => (t && typeof t === 'object' && Array.isArray((t as { columns?: unknown }).columns) ? ((t as { columns: ColumnResult[] }).columns) : null));
-  return cols.every((c) => c !== null) && cols.length > 0 ? (cols as ColumnResult[][]) : [run.columns];
+  if (!run.turns?.length) return [run.columns];
+  return run.turns.map((t) =>
+    run.columns.flatMap((c) => (c.turns ?? []).filter((x) => x.turn === t.turn).map(({ turn: _turn, prompt: _prompt, ...answer }) => answer as ColumnResult)),
+  );
 }
 
 /** One row per column (per turn, in a conversation), CRLF line ends as RFC 4180 writes them. */

@@ -109,6 +109,7 @@ export async function streamScript(
     outputTokens: script.usage?.outputTokens ?? text.length + reasoningTokens,
     reasoningTokens,
     cachedInputTokens: script.usage?.cachedInputTokens ?? 0,
+    cacheWriteTokens: script.usage?.cacheWriteTokens ?? 0,
     costUsd: script.costUsd ?? null,
   };
 

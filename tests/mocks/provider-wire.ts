@@ -11,6 +11,8 @@ export interface WireUsage {
   outputTokens: number;
   reasoningTokens: number;
   cachedInputTokens: number;
+  /** Part of the input written to the prompt cache: only Anthropic's wire reports it (`cache_creation_input_tokens`). */
+  cacheWriteTokens?: number;
   costUsd: number | null;
 }
 
@@ -92,8 +94,8 @@ function anthropicWire(o: WireOptions): Wire {
   return {
     open(u) {
       const usage = {
-        input_tokens: u.inputTokens - u.cachedInputTokens,
-        cache_creation_input_tokens: 0,
+        input_tokens: u.inputTokens - u.cachedInputTokens - (u.cacheWriteTokens ?? 0),
+        cache_creation_input_tokens: u.cacheWriteTokens ?? 0,
         cache_read_input_tokens: u.cachedInputTokens,
         output_tokens: 1,
       };

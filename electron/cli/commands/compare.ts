@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_IDLE_MS, PARAM_LIMITS, type ColumnResult, type CompareEvent, type CompareRequestInput, type RunResult } from '../../../shared/domain';
 import type { AppContext } from '../../app/context';
-import { COLUMN_HEADERS, columnRow, runJson, table } from '../output';
-import { collect, list, maxPrice, num, strategy } from '../parse';
+import { COLUMN_HEADERS, columnRow, runJson, table, totalsLine } from '../output';
+import { collect, effort, list, maxPrice, num, strategy } from '../parse';
 import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../errors';
 import { attachFile } from '../../engine/attachments';
 
@@ -15,6 +15,8 @@ export interface CompareFlags {
   topP?: number;
   seed?: number;
   stop?: string[];
+  reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+  thinkingBudget?: number;
   json?: boolean;
   route?: string;
   order?: string[];
@@ -29,6 +31,10 @@ export interface CompareFlags {
   fallback?: boolean;
   continueElsewhere?: boolean;
   dryRun?: boolean;
+  followUp?: string;
+  fork?: string;
+  /** 1-based, as printed in `[N]`. */
+  column?: number;
   image?: string[];
   file?: string[];
 }
@@ -55,7 +61,7 @@ export function buildRequest(prompt: string, f: CompareFlags): CompareRequestInp
   return {
     system: f.system,
     messages: [{ role: 'user', content: prompt }],
-    params: { temperature: f.temperature, maxTokens: f.maxTokens, topP: f.topP, seed: f.seed, stop: f.stop },
+    params: { temperature: f.temperature, maxTokens: f.maxTokens, topP: f.topP, seed: f.seed, stop: f.stop, reasoningEffort: f.reasoningEffort, thinkingBudget: f.thinkingBudget },
     targets: f.model,
     routing: {
       strategy: (f.route ?? (f.order?.length ? 'order' : 'balanced')) as 'balanced',
@@ -96,6 +102,43 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
   };
 }
 
+/** Flags that shape a new request; a follow-up keeps its run's, so they are refused there rather than ignored. */
+const NEW_RUN_FLAGS: Array<[keyof CompareFlags, string]> = [
+  ['model', '-m'], ['system', '--system'], ['temperature', '--temperature'], ['maxTokens', '--max-tokens'], ['topP', '--top-p'], ['seed', '--seed'],
+  ['stop', '--stop'], ['reasoningEffort', '--reasoning-effort'], ['thinkingBudget', '--thinking-budget'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
+  ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['image', '--image'], ['file', '--file'],
+];
+
+/** One line for each way `--follow-up`, `--fork` and `--column` can be combined wrongly. */
+export function checkConversationFlags(prompt: string | undefined, f: CompareFlags): void {
+  if (f.followUp !== undefined && f.fork !== undefined) throw new CliExit('--follow-up and --fork do not go together: a follow-up continues the run, a fork starts a new one', EXIT_USAGE);
+  if (f.followUp !== undefined) {
+    if (!prompt?.trim()) throw new CliExit('--follow-up needs the prompt to send: compare --follow-up <runId> <prompt> [--column N]', EXIT_USAGE);
+    const given = NEW_RUN_FLAGS.find(([k]) => f[k] !== undefined);
+    if (given) throw new CliExit(`${given[1]} cannot be used with --follow-up: a follow-up keeps its run's models and settings (use --fork <runId> --column N -m … for other models)`, EXIT_USAGE);
+    if (f.training === false || f.fallback === false) throw new CliExit(`${f.training === false ? '--no-training' : '--no-fallback'} cannot be used with --follow-up: a follow-up keeps its run's settings`, EXIT_USAGE);
+    return;
+  }
+  if (f.fork !== undefined) {
+    if (f.column === undefined) throw new CliExit('--fork needs --column N: the column whose conversation the new run continues', EXIT_USAGE);
+    if (!f.model?.length) throw new CliExit('--fork needs at least one -m <target>: the models the conversation goes to', EXIT_USAGE);
+    return;
+  }
+  if (f.column !== undefined) throw new CliExit('--column goes with --follow-up <runId> or --fork <runId>', EXIT_USAGE);
+  if (prompt === undefined) throw new CliExit('compare needs a prompt: compare <prompt> -m <target>', EXIT_USAGE);
+}
+
+/**
+ * A fork's request: the run's column conversation and settings, the new
+ * targets, and any generation flag given now over the run's own.
+ */
+function forkFromFlags(ctx: AppContext, prompt: string | undefined, f: CompareFlags): CompareRequestInput {
+  const base = ctx.engine.forkRequest(f.fork!, f.column! - 1, f.model!, prompt);
+  const flags = buildRequest('-', f);
+  const given = Object.fromEntries(Object.entries(flags.params ?? {}).filter(([, v]) => v !== undefined));
+  return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given } };
+}
+
 /**
  * `--image FILE` and `--file FILE` (repeatable): each file is checked (size before
  * reading, type from its bytes) and stored once by hash; the prompt's message refers to it.
@@ -104,12 +147,13 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
 export function withAttachments(ctx: Pick<AppContext, 'store'>, request: CompareRequestInput, f: CompareFlags): CompareRequestInput {
   const files = [...(f.image ?? []).map((p) => attachFile(ctx.store, p, 'image')), ...(f.file ?? []).map((p) => attachFile(ctx.store, p, 'any'))];
   if (!files.length) return request;
-  const [first, ...rest] = request.messages;
-  return { ...request, messages: [{ ...first!, attachments: files }, ...rest] };
+  // On the prompt: the last message (a fork's history comes before it).
+  const last = request.messages.at(-1)!;
+  return { ...request, messages: [...request.messages.slice(0, -1), { ...last, attachments: files }] };
 }
 
 export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
-  const request = withAttachments(ctx, buildRequest(prompt, f), f);
+  const request = f.followUp ? null : withAttachments(ctx, f.fork ? forkFromFlags(ctx, prompt || undefined, f) : buildRequest(prompt, f), f);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -121,7 +165,10 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
   process.on('SIGINT', onSigint);
   let unsubscribe = () => {};
   try {
-    const started = ctx.engine.start(request, { signal: controller.signal });
+    const started = f.followUp
+      ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal })
+      : ctx.engine.start(request!, { signal: controller.signal });
+    for (const w of started.warnings) io.err.write(`warning: ${w}\n`);
     if (!f.json) {
       const labels = new Map(started.columns.map((c) => [c.columnId, `[${c.index + 1}]`]));
       io.err.write(started.columns.map((c) => `[${c.index + 1}] ${c.target}`).join('\n') + '\n');
@@ -130,7 +177,7 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
     }
     const result: RunResult = await started.done;
     if (f.json) io.out.write(JSON.stringify(runJson(result), null, 2) + '\n');
-    else io.out.write(`\n${table(COLUMN_HEADERS, result.columns.map(columnRow))}\nrun ${result.runId}\n`);
+    else io.out.write(`\n${table(COLUMN_HEADERS, result.columns.map(columnRow))}\n${totalsLine(result)}run ${result.runId}\n`);
     return result.columns.every((c: ColumnResult) => c.status === 'ok') ? EXIT_OK : EXIT_NOT_OK;
   } finally {
     unsubscribe();
@@ -142,7 +189,7 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
   const cmd = program
     .command('compare')
     .description('send one prompt to several targets at once and compare the answers')
-    .argument('<prompt>', 'the user prompt')
+    .argument('[prompt]', 'the user prompt (a fork\'s is optional: without one, its models answer the column\'s last prompt)')
     .option('-m, --model <target>', 'a target (repeatable): provider:model, lab/model, lab/model@provider, or a chain a,b,c', collect)
     .option('--system <text>', 'system prompt')
     .option('--temperature <t>', 'sampling temperature 0-2', num('--temperature', PARAM_LIMITS.temperature.min, PARAM_LIMITS.temperature.max))
@@ -150,18 +197,24 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--top-p <p>', 'nucleus sampling 0-1', num('--top-p', PARAM_LIMITS.topP.min, PARAM_LIMITS.topP.max))
     .option('--seed <n>', 'sampling seed', num('--seed', PARAM_LIMITS.seed.min, PARAM_LIMITS.seed.max, true))
     .option('--stop <s>', 'stop sequence (repeatable)', collect)
+    .option('--reasoning-effort <level>', 'OpenAI reasoning_effort: minimal|low|medium|high (the other protocols ignore it)', effort)
+    .option('--thinking-budget <n>', 'thinking tokens: Anthropic thinking.budget_tokens, Gemini thinkingBudget (0: off)', num('--thinking-budget', 0, PARAM_LIMITS.maxTokens.max, true))
     .option('--image <file>', 'attach a PNG, JPEG, WebP or GIF image, up to 20 MB (repeatable)', collect)
     .option('--file <file>', 'attach a PDF (up to 32 MB), a UTF-8 text file (up to 2 MB) or an image (repeatable)', collect)
     .option('--json', 'print one JSON object: { runId, columns: [...] }')
-    .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing');
+    .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing')
+    .option('--follow-up <runId>', 'send <prompt> as the next turn of a run: every column continues its own conversation')
+    .option('--fork <runId>', 'continue one column\'s conversation (--column N) as a new run with the -m models')
+    .option('--column <N>', 'with --follow-up: continue only column N; with --fork: the column to fork (as printed: [1], [2], …)', num('--column', 1, 64, true));
   addRoutingOptions(cmd);
-  cmd.action(async (prompt: string, flags: CompareFlags) => {
+  cmd.action(async (prompt: string | undefined, flags: CompareFlags) => {
+    checkConversationFlags(prompt, flags);
     await withCtx(async (ctx) => {
       if (flags.dryRun) {
         const { runDryRun } = await import('./estimate');
-        return runDryRun(ctx, withAttachments(ctx, buildRequest(prompt, flags), flags), Boolean(flags.json), process.stdout);
+        return runDryRun(ctx, withAttachments(ctx, flags.fork ? forkFromFlags(ctx, prompt, flags) : buildRequest(prompt ?? '', flags), flags), Boolean(flags.json), process.stdout);
       }
-      return runCompare(ctx, prompt, flags, { out: process.stdout, err: process.stderr });
+      return runCompare(ctx, prompt ?? '', flags, { out: process.stdout, err: process.stderr });
       // A dry run with files stores them (by hash) so that it can estimate them: that writes.
     }, flags.dryRun && !flags.image?.length && !flags.file?.length ? 'read' : 'write');
   });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
-import { COLUMN_HEADERS, columnRow, fmtBytes, fmtDate, fmtUsd, runJson, table } from '../output';
+import { COLUMN_HEADERS, columnRow, fmtBytes, fmtDate, fmtUsd, runJson, table, totalsLine } from '../output';
 import { num } from '../parse';
 import { quote } from '../../../shared/quote';
 import { EXPORT_FORMATS, exportRuns, isExportFormat, type ExportFormat } from '../../../shared/export/run-export';
@@ -77,9 +77,16 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
         if (run.request?.system) process.stdout.write(`system: ${run.request.system}\n`);
         process.stdout.write(`prompt: ${run.request?.messages.at(-1)?.content ?? ''}\n\n`);
         for (const c of run.columns) {
-          process.stdout.write(`--- [${c.index + 1}] ${c.target} (${c.status}) ---\n${c.text || c.error || ''}\n\n`);
+          // A conversation prints every turn the column answered, each under its prompt.
+          for (const t of c.turns ?? []) {
+            if (t.columnId === c.columnId) break;
+            process.stdout.write(`--- [${c.index + 1}] ${c.target} turn ${t.turn + 1} (${t.status}) ---\n> ${t.prompt}\n${t.text || t.error || ''}\n\n`);
+          }
+          const turn = c.turns?.at(-1);
+          const label = turn ? ` turn ${turn.turn + 1}` : '';
+          process.stdout.write(`--- [${c.index + 1}] ${c.target}${label} (${c.status}) ---\n${turn ? `> ${turn.prompt}\n` : ''}${c.text || c.error || ''}\n\n`);
         }
-        process.stdout.write(table(COLUMN_HEADERS, run.columns.map(columnRow)) + '\n');
+        process.stdout.write(table(COLUMN_HEADERS, run.columns.map(columnRow)) + '\n' + totalsLine(run));
         return EXIT_OK;
       }, 'read');
     });

@@ -29,15 +29,18 @@ function headers(apiKey: string | null): Record<string, string> {
 
 function requestBody(req: AdapterRequest): Record<string, unknown> {
   const p = req.params;
+  const thinking = p.thinkingBudget ? { type: 'enabled', budget_tokens: p.thinkingBudget } : undefined;
   return {
     model: req.model,
-    max_tokens: p.maxTokens ?? DEFAULT_MAX_TOKENS,
+    // max_tokens must exceed the thinking budget: the default leaves the answer its usual room beyond it.
+    max_tokens: p.maxTokens ?? (thinking ? p.thinkingBudget! + DEFAULT_MAX_TOKENS : DEFAULT_MAX_TOKENS),
     system: req.system || undefined,
     messages: req.messages.map((m) => ({ role: m.role, content: anthropicContent(m, req.attachments) })),
     stream: true,
     temperature: p.temperature,
     top_p: p.topP,
     stop_sequences: p.stop,
+    thinking,
   };
 }
 
@@ -95,7 +98,7 @@ function handler(label: string): EventHandler {
     }
     // Normalised: input includes cache reads and writes, as OpenAI's prompt_tokens does.
     const input = raw.input === null ? null : raw.input + (raw.cacheRead ?? 0) + (raw.cacheWrite ?? 0);
-    state.usage = { inputTokens: input, outputTokens: raw.output, reasoningTokens: null, cachedInputTokens: raw.cacheRead, costUsd: null };
+    state.usage = { inputTokens: input, outputTokens: raw.output, reasoningTokens: null, cachedInputTokens: raw.cacheRead, costUsd: null, ...(raw.cacheWrite ? { cacheWriteTokens: raw.cacheWrite } : {}) };
   };
 }
 

@@ -35,6 +35,7 @@ function requestBody(req: AdapterRequest): Record<string, unknown> {
     topP: p.topP,
     seed: p.seed,
     stopSequences: p.stop,
+    thinkingConfig: p.thinkingBudget === undefined ? undefined : { thinkingBudget: p.thinkingBudget },
   };
   return {
     contents: req.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: geminiParts(m, req.attachments) })),

@@ -49,6 +49,7 @@ function requestBody(req: AdapterRequest): Record<string, unknown> {
     top_p: p.topP,
     seed: p.seed,
     stop: p.stop,
+    reasoning_effort: p.reasoningEffort,
   };
 }
 

@@ -53,6 +53,8 @@ export interface ReportedUsage {
   outputTokens: number | null;
   reasoningTokens: number | null;
   cachedInputTokens: number | null;
+  /** Part of `inputTokens` written to the prompt cache (Anthropic `cache_creation_input_tokens`), priced apart. */
+  cacheWriteTokens?: number | null;
   /** Provider-reported cost in USD (OpenRouter `usage.cost`). */
   costUsd: number | null;
 }

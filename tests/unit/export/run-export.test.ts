@@ -18,8 +18,9 @@ describe('run export', () => {
   });
 
   it('JSON carries fields a run gains (a conversation\'s turns) without knowing them', () => {
-    const run = { ...sampleRun(), turns: [{ prompt: 'follow-up', columns: [] }] } as RunResult;
-    expect(JSON.parse(exportRuns([run], 'json'))).toHaveProperty('turns', [{ prompt: 'follow-up', columns: [] }]);
+    const turns = [{ turn: 0, prompt: 'first', createdAt: 1, columns: [0] }, { turn: 1, prompt: 'follow-up', createdAt: 2, columns: [0] }];
+    const run: RunResult = { ...sampleRun(), turns };
+    expect(JSON.parse(exportRuns([run], 'json'))).toHaveProperty('turns', turns);
   });
 
   it('CSV is RFC 4180: one row per column, awkward text quoted, numbers as numbers', () => {
@@ -47,7 +48,16 @@ describe('run export', () => {
 
   it('CSV has a row per turn and column when the run is a conversation', () => {
     const run = sampleRun();
-    const conv = { ...run, turns: [{ columns: run.columns }, { columns: run.columns.slice(0, 1) }] } as RunResult;
+    // The conversation shape of compare --json: the run's turns, and each column's own turns (column 2 answered only the first).
+    const [c0, c1] = run.columns as [RunResult['columns'][number], RunResult['columns'][number]];
+    const conv: RunResult = {
+      ...run,
+      turns: [{ turn: 0, prompt: 'p', createdAt: 1, columns: [0, 1] }, { turn: 1, prompt: 'q', createdAt: 2, columns: [0] }],
+      columns: [
+        { ...c0, turns: [{ ...c0, turn: 0, prompt: 'p' }, { ...c0, turn: 1, prompt: 'q' }] },
+        { ...c1, turns: [{ ...c1, turn: 0, prompt: 'p' }] },
+      ],
+    };
     const [head, ...body] = parseCsv(exportRuns([conv], 'csv'));
     expect(body.map((r) => [r[head!.indexOf('turn')], r[head!.indexOf('column')]])).toEqual([['1', '1'], ['1', '2'], ['2', '1']]);
   });

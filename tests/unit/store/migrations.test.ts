@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -291,6 +291,29 @@ describe('migrations, attachments', () => {
     db.prepare("DELETE FROM runs WHERE id = 'r1'").run();
     expect(read(db, 'SELECT run_id FROM run_attachments')).toEqual([{ run_id: 'r2' }]);
     expect(read(db, 'SELECT COUNT(*) AS n FROM attachments')).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('migrations, conversations', () => {
+  it('0012-conversation-turns: earlier columns are turn 0; a follow-up turn is a row of its own; follow-up prompts go with their run', () => {
+    expect(createdBy(12)).toEqual({ tables: ['run_turns'], indexes: ['columns_run_turn'] });
+    const db = dbAt(11);
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null });
+    insert(db, 'columns', { id: 'old', run_id: 'r1', idx: 0, target: 'acme/m', status: 'ok', updated_at: NOW, input_tokens: 10 });
+    expect(migrate(db, 12)).toBe(12);
+    expect(read(db, 'SELECT turn, cache_write_tokens, cache_write_fallback FROM columns WHERE id = ?', 'old')).toEqual([{ turn: 0, cache_write_tokens: null, cache_write_fallback: 0 }]);
+
+    insert(db, 'columns', { id: 'next', run_id: 'r1', idx: 0, turn: 1, target: 'acme/m', status: 'ok', updated_at: NOW, cache_write_tokens: 7, cache_write_fallback: 1 });
+    insert(db, 'run_turns', { run_id: 'r1', turn: 1, prompt: 'and then?', created_at: NOW });
+    expect(read(db, 'SELECT id, turn, cache_write_tokens FROM columns WHERE run_id = ? AND idx = 0 ORDER BY turn', 'r1')).toEqual([
+      { id: 'old', turn: 0, cache_write_tokens: null },
+      { id: 'next', turn: 1, cache_write_tokens: 7 },
+    ]);
+    // Turn 0's prompt is the run's request: it has no row here, and a turn is recorded once.
+    expect(() => insert(db, 'run_turns', { run_id: 'r1', turn: 0, prompt: 'x', created_at: NOW })).toThrow(/CHECK constraint/);
+    expect(() => insert(db, 'run_turns', { run_id: 'r1', turn: 1, prompt: 'again', created_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    db.prepare('DELETE FROM runs WHERE id = ?').run('r1');
+    expect(read(db, 'SELECT COUNT(*) AS n FROM run_turns')).toEqual([{ n: 0 }]);
   });
 });
 

@@ -154,8 +154,10 @@ describe('history paging', () => {
     expect(plans.list[0]).toBe('SEARCH r USING INDEX runs_seq (seq<?)');
     // The search walks the full-text index by rowid (descending, bounded by the cursor) and looks each run up.
     expect(plans.search.slice(0, 2)).toEqual([expect.stringMatching(/^SCAN f VIRTUAL TABLE INDEX \d+:M\d+<$/), 'SEARCH r USING INDEX runs_seq (seq=?)']);
-    expect(plans.columnsOf).toEqual(['SEARCH columns USING INDEX columns_run (run_id=?)']);
-    expect(plans.attemptsOfRun.slice(0, 2)).toEqual(['SEARCH c USING INDEX columns_run (run_id=?)', 'SEARCH a USING INDEX attempts_column (column_id=?)']);
+    // Columns come back per column, then per conversation turn: the (run_id, idx, turn) index gives that order unsorted.
+    expect(plans.columnsOf).toEqual(['SEARCH columns USING INDEX columns_run_turn (run_id=?)']);
+    // columns_run_turn (run_id, idx, turn, migration 0011) serves any read of one run's columns as well as columns_run does.
+    expect(plans.attemptsOfRun.slice(0, 2)).toEqual([expect.stringMatching(/^SEARCH c USING INDEX columns_run(_turn)? \(run_id=\?\)$/), 'SEARCH a USING INDEX attempts_column (column_id=?)']);
     expect(plans.recover).toEqual(['SEARCH runs USING INDEX runs_running (status=?)']);
   });
 });

@@ -176,3 +176,58 @@ describe('runs repository', () => {
     });
   });
 });
+
+describe('runs repository: conversation turns', () => {
+  it('a follow-up turn is a row of its own; the run reads back as every turn, the list shows each column once at its latest', () => {
+    const store = memoryStore();
+    const { runId, columnIds } = newRun(store, 'first?', ['openai:gpt-4o-mini', 'anthropic/claude-3-5-haiku']);
+    runColumnToOk(store, runId, columnIds[0]!, 0, 'openai:gpt-4o-mini', 'answer one');
+    runColumnToOk(store, runId, columnIds[1]!, 1, 'anthropic/claude-3-5-haiku', 'answer two');
+    store.runs.finishRun(runId, T0 + 1000);
+    expect(store.runs.getRun(runId)!.turns).toBeUndefined();
+    expect(store.runs.nextTurn(runId)).toBe(1);
+
+    store.runs.addTurn({ runId, turn: 1, prompt: 'second?', createdAt: T0 + 2000, columns: [{ columnId: 't1', index: 1, target: 'anthropic/claude-3-5-haiku' }] });
+    expect(store.runs.getRun(runId)!.status).toBe('running');
+    runColumnToOk(store, runId, 't1', 1, 'anthropic/claude-3-5-haiku', 'answer three');
+    store.runs.finishRun(runId, T0 + 3000);
+
+    const run = store.runs.getRun(runId)!;
+    expect(run.turns).toEqual([
+      { turn: 0, prompt: 'first?', createdAt: run.createdAt, columns: [0, 1] },
+      { turn: 1, prompt: 'second?', createdAt: T0 + 2000, columns: [1] },
+    ]);
+    expect(run.columns.map((c) => [c.columnId, c.text, c.turns?.map((t) => t.turn)])).toEqual([
+      [columnIds[0], 'answer one', [0]],
+      ['t1', 'answer three', [0, 1]],
+    ]);
+    expect(run.columns[1]!.totals).toEqual({ costUsd: 0.000054, inputTokens: 24, outputTokens: 84, totalMs: 1800 });
+    expect(run.totals!.costUsd).toBeCloseTo(0.000081, 12);
+    expect(store.runs.nextTurn(runId)).toBe(2);
+    const [summary] = store.runs.listRuns({ limit: 5, offset: 0 });
+    expect(summary).toMatchObject({ targets: ['openai:gpt-4o-mini', 'anthropic/claude-3-5-haiku'], columnStatuses: ['ok', 'ok'] });
+    expect(summary!.costUsd).toBeCloseTo(0.000081, 12);
+    // One entry per column: its latest turn's status, its turns' cost and tokens summed.
+    expect(summary!.columns?.map((c) => [c.status, c.inputTokens, c.outputTokens])).toEqual([['ok', 12, 42], ['ok', 24, 84]]);
+    expect(summary!.columns![1]!.costUsd).toBeCloseTo(0.000054, 12);
+    // The follow-up's prompt and answer are searchable like the first ones.
+    expect(store.runs.listRuns({ limit: 5, offset: 0, query: 'second' }).map((r) => r.runId)).toEqual([runId]);
+    expect(store.runs.listRuns({ limit: 5, offset: 0, query: 'three' }).map((r) => r.runId)).toEqual([runId]);
+  });
+
+  it('an interrupted follow-up turn is billed for the conversation it was sent, not the run\'s first prompt', () => {
+    const store = memoryStore();
+    const { runId, columnIds } = newRun(store, 'first?', ['openai:gpt-4o-mini'], { pid: 111 });
+    runColumnToOk(store, runId, columnIds[0]!, 0, 'openai:gpt-4o-mini', 'answer one');
+    store.runs.finishRun(runId, T0 + 1000);
+    store.runs.addTurn({ runId, turn: 1, prompt: 'second?', createdAt: T0 + 2000, columns: [{ columnId: 't1', index: 0, target: 'openai:gpt-4o-mini' }] });
+    store.runs.startAttempt('t1', { ...okColumn('t1', 0, 'x', '').attempts[0]!, status: 'running', endpointId: 'openai:gpt-4o-mini', seq: 0 }, true);
+    store.runs.saveText('t1', 'partial', '', T0 + 2100);
+    expect(store.runs.recoverInterrupted(() => false, T0 + 3000)).toEqual([runId]);
+    const [unsettled] = store.runs.unsettledInterrupted();
+    expect(unsettled!.columnId).toBe('t1');
+    expect(unsettled!.request.messages).toEqual([
+      { role: 'user', content: 'first?' }, { role: 'assistant', content: 'answer one' }, { role: 'user', content: 'second?' },
+    ]);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Conversations: what a column has said so far, as the messages its next
+ * request carries. Pure, so the engine (follow-ups, forks) and the window
+ * (a fork's pre-filled history) build the same history from the same run.
+ */
+import type { ChatMessage, ColumnResult, ColumnTurn, GenerationParams, RunResult, Totals } from './domain';
+
+/** The prompt a run's first turn answered: its last user message. */
+export function firstPrompt(run: Pick<RunResult, 'request'>): string {
+  return run.request?.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+}
+
+/** Every turn a column answered, oldest first; a column of a single-turn run is its own turn 0. */
+export function turnsOf(run: Pick<RunResult, 'request'>, column: ColumnResult): ColumnTurn[] {
+  if (column.turns?.length) return column.turns;
+  const { turns: _turns, totals: _totals, ...fields } = column;
+  return [{ ...fields, turn: 0, prompt: firstPrompt(run) }];
+}
+
+/** A turn that can be built on: it finished and said something. */
+export function usableTurn(t: Pick<ColumnTurn, 'status' | 'text'>): boolean {
+  return t.status === 'ok' && t.text.trim() !== '';
+}
+
+/**
+ * The messages one turn of a column was (or is) sent: the run's own messages
+ * (a fork's history included) for turn 0; for a later turn, the column's
+ * conversation before it and that turn's prompt. A turn that failed is left out
+ * with its prompt, so the history a model sees always alternates and holds
+ * only answers it really gave.
+ * @example messagesForTurn(run, 0, 1, 'And in French?') // [user 'Hi', assistant 'Hello!', user 'And in French?']
+ */
+export function messagesForTurn(run: RunResult, index: number, turn: number, prompt: string): ChatMessage[] {
+  const column = run.columns.find((c) => c.index === index);
+  if (!run.request) return [];
+  if (turn === 0) return [...run.request.messages];
+  const out: ChatMessage[] = [];
+  for (const t of column ? turnsOf(run, column) : []) {
+    if (t.turn >= turn || !usableTurn(t)) continue;
+    if (t.turn === 0) out.push(...run.request.messages);
+    else out.push({ role: 'user', content: t.prompt });
+    out.push({ role: 'assistant', content: t.text });
+  }
+  out.push({ role: 'user', content: prompt });
+  return out;
+}
+
+/**
+ * The column's whole conversation so far, ending with its latest usable answer.
+ * @example conversationOf(run, 1) // [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }]
+ */
+export function conversationOf(run: RunResult, index: number): ChatMessage[] {
+  const column = run.columns.find((c) => c.index === index);
+  const last = column ? turnsOf(run, column).filter(usableTurn).at(-1) : undefined;
+  if (!last) return [];
+  return [...messagesForTurn(run, index, last.turn, last.prompt), { role: 'assistant', content: last.text }];
+}
+
+/**
+ * The history a fork sends: with a new prompt, the whole conversation and that
+ * prompt; without one, the conversation up to the column's last prompt, so the
+ * new models answer the same question with the same history before it.
+ */
+export function forkMessages(run: RunResult, index: number, prompt?: string): ChatMessage[] {
+  const history = conversationOf(run, index);
+  if (prompt !== undefined && prompt.trim() !== '') return [...history, { role: 'user', content: prompt }];
+  return history.at(-1)?.role === 'assistant' ? history.slice(0, -1) : history;
+}
+
+/** A column's own parameters over the shared ones; a value the column leaves unset keeps the shared one. */
+export function paramsFor(shared: GenerationParams, own: GenerationParams | null | undefined): GenerationParams {
+  if (!own) return shared;
+  const merged: GenerationParams = { ...shared };
+  for (const [k, v] of Object.entries(own) as Array<[keyof GenerationParams, unknown]>) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+  return merged;
+}
+
+function sum(values: Array<number | null | undefined>): number | null {
+  const known = values.filter((v): v is number => typeof v === 'number');
+  return known.length ? known.reduce((a, b) => a + b, 0) : null;
+}
+
+/** Sums over turns: the cost of a conversation is the cost of every answer in it. */
+export function totalsOf(turns: ReadonlyArray<Pick<ColumnTurn, 'costUsd' | 'usage' | 'metrics'>>): Totals {
+  const costUsd = sum(turns.map((t) => t.costUsd));
+  return {
+    // Rounded like computeCost, so a sum of exact figures does not grow float noise.
+    costUsd: costUsd === null ? null : Math.round(costUsd * 1e10) / 1e10,
+    inputTokens: sum(turns.map((t) => t.usage.inputTokens)),
+    outputTokens: sum(turns.map((t) => t.usage.outputTokens)),
+    totalMs: sum(turns.map((t) => t.metrics.totalMs)),
+  };
+}
