@@ -18,11 +18,12 @@ export interface OpenOptions {
 export function openDatabase(file: string): DB {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  // First: switching a new file to WAL takes a lock, and two first starts at once (the app and a CLI) would otherwise get SQLITE_BUSY at once.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode is durable across process crashes (kill -9); only an OS crash can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   // Checkpoints fsync the main file and can stall for tens of ms on a busy disk; the
   // engine runs them between runs (Store.checkpoint) instead of in the middle of streams.
   db.pragma('wal_autocheckpoint = 0');
