@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { checkTargets } from '../../electron/engine/check-targets';
 import { estimateRun } from '../../electron/engine/estimate';
 import { startMockProviders, type MockProviders } from '../mocks/provider-server';
-import { addProvider, ask, closeWorkbenches, col, openWorkbench, requestsFor, type Workbench } from './helpers';
+import { addProvider, ask, catalogDoc, closeWorkbenches, col, openWorkbench, requestsFor, type Workbench } from './helpers';
 
 let mock: MockProviders;
 
@@ -21,9 +21,7 @@ afterAll(async () => {
 beforeEach(() => mock.reset());
 afterEach(closeWorkbenches);
 
-const price = (inputPerM: number, outputPerM: number) => ({ inputPerM, outputPerM, cacheReadPerM: null, cacheWritePerM: null, reasoningPerM: null, tiers: [] });
-const caps = { tools: null, vision: null, json: null, reasoning: null };
-const provider = (id: string, more: Partial<{ api: string; env: string[]; protocol: 'openai' | 'anthropic' }> = {}) => ({ id, name: id, api: null, env: [], doc: null, npm: null, protocol: 'openai' as const, ...more });
+const { price, caps, provider } = catalogDoc;
 const model = (id: string) => ({
   id, name: id, family: null, reasoning: null, toolCall: null, attachment: null, structuredOutput: null,
   inputModalities: ['text'], outputModalities: ['text'], contextWindow: null, maxOutput: null, releaseDate: null, openWeights: null,

@@ -160,3 +160,10 @@ export function col(result: RunResult, index = 0): ColumnResult {
   if (!c) throw new Error(`no column ${index} in run ${result.runId}`);
   return c;
 }
+
+/** Builders for small catalog documents written into a test's data directory. */
+export const catalogDoc = {
+  price: (inputPerM: number, outputPerM: number) => ({ inputPerM, outputPerM, cacheReadPerM: null, cacheWritePerM: null, reasoningPerM: null, tiers: [] }),
+  caps: { tools: null, vision: null, json: null, reasoning: null },
+  provider: (id: string, more: Partial<{ api: string; env: string[]; protocol: 'openai' | 'anthropic' }> = {}) => ({ id, name: id, api: null, env: [], doc: null, npm: null, protocol: 'openai' as const, ...more }),
+};

@@ -12,7 +12,7 @@ import { breakerKey } from '../../electron/engine/router/breaker';
 import type { Estimate } from '../../shared/contract';
 import type { RoutePlan } from '../../shared/domain';
 import { startMockProviders, type MockProviders } from '../mocks/provider-server';
-import { addProvider, ask, closeWorkbenches, col, expectPersisted, only, openWorkbench, requestsFor, type Workbench } from './helpers';
+import { addProvider, ask, catalogDoc, closeWorkbenches, col, expectPersisted, only, openWorkbench, requestsFor, type Workbench } from './helpers';
 
 let mock: MockProviders;
 
@@ -26,9 +26,7 @@ afterAll(async () => {
 beforeEach(() => mock.reset());
 afterEach(closeWorkbenches);
 
-const price = (inputPerM: number, outputPerM: number) => ({ inputPerM, outputPerM, cacheReadPerM: null, cacheWritePerM: null, reasoningPerM: null, tiers: [] });
-const caps = { tools: null, vision: null, json: null, reasoning: null };
-const provider = (id: string) => ({ id, name: id, api: null, env: [], doc: null, npm: null, protocol: 'openai' as const });
+const { price, caps, provider } = catalogDoc;
 
 /** acme/shared at two catalog providers (east cheaper, west dearer), and cat's default upstream for acme/mapped. */
 const CATALOG = {
