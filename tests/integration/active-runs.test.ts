@@ -3,21 +3,15 @@
  * how it joins the event stream after it without a gap or a repeat. Real
  * engine, real SQLite, real HTTP streams from the mock on loopback.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CompareEvent } from '../../shared/domain';
-import { startMockProviders, type MockProviders } from '../mocks/provider-server';
-import { addProvider, ask, closeWorkbenches, openWorkbench, type Workbench } from './helpers';
+import type { MockProviders } from '../mocks/provider-server';
+import { addProvider, ask, closeWorkbenches, openWorkbench, type Workbench, shareMockProviders } from './helpers';
 
 let mock: MockProviders;
 let wb: Workbench;
 
-beforeAll(async () => {
-  mock = await startMockProviders();
-});
-afterAll(async () => {
-  await closeWorkbenches();
-  await mock.close();
-});
+shareMockProviders((m) => (mock = m));
 beforeEach(async () => {
   mock.reset();
   wb = openWorkbench();

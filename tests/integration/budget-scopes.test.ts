@@ -5,24 +5,18 @@
  * past timestamps, and a fixed clock where the guard takes one), and a cost the
  * provider reports next to the one computed from the price (drift).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetGuard, periodStart } from '../../electron/engine/budgets';
 import type { Budget, LedgerEntry } from '../../electron/store/spend-repo';
 import { columnHeader } from '../../renderer/lib/format';
 import { computeCost, costDrift, isDrifted } from '../../shared/pricing';
-import { startMockProviders, type MockProviders } from '../mocks/provider-server';
-import { addProvider, ask, closeWorkbenches, col, expectPersisted, ledgerRows, only, openWorkbench, priceEndpoint, requestsFor, type Workbench } from './helpers';
+import type { MockProviders } from '../mocks/provider-server';
+import { addProvider, ask, closeWorkbenches, col, expectPersisted, ledgerRows, only, openWorkbench, priceEndpoint, requestsFor, type Workbench, shareMockProviders } from './helpers';
 
 let mock: MockProviders;
 let wb: Workbench;
 
-beforeAll(async () => {
-  mock = await startMockProviders();
-});
-afterAll(async () => {
-  await closeWorkbenches();
-  await mock.close();
-});
+shareMockProviders((m) => (mock = m));
 beforeEach(async () => {
   mock.reset();
   wb = openWorkbench({ env: { KEY_A: 'sk-mock-aaaa', KEY_B: 'sk-mock-bbbb' } });

@@ -3,21 +3,15 @@
  * the window's target check: a real SQLite file, a catalog document of the
  * test's own, mock providers on loopback.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkTargets } from '../../electron/engine/check-targets';
 import { estimateRun } from '../../electron/engine/estimate';
-import { startMockProviders, type MockProviders } from '../mocks/provider-server';
-import { addProvider, ask, catalogDoc, closeWorkbenches, col, openWorkbench, requestsFor, type Workbench } from './helpers';
+import type { MockProviders } from '../mocks/provider-server';
+import { addProvider, ask, catalogDoc, closeWorkbenches, col, openWorkbench, requestsFor, type Workbench, shareMockProviders } from './helpers';
 
 let mock: MockProviders;
 
-beforeAll(async () => {
-  mock = await startMockProviders();
-});
-afterAll(async () => {
-  await closeWorkbenches();
-  await mock.close();
-});
+shareMockProviders((m) => (mock = m));
 beforeEach(() => mock.reset());
 afterEach(closeWorkbenches);
 

@@ -4,10 +4,10 @@
  * parameters and Anthropic cache writes, all asserted on the bodies the
  * loopback mock received and on what SQLite kept.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderType } from '../../shared/domain';
-import { startMockProviders, type MockProviders, type MockRequestRecord } from '../mocks/provider-server';
-import { PROMPT, PROTOCOLS, addProvider, ask, closeWorkbenches, col, expectPersisted, only, openWorkbench, priceEndpoint, recordEvents, requestsFor, waitFor, type Workbench } from './helpers';
+import { type MockProviders, type MockRequestRecord } from '../mocks/provider-server';
+import { PROMPT, PROTOCOLS, addProvider, ask, closeWorkbenches, col, expectPersisted, only, openWorkbench, priceEndpoint, recordEvents, requestsFor, waitFor, type Workbench, shareMockProviders } from './helpers';
 
 const PID: Record<ProviderType, string> = { openai: 'oa', anthropic: 'an', gemini: 'ge' };
 const ANSWER: Record<ProviderType, string> = { openai: 'first from openai', anthropic: 'first from anthropic', gemini: 'first from gemini' };
@@ -16,13 +16,7 @@ const FOLLOW = 'and now in French';
 let mock: MockProviders;
 let wb: Workbench;
 
-beforeAll(async () => {
-  mock = await startMockProviders();
-});
-afterAll(async () => {
-  await closeWorkbenches();
-  await mock.close();
-});
+shareMockProviders((m) => (mock = m));
 beforeEach(async () => {
   mock.reset();
   wb = openWorkbench();

@@ -5,21 +5,15 @@
  * Real HTTP on loopback and a real SQLite file throughout.
  */
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttemptRecord } from '../../shared/domain';
 import { startMockProviders, type MockProviders } from '../mocks/provider-server';
 import { breakerKey } from '../../electron/engine/router/breaker';
-import { addProvider, ask, closeWorkbenches, col, defaultText, expectPersisted, only, openWorkbench, requestsFor, type Workbench } from './helpers';
+import { addProvider, ask, closeWorkbenches, col, defaultText, expectPersisted, only, openWorkbench, requestsFor, type Workbench, shareMockProviders } from './helpers';
 
 let mock: MockProviders;
 
-beforeAll(async () => {
-  mock = await startMockProviders();
-});
-afterAll(async () => {
-  await closeWorkbenches();
-  await mock.close();
-});
+shareMockProviders((m) => (mock = m));
 beforeEach(() => mock.reset());
 afterEach(closeWorkbenches);
 

@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { openAppContext, type AppContext } from '../../electron/app/context';
 import { Engine } from '../../electron/engine/engine';
 import type { StoreOptions } from '../../electron/store';
 import { userCatalogPath } from '../../electron/engine/catalog/load';
 import type { ColumnResult, CompareEvent, CompareRequestInput, Price, ProviderType, RunResult } from '../../shared/domain';
-import type { MockProviders, MockRequestRecord } from '../mocks/provider-server';
+import { startMockProviders, type MockProviders, type MockRequestRecord } from '../mocks/provider-server';
 
 export const PROTOCOLS: ProviderType[] = ['openai', 'anthropic', 'gemini'];
 
@@ -167,3 +167,20 @@ export const catalogDoc = {
   caps: { tools: null, vision: null, json: null, reasoning: null },
   provider: (id: string, more: Partial<{ api: string; env: string[]; protocol: 'openai' | 'anthropic' }> = {}) => ({ id, name: id, api: null, env: [], doc: null, npm: null, protocol: 'openai' as const, ...more }),
 };
+
+/**
+ * One set of loopback mock providers for a whole test file, handed to `use`
+ * once started; at the end, the file's workbenches close before the mocks do.
+ * @example let mock: MockProviders; shareMockProviders((m) => (mock = m));
+ */
+export function shareMockProviders(use: (mock: MockProviders) => void): void {
+  let mock: MockProviders | undefined;
+  beforeAll(async () => {
+    mock = await startMockProviders();
+    use(mock);
+  });
+  afterAll(async () => {
+    await closeWorkbenches();
+    await mock?.close();
+  });
+}

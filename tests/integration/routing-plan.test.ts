@@ -6,23 +6,17 @@
  * A catalog document of the test's own, a real SQLite file, mock providers on
  * loopback.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { estimateRun } from '../../electron/engine/estimate';
 import { breakerKey } from '../../electron/engine/router/breaker';
 import type { Estimate } from '../../shared/contract';
 import type { RoutePlan } from '../../shared/domain';
-import { startMockProviders, type MockProviders } from '../mocks/provider-server';
-import { addProvider, ask, catalogDoc, closeWorkbenches, col, expectPersisted, only, openWorkbench, requestsFor, type Workbench } from './helpers';
+import type { MockProviders } from '../mocks/provider-server';
+import { addProvider, ask, catalogDoc, closeWorkbenches, col, expectPersisted, only, openWorkbench, requestsFor, type Workbench, shareMockProviders } from './helpers';
 
 let mock: MockProviders;
 
-beforeAll(async () => {
-  mock = await startMockProviders();
-});
-afterAll(async () => {
-  await closeWorkbenches();
-  await mock.close();
-});
+shareMockProviders((m) => (mock = m));
 beforeEach(() => mock.reset());
 afterEach(closeWorkbenches);
 

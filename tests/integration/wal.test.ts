@@ -5,18 +5,12 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { startMockProviders, type MockProviders } from '../mocks/provider-server';
-import { addProvider, ask, closeWorkbenches, openWorkbench, waitFor } from './helpers';
+import { afterEach, expect, it } from 'vitest';
+import type { MockProviders } from '../mocks/provider-server';
+import { addProvider, ask, closeWorkbenches, openWorkbench, waitFor, shareMockProviders } from './helpers';
 
 let mock: MockProviders;
-beforeAll(async () => {
-  mock = await startMockProviders();
-});
-afterAll(async () => {
-  await closeWorkbenches();
-  await mock.close();
-});
+shareMockProviders((m) => (mock = m));
 afterEach(closeWorkbenches);
 
 const LIMIT = 256 * 1024;
