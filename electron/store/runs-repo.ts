@@ -142,8 +142,13 @@ export function createRunsRepo(db: DB) {
       cache_write_fallback = 0, updated_at = ? WHERE id = ?`),
     deleteAttempts: db.prepare('DELETE FROM attempts WHERE column_id = ?'),
     runStatus: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
+    runDone: db.prepare(`UPDATE runs SET status = 'done', finished_at = ?, index_pending = 1 WHERE id = ?`),
+    runInterrupted: db.prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, index_pending = 1 WHERE id = ?`),
+    indexPendingRuns: db.prepare('SELECT id, seq FROM runs WHERE index_pending = 1 ORDER BY seq LIMIT ?'),
+    answersOf: db.prepare('SELECT text FROM columns WHERE run_id = ? ORDER BY idx, turn').pluck(),
+    ftsAnswersAt: db.prepare('UPDATE runs_fts SET answers = ? WHERE rowid = ?'),
+    indexed: db.prepare('UPDATE runs SET index_pending = 0 WHERE id = ?'),
     // By rowid: run_id is UNINDEXED, and matching on it would read every row of the index's content.
-    ftsAnswers: db.prepare('UPDATE runs_fts SET answers = ? WHERE rowid = (SELECT seq FROM runs WHERE id = ?)'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     columnsOf: db.prepare('SELECT * FROM columns WHERE run_id = ? ORDER BY idx, turn'),
     attemptsOfRun: db.prepare('SELECT a.* FROM attempts a JOIN columns c ON c.id = a.column_id WHERE c.run_id = ? ORDER BY a.seq, a.id'),
@@ -269,12 +274,28 @@ export function createRunsRepo(db: DB) {
         s.runStatus.run('running', null, runId);
       })();
     },
+    /**
+     * Marks the run done. Its answers reach the full-text index later, batched (indexPending):
+     * the run is marked until then, so a search, or the next start after a crash, catches up.
+     */
     finishRun(runId: string, at: number) {
+      s.runDone.run(at, runId);
+    },
+    /**
+     * Writes the answers of up to `limit` runs marked by finishRun (or by crash recovery) into the
+     * full-text index, in one transaction; returns how many. Cheap when nothing is marked.
+     */
+    indexPending(limit = 64): number {
+      if (db.readonly) return 0;
+      const pending = s.indexPendingRuns.all(limit) as Array<{ id: string; seq: number }>;
+      if (pending.length === 0) return 0;
       db.transaction(() => {
-        s.runStatus.run('done', at, runId);
-        const answers = (s.columnsOf.all(runId) as ColumnRow[]).map((c) => c.text).join('\n');
-        s.ftsAnswers.run(answers, runId);
+        for (const r of pending) {
+          s.ftsAnswersAt.run((s.answersOf.all(r.id) as Array<string | null>).join('\n'), r.seq);
+          s.indexed.run(r.id);
+        }
       })();
+      return pending.length;
     },
     getRun(runId: string): RunResult | null {
       const r = s.getRun.get(runId) as RunRow | undefined;
@@ -317,18 +338,21 @@ export function createRunsRepo(db: DB) {
       const before = opts.before ?? NO_CURSOR;
       const offset = opts.offset ?? 0;
       if (!q) return (s.listRuns.all(before, opts.limit, offset) as SummaryRow[]).map(toSummary);
+      // A run finished a moment ago may still wait for the index: a search finds it all the same.
+      while (api.indexPending() > 0);
       const match = matchFor(q);
       if (match === null) return [];
       return (s.searchRuns.all(match, before, opts.limit, offset) as SummaryRow[]).map(toSummary);
     },
     /** SQLite's plan for each read History makes at scale (tests check no table is scanned or sorted whole). */
-    queryPlans(): Record<'list' | 'search' | 'getRun' | 'columnsOf' | 'attemptsOfRun' | 'recover' | 'ftsAnswers' | 'deleteFts', string[]> {
+    queryPlans(): Record<'list' | 'search' | 'getRun' | 'columnsOf' | 'attemptsOfRun' | 'recover' | 'ftsAnswers' | 'deleteFts' | 'indexPending' | 'answersOf', string[]> {
       const plan = (stmt: { source: string }, ...args: unknown[]) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${stmt.source}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
       return {
         list: plan(s.listRuns, NO_CURSOR, 50, 0), search: plan(s.searchRuns, '"a"*', NO_CURSOR, 50, 0), getRun: plan(s.getRun, 'r'),
         columnsOf: plan(s.columnsOf, 'r'), attemptsOfRun: plan(s.attemptsOfRun, 'r'), recover: plan(s.staleRuns),
-        ftsAnswers: plan(s.ftsAnswers, '', 'r'), deleteFts: plan(s.deleteFts, 'r'),
+        ftsAnswers: plan(s.ftsAnswersAt, '', 1), deleteFts: plan(s.deleteFts, 'r'),
+        indexPending: plan(s.indexPendingRuns, 64), answersOf: plan(s.answersOf, 'r'),
       };
     },
     /** How big history is: counts, and the bytes of the database file and its WAL. */
@@ -361,7 +385,8 @@ export function createRunsRepo(db: DB) {
         for (const r of stale) {
           s.interruptAttempts.run(at, r.id);
           s.interruptColumns.run(at, r.id);
-          s.runStatus.run('interrupted', at, r.id);
+          // What had arrived is searchable too: its answers go to the full-text index (indexPending).
+          s.runInterrupted.run(at, r.id);
         }
       })();
       return stale.map((r) => r.id);

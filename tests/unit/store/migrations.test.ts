@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-index-after-run']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -314,6 +314,19 @@ describe('migrations, conversations', () => {
     expect(() => insert(db, 'run_turns', { run_id: 'r1', turn: 1, prompt: 'again', created_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
     db.prepare('DELETE FROM runs WHERE id = ?').run('r1');
     expect(read(db, 'SELECT COUNT(*) AS n FROM run_turns')).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('migrations, the index after the run', () => {
+  it('0013-index-after-run: runs from before are indexed already; a marked run is found by its own index', () => {
+    expect(createdBy(13)).toEqual({ tables: [], indexes: ['runs_index_pending'] });
+    const db = dbAt(12);
+    insert(db, 'runs', { id: 'old', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null, seq: 1 });
+    expect(migrate(db, 13)).toBe(13);
+    expect(read(db, 'SELECT id, index_pending FROM runs')).toEqual([{ id: 'old', index_pending: 0 }]);
+    insert(db, 'runs', { id: 'new', created_at: NOW + 1, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null, seq: 2, index_pending: 1 });
+    expect(read(db, 'SELECT id FROM runs WHERE index_pending = 1 ORDER BY seq')).toEqual([{ id: 'new' }]);
+    expect(read(db, 'EXPLAIN QUERY PLAN SELECT id FROM runs WHERE index_pending = 1 ORDER BY seq')).toEqual([expect.objectContaining({ detail: 'SCAN runs USING INDEX runs_index_pending' })]);
   });
 });
 
