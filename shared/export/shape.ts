@@ -47,7 +47,7 @@ export function metricCells(c: ColumnResult): string[] {
 
 const CSV_HEAD = [
   'run_id', 'created_at_utc', 'turn', 'column', 'target', 'status', 'served_provider', 'served_model', 'fell_back',
-  'ttft_ms', 'total_ms', 'tokens_per_second', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'error',
+  'ttft_ms', 'total_ms', 'tokens_per_second', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'error', 'tags', 'note',
 ];
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
@@ -83,6 +83,8 @@ export function csvRows(runs: readonly RunResult[]): string {
           c.metrics.ttftMs == null ? null : Math.round(c.metrics.ttftMs), c.metrics.totalMs == null ? null : Math.round(c.metrics.totalMs),
           c.metrics.tokensPerSecond == null ? null : Number(c.metrics.tokensPerSecond.toFixed(2)),
           c.usage.inputTokens, c.usage.outputTokens, c.usage.estimated, c.costUsd, c.error,
+          // The run's labels on each of its rows, tags joined by "; ".
+          (run.tags ?? []).join('; ') || null, run.note ?? null,
         ]);
       }
     });
