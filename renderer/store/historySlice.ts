@@ -1,5 +1,6 @@
 import type { HistoryStats, RunResult, RunSummary } from '../../shared/domain';
 import type { PastAttachment } from '../../shared/contract/history';
+import type { AttachmentRef } from '../../shared/attachments';
 import { noFilters, type HistoryFilters } from '../../shared/run-labels';
 import { errorMessage } from '../transport/build';
 import type { SliceCreator, StoreDeps } from './types';
@@ -37,6 +38,8 @@ export interface HistorySlice {
   /** Past runs' attachments by hash, as fetched (what is stored, an image's bytes). */
   pastAttachments: Record<string, PastAttachment | { hash: string; error: string }>;
   loadPastAttachment(hash: string): Promise<void>;
+  /** Thumbnails for the form's image chips, read back from the store (a rerun's files, a draft restored after a reload). */
+  loadAttachmentPreviews(attachments: readonly AttachmentRef[]): Promise<void>;
 }
 
 export const createHistorySlice =
@@ -77,8 +80,8 @@ export const createHistorySlice =
       }
     };
 
-    const showRerunPreviews = async (request: NonNullable<RunResult['request']>): Promise<void> => {
-      const images = (request.messages.at(-1)?.attachments ?? []).filter((a) => a.mime.startsWith('image/'));
+    const loadAttachmentPreviews = async (attachments: readonly AttachmentRef[]): Promise<void> => {
+      const images = attachments.filter((a) => a.mime.startsWith('image/') && !get().attachmentPreviews[a.hash]);
       for (const a of images) {
         await get().loadPastAttachment(a.hash);
         const got = get().pastAttachments[a.hash];
@@ -102,6 +105,7 @@ export const createHistorySlice =
       historyFilters: {},
       knownTags: [],
       pastAttachments: {},
+      loadAttachmentPreviews,
 
       setHistoryFilters: async (filters) => {
         set({ historyFilters: filters });
@@ -186,7 +190,7 @@ export const createHistorySlice =
         }
         get().loadRequest(request);
         // The form's chips show a thumbnail for each image, read back from the store (the files may be long gone from disk).
-        void showRerunPreviews(request);
+        void loadAttachmentPreviews(request.messages.at(-1)?.attachments ?? []);
         get().setView('compare');
         await get().send('rerun');
       },

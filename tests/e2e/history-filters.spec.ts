@@ -90,6 +90,7 @@ test('tag a run, filter by tag and status, a note kept across a reload, a past i
   await expect(page.getByTestId('run-tag').locator('span')).toHaveText(['baseline']);
 
   // Rerun: the form's image chip shows its thumbnail from the store, and the new run says where it came from.
+  const draftSaved = page.waitForResponse((r) => r.url().includes('/api/rpc/settings:save-draft') && r.request().postData()?.includes('dot.png') === true);
   await page.getByTestId('history-rerun').click();
   await expect(page.getByTestId('run-status')).toContainText('finished');
   await expect(page.getByTestId('attachment-chip').locator('img')).toHaveAttribute('src', `data:image/png;base64,${image.toString('base64')}`);
@@ -99,4 +100,10 @@ test('tag a run, filter by tag and status, a note kept across a reload, a past i
   await expect(page.getByTestId('history-row')).toHaveCount(1);
   await page.getByTestId('history-row').first().click();
   await expect(page.getByTestId('history-source')).toHaveText('from rerun');
+
+  // The form kept across a reload gets its image's thumbnail back from the store too.
+  await draftSaved;
+  await page.reload();
+  await page.getByTestId('nav-compare').click();
+  await expect(page.getByTestId('attachment-chip').locator('img')).toHaveAttribute('src', `data:image/png;base64,${image.toString('base64')}`);
 });
