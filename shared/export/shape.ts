@@ -6,9 +6,17 @@ import type { ColumnResult, RunResult } from '../domain';
  * stored request and bookkeeping. Anything else a RunResult comes to carry
  * (a conversation's turns) flows through as it is.
  */
-export function exportJson(run: RunResult): Omit<RunResult, 'request' | 'createdAt' | 'status'> {
-  const { request: _request, createdAt: _createdAt, status: _status, ...rest } = run;
-  return rest;
+export function exportJson(run: RunResult): Omit<RunResult, 'request' | 'createdAt' | 'status' | 'source'> {
+  const { request: _request, createdAt: _createdAt, status: _status, tags: _tags, note: _note, source: _source, ...rest } = run;
+  return { ...rest, ...labelsJson(run) };
+}
+
+/**
+ * A run's tags and note in its JSON, only when it has them: an unlabelled run's
+ * `history show --json` stays exactly its `compare --json`.
+ */
+export function labelsJson(run: Pick<RunResult, 'tags' | 'note'>): { tags?: string[]; note?: string } {
+  return { ...(run.tags?.length ? { tags: run.tags } : {}), ...(run.note ? { note: run.note } : {}) };
 }
 
 export function promptOf(run: RunResult): string {

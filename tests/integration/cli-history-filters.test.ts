@@ -63,7 +63,7 @@ describe('switchyard history filters, tags and notes', { timeout: 180_000 }, () 
 
     const show = await sb.run(['history', 'show', okId]);
     expect(show.stdout).toContain('source: cli\ntags: Baseline\nnote: steady at temperature 0\n');
-    const showJson = parseJsonOutput<{ tags: string[]; note: string | null }>(await sb.run(['history', 'show', okId, '--json']));
+    const showJson = parseJsonOutput<{ tags?: string[]; note?: string }>(await sb.run(['history', 'show', okId, '--json']));
     expect(showJson).toMatchObject({ tags: ['Baseline'], note: 'steady at temperature 0' });
     const exported = await sb.run(['history', 'export', okId, '--format', 'json']);
     expect(JSON.parse(exported.stdout)).toEqual(showJson);
@@ -73,7 +73,11 @@ describe('switchyard history filters, tags and notes', { timeout: 180_000 }, () 
 
     const cleared = await sb.run(['history', 'note', okId, '--clear']);
     expect(cleared.stdout).toBe(`note of ${okId} cleared\n`);
-    expect(parseJsonOutput<{ note: string | null }>(await sb.run(['history', 'show', okId, '--json'])).note).toBeNull();
+    // Only what a run has: without a note (or tags) the JSON is compare --json's, key for key.
+    expect(parseJsonOutput<object>(await sb.run(['history', 'show', okId, '--json']))).not.toHaveProperty('note');
+    const untagged = await sb.run(['history', 'tag', okId, 'baseline', '--remove']);
+    expect(untagged.stdout).toBe(`${okId} has no tags\n`);
+    expect(parseJsonOutput<object>(await sb.run(['history', 'show', okId, '--json']))).toEqual(JSON.parse(ok.stdout));
 
     const [badStatus, badSince, badTag, longTag, noRun, noText, both, longNote] = await Promise.all([
       sb.run(['history', 'list', '--status', 'great']),

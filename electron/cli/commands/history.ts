@@ -10,6 +10,7 @@ import { HistoryFilters, RunSource, STATUS_KINDS, StatusKind, checkTag, type His
 import type { RunResult } from '../../../shared/domain';
 import { quote } from '../../../shared/quote';
 import { EXPORT_FORMATS, exportRuns, isExportFormat, type ExportFormat } from '../../../shared/export/run-export';
+import { labelsJson } from '../../../shared/export/shape';
 import { describeSystemError, showPath } from '../../engine/system-errors';
 
 /** `--format`, or the extension of `--out` when it names one of the formats. */
@@ -117,7 +118,7 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
         const run = ctx.store.runs.getRun(runId);
         if (!run) throw new CliExit(`no run ${quote(runId)} (see switchyard history list)`, 1);
         if (f.json) {
-          process.stdout.write(JSON.stringify({ ...runJson(run), tags: run.tags ?? [], note: run.note ?? null, source: run.source ?? null }, null, 2) + '\n');
+          process.stdout.write(JSON.stringify({ ...runJson(run), ...labelsJson(run) }, null, 2) + '\n');
           return EXIT_OK;
         }
         process.stdout.write(`run ${run.runId}  ${fmtDate(run.createdAt ?? 0)} UTC  ${run.status}\n${labelLines(run)}`);
