@@ -96,9 +96,7 @@ describe('fillTemplate', () => {
 
   it('counts only own keys: a name like constructor or __proto__ is an ordinary variable', () => {
     expect(missingVariables('{{ constructor }} {{ __proto__ }} {{ toString }}', {})).toEqual(['constructor', '__proto__', 'toString']);
-    const vars = Object.create(null) as Record<string, string>;
-    vars.constructor = 'c';
-    expect(fillTemplate('{{constructor}}', vars)).toBe('c');
+    expect(fillTemplate('{{constructor}}', { constructor: 'c' } as Record<string, string>)).toBe('c');
   });
 
   it('treats a name as case-sensitive', () => {
