@@ -37,10 +37,10 @@ export type SaveOutcome = { saved: SavedPrompt } | { conflict: SavedPrompt } | {
 
 export function createPromptsRepo(db: DB) {
   const s = {
-    // `?1 IS NULL OR …`: one statement for every filter; instr on lower() is a plain substring match (ASCII case folded).
+    // `@kind IS NULL OR …`: one statement for every filter; instr on lower() is a plain substring match (ASCII case folded).
     list: db.prepare(`SELECT ${COLUMNS} FROM prompts
-      WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR instr(lower(name), ?2) > 0 OR instr(lower(body), ?2) > 0)
-      ORDER BY last_used_at IS NULL, last_used_at DESC, name, kind LIMIT ?3`),
+      WHERE (@kind IS NULL OR kind = @kind) AND (@q IS NULL OR instr(lower(name), @q) > 0 OR instr(lower(body), @q) > 0)
+      ORDER BY last_used_at IS NULL, last_used_at DESC, name, kind LIMIT @limit`),
     byId: db.prepare(`SELECT ${COLUMNS} FROM prompts WHERE id = ?`),
     byName: db.prepare(`SELECT ${COLUMNS} FROM prompts WHERE kind = ? AND name = ?`),
     insert: db.prepare('INSERT INTO prompts (id, name, kind, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -74,7 +74,7 @@ export function createPromptsRepo(db: DB) {
   return {
     list(filter: { kind?: PromptKind | undefined; query?: string | undefined } = {}): SavedPrompt[] {
       const q = filter.query?.trim().toLowerCase() || null;
-      return (s.list.all(filter.kind ?? null, q, MAX_LISTED_PROMPTS) as Row[]).map(toPrompt);
+      return (s.list.all({ kind: filter.kind ?? null, q, limit: MAX_LISTED_PROMPTS }) as Row[]).map(toPrompt);
     },
     get,
     byName(kind: PromptKind, name: string): SavedPrompt | null {
