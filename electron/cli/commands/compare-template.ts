@@ -40,10 +40,11 @@ const variablesOf = (ts: SavedPrompt[]) => ts.map((t) => `${kindWord(t.kind)} ${
 
 /**
  * The prompt and system prompt to send: each template found and filled, or one line naming
- * every variable left without a `--var` (or a `--var` no template has). `markUsed`: a real run.
+ * every variable left without a `--var` (or a `--var` no template has). `markUsed` records the
+ * templates' use: called once the run has started, so a run refused before sending leaves no trace.
  */
-export function applyTemplates(ctx: Pick<AppContext, 'store'>, prompt: string | undefined, f: TemplateFlags, markUsed: boolean): { prompt: string | undefined; system: string | undefined } {
-  if (f.template === undefined && f.systemTemplate === undefined) return { prompt, system: f.system };
+export function applyTemplates(ctx: Pick<AppContext, 'store'>, prompt: string | undefined, f: TemplateFlags): { prompt: string | undefined; system: string | undefined; markUsed(): void } {
+  if (f.template === undefined && f.systemTemplate === undefined) return { prompt, system: f.system, markUsed: () => {} };
   const user = f.template !== undefined ? findPrompt(ctx.store, 'prompt', f.template, 'use --system-template for it') : null;
   const system = f.systemTemplate !== undefined ? findPrompt(ctx.store, 'system', f.systemTemplate, 'use --template for it') : null;
   const used = [user, system].filter((t): t is SavedPrompt => t !== null);
@@ -53,6 +54,9 @@ export function applyTemplates(ctx: Pick<AppContext, 'store'>, prompt: string | 
   const known = new Set(used.flatMap((t) => t.variables));
   const unknown = (f.var ?? []).map(([k]) => k).filter((k) => !known.has(k));
   if (unknown.length) throw new CliExit(`--var ${unknown.join(', ')}: no such variable (${variablesOf(used)})`, EXIT_USAGE);
-  if (markUsed) for (const t of used) ctx.store.prompts.markUsed(t.id, Date.now());
-  return { prompt: user ? fillTemplate(user.body, vars) : prompt, system: system ? fillTemplate(system.body, vars) : f.system };
+  return {
+    prompt: user ? fillTemplate(user.body, vars) : prompt,
+    system: system ? fillTemplate(system.body, vars) : f.system,
+    markUsed: () => used.forEach((t) => ctx.store.prompts.markUsed(t.id, Date.now())),
+  };
 }

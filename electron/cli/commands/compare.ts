@@ -157,7 +157,7 @@ export function withAttachments(ctx: Pick<AppContext, 'store'>, request: Compare
   return { ...request, messages: [...request.messages.slice(0, -1), { ...last, attachments: files }] };
 }
 
-export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
+export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream; onStarted?: () => void }): Promise<number> {
   const request = f.followUp ? null : withAttachments(ctx, f.fork ? forkFromFlags(ctx, prompt || undefined, f) : buildRequest(prompt, f), f);
   const controller = new AbortController();
   let interrupts = 0;
@@ -173,6 +173,7 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
     const started = f.followUp
       ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal })
       : ctx.engine.start(request!, { signal: controller.signal });
+    io.onStarted?.();
     for (const w of started.warnings) io.err.write(`warning: ${w}\n`);
     if (!f.json) {
       const labels = new Map(started.columns.map((c) => [c.columnId, `[${c.index + 1}]`]));
@@ -218,14 +219,14 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
   cmd.action(async (promptArg: string | undefined, givenFlags: CompareFlags) => {
     checkConversationFlags(promptArg, givenFlags);
     await withCtx(async (ctx) => {
-      const filled = applyTemplates(ctx, promptArg, givenFlags, !givenFlags.dryRun);
+      const filled = applyTemplates(ctx, promptArg, givenFlags);
       const prompt = filled.prompt;
       const flags: CompareFlags = { ...givenFlags, system: filled.system };
       if (flags.dryRun) {
         const { runDryRun } = await import('./estimate');
         return runDryRun(ctx, withAttachments(ctx, flags.fork ? forkFromFlags(ctx, prompt, flags) : buildRequest(prompt ?? '', flags), flags), Boolean(flags.json), process.stdout);
       }
-      return runCompare(ctx, prompt ?? '', flags, { out: process.stdout, err: process.stderr });
+      return runCompare(ctx, prompt ?? '', flags, { out: process.stdout, err: process.stderr, onStarted: filled.markUsed });
       // A dry run with files stores them (by hash) so that it can estimate them: that writes.
     }, givenFlags.dryRun && !givenFlags.image?.length && !givenFlags.file?.length ? 'read' : 'write');
   });
