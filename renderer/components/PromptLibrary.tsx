@@ -144,6 +144,7 @@ export function PromptLibrary() {
     if (!d) return;
     if (open && !d.open) {
       setFilling(null);
+      setQuery('');
       d.showModal();
       search.current?.focus();
     } else if (!open && d.open) d.close();
@@ -159,6 +160,8 @@ export function PromptLibrary() {
       className="about library"
       aria-labelledby="library-title"
       data-testid="library"
+      // Cancel (Escape) comes at once; the close event only in a later task, after which a quick Ctrl+L would be lost.
+      onCancel={() => s.setOpen(false)}
       onClose={() => s.setOpen(false)}
       onKeyDown={(e) => {
         // Escape belongs to the dialog here, not to the window's "stop all" shortcut.
