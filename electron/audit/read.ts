@@ -1,5 +1,4 @@
 /** Reading the audit log: verify, export, show and search-sent, the same for the CLI and (later) the window. */
-import { createPublicKey } from 'node:crypto';
 import type { Store } from '../store';
 import type { AuditRow } from '../store/audit-repo';
 import { decodeEntry } from './entries';
@@ -73,7 +72,7 @@ export async function exportLog(store: Store, log: AuditLog, sinceMs: number): P
   for (const r of rows) lines.push(JSON.stringify({ type: 'entry', seq: r.seq, leafHash: r.leaf_hash.toString('hex'), entry: decodeEntry(r.entry).ok ? JSON.parse(r.entry) : r.entry }));
   if (cp) lines.push(JSON.stringify({ type: 'checkpoint', size: cp.tree_size, root: cp.root_hash.toString('hex'), note: cp.note }));
   for (const k of store.audit.keys()) {
-    const pem = createPublicKey(publicKeyFromRaw(k.public_key)).export({ type: 'spki', format: 'pem' }) as string;
+    const pem = publicKeyFromRaw(k.public_key).export({ type: 'spki', format: 'pem' }) as string;
     lines.push(JSON.stringify({ type: 'key', name: k.name, keyHash: k.key_hash, backend: k.backend, vkey: verifierKey(k.name, k.public_key), publicKeyPem: pem }));
   }
   return { text: lines.join('\n') + '\n', entries: rows.length, size: cp?.tree_size ?? 0 };
