@@ -47,8 +47,17 @@ export const AuditBody = z.discriminatedUnion('kind', [
     /** How the attempt ended: ok, error, incomplete, cancelled. */
     outcome: z.string(),
     httpStatus: z.number().int().nullable(),
-    /** Digest of the row of salted hashes `audit search-sent` checks, so that row is covered by the tree too. */
-    sentIndex: z.object({ hashes: z.number().int(), sha256: z.string() }).nullable(),
+  }),
+  z.object({
+    /**
+     * The salted hashes `audit search-sent` checks for one send (kept in audit_sent), built on a later
+     * turn than the send's own entry so hashing every piece of a long prompt never sits in an append:
+     * this entry carries their digest, so that row is covered by the tree too.
+     */
+    kind: z.literal('sent-index'),
+    sendSeq: z.number().int(),
+    hashes: z.number().int(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
   z.object({
     kind: z.literal('refusal'),

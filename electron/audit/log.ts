@@ -23,12 +23,12 @@ const ORIGIN_SETTING = 'audit.origin';
 
 /** What the engine needs of the log: appends, never reads. */
 export interface AuditSink {
-  append(body: AuditBody, sent?: SentIndex): void;
+  append(body: AuditBody): void;
   /** A send's entry: the SHA-256 of the bytes posted, and the search index of what the body said. */
   recordSend(body: SendFacts, sent: SentRequest): void;
 }
 
-export type SendFacts = Omit<Extract<AuditBody, { kind: 'send' }>, 'sentIndex' | 'requestSha256' | 'requestBytes'>;
+export type SendFacts = Omit<Extract<AuditBody, { kind: 'send' }>, 'requestSha256' | 'requestBytes'>;
 
 export interface AuditLogOptions {
   /** Resolves the signing key; none: this log appends but never signs (checkpoints come from a process that can). */
@@ -43,6 +43,7 @@ export class AuditLog implements AuditSink {
   private signer: Promise<Signer> | null = null;
   private lastCheckpointSize: number | null = null;
   private checkpointing: Promise<unknown> | null = null;
+  private readonly indexing = new Set<Promise<void>>();
   private readonly every: number;
   private readonly now: () => number;
 
@@ -64,7 +65,7 @@ export class AuditLog implements AuditSink {
   }
 
   /** Appends one entry and returns its seq. Throws (unlike `append`) so a caller can say why. */
-  write(body: AuditBody, sent?: SentIndex): number {
+  write(body: AuditBody, sent?: { seq: number; salt: Buffer; hashes: Buffer }): number {
     const now = this.now();
     const at = new Date(now).toISOString();
     const seq = this.store.audit.append(
@@ -74,29 +75,51 @@ export class AuditLog implements AuditSink {
         const bytes = encodeEntry({ v: 1, seq, at, prev: prev ? prev.toString('hex') : null, ...body });
         return { text: bytes.toString('utf8'), leaf: leafHash(bytes) };
       },
-      sent ? { salt: sent.salt, hashes: sent.hashes } : undefined,
+      sent,
     );
     this.maybeCheckpoint(seq);
     return seq;
   }
 
-  append(body: AuditBody, sent?: SentIndex): void {
+  append(body: AuditBody): number | null {
     try {
-      this.write(body, sent);
+      return this.write(body);
     } catch (err) {
       this.opts.onError?.(`audit: could not record a ${body.kind} entry: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
     }
   }
 
+  /**
+   * The send's entry now (one SHA-256 of the bytes posted); the search index of
+   * what its body said on a later turn, as an entry of its own: hashing every
+   * piece of a long prompt is the costly part and must not sit in the append.
+   */
   recordSend(body: SendFacts, sent: SentRequest): void {
-    let index: SentIndex | undefined;
-    try {
-      index = buildSentIndex(sent.body);
-    } catch {
-      // A body that cannot be walked still gets its entry; only search-sent loses it.
-    }
     const requestSha256 = createHash('sha256').update(sent.bytes).digest('hex');
-    this.append({ ...body, requestSha256, requestBytes: sent.bytes.byteLength, sentIndex: index ? { hashes: index.count, sha256: index.sha256 } : null }, index);
+    const seq = this.append({ ...body, requestSha256, requestBytes: sent.bytes.byteLength });
+    if (seq === null) return;
+    const job = new Promise<void>((r) => setImmediate(r)).then(() => {
+      let index: SentIndex;
+      try {
+        index = buildSentIndex(sent.body);
+      } catch {
+        // A body that cannot be walked keeps its send entry; only search-sent loses it.
+        return;
+      }
+      try {
+        this.write({ kind: 'sent-index', sendSeq: seq, hashes: index.count, sha256: index.sha256 }, { seq, salt: index.salt, hashes: index.hashes });
+      } catch (err) {
+        this.opts.onError?.(`audit: could not record the sent index of seq ${seq}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    this.indexing.add(job);
+    void job.finally(() => this.indexing.delete(job));
+  }
+
+  /** Sends whose search index is still being built (search-sent reads after these). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.indexing]);
   }
 
   private maybeCheckpoint(seq: number): void {
@@ -157,6 +180,7 @@ export class AuditLog implements AuditSink {
 
   /** Waits for a checkpoint in flight (before the store closes). */
   async close(): Promise<void> {
+    await this.settled();
     await this.checkpointing;
   }
 }

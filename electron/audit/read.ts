@@ -52,6 +52,8 @@ export function summarize(e: ShownEntry): string {
       return `run ${s('runId')} deleted`;
     case 'export':
       return `${s('what')} exported as ${s('format')} to ${s('to')}${Array.isArray(x.runIds) && x.runIds.length ? `: ${(x.runIds as string[]).join(' ')}` : ''}`;
+    case 'sent-index':
+      return `search index of seq ${x.sendSeq}: ${x.hashes} salted hashes`;
     case 'audit-key':
       return `signing key ${s('keyName')}+${s('keyHash')} (${s('backend')})`;
     default:
@@ -89,7 +91,15 @@ export interface SentHit extends SentMatch {
 
 /** Every send whose body held the whole string, or every one of its tokens. */
 export function searchSent(store: Store, query: string): { tokens: number; hits: SentHit[]; partial: number; sends: number } {
-  const entries = new Map(store.audit.all().filter((r) => r.kind === 'send').map((r) => [r.seq, r]));
+  const all = store.audit.all();
+  const entries = new Map(all.filter((r) => r.kind === 'send').map((r) => [r.seq, r]));
+  // The digest each index row should have, from its sent-index entry (in the tree).
+  const digests = new Map<number, string>();
+  for (const r of all) {
+    if (r.kind !== 'sent-index') continue;
+    const d = decodeEntry(r.entry);
+    if (d.ok && typeof d.entry.sendSeq === 'number' && typeof d.entry.sha256 === 'string') digests.set(d.entry.sendSeq, d.entry.sha256);
+  }
   const hits: SentHit[] = [];
   let partial = 0;
   const rows = store.audit.sent();
@@ -104,7 +114,7 @@ export function searchSent(store: Store, query: string): { tokens: number; hits:
     const d = e ? decodeEntry(e.entry) : null;
     const x = d?.ok ? (d.entry as Record<string, unknown>) : null;
     const ep = x?.endpoint as { provider: string; host: string; model: string } | undefined;
-    const digest = (x?.sentIndex as { sha256?: string } | null | undefined)?.sha256;
+    const digest = digests.get(row.seq);
     hits.push({
       ...m, seq: row.seq, at: e ? new Date(e.created_at).toISOString() : null, runId: typeof x?.runId === 'string' ? x.runId : null,
       endpoint: ep ? `${ep.provider}:${ep.model} at ${ep.host}` : null, tampered: digest !== indexDigest(row.salt, row.hashes),

@@ -53,16 +53,17 @@ export function createAuditRepo(db: DB) {
    * correct chain. `build` gets the seq and the previous leaf hash and returns
    * the entry's bytes and leaf hash.
    */
-  const append = db.transaction((now: number, kind: string, build: (seq: number, prev: Buffer | null) => { text: string; leaf: Buffer }, sent?: { salt: Buffer; hashes: Buffer }) => {
+  const append = db.transaction((now: number, kind: string, build: (seq: number, prev: Buffer | null) => { text: string; leaf: Buffer }, sent?: { seq: number; salt: Buffer; hashes: Buffer }) => {
     const last = s.last.get() as { seq: number; leaf_hash: Buffer } | undefined;
     const seq = (last?.seq ?? 0) + 1;
     const { text, leaf } = build(seq, last?.leaf_hash ?? null);
     s.insert.run(seq, now, kind, text, leaf);
-    if (sent) s.insertSent.run(seq, sent.salt, sent.hashes);
+    if (sent) s.insertSent.run(sent.seq, sent.salt, sent.hashes);
     return seq;
   });
   return {
-    append(now: number, kind: string, build: (seq: number, prev: Buffer | null) => { text: string; leaf: Buffer }, sent?: { salt: Buffer; hashes: Buffer }): number {
+    /** `sent`: the search-sent row of the send entry `sent.seq`, written with this (its sent-index) entry. */
+    append(now: number, kind: string, build: (seq: number, prev: Buffer | null) => { text: string; leaf: Buffer }, sent?: { seq: number; salt: Buffer; hashes: Buffer }): number {
       // Immediate: the read of the last entry and the insert must not interleave with another writer's.
       return db.inTransaction ? append(now, kind, build, sent) : append.immediate(now, kind, build, sent);
     },

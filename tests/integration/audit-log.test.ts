@@ -67,6 +67,9 @@ describe('audit log: what is recorded', () => {
       expect(s.outcome).toBe('ok');
     }
     expect(new Set(sends.map((s) => (s.endpoint as { protocol: string }).protocol))).toEqual(new Set(['openai', 'anthropic', 'gemini']));
+    // The search index of each send comes on a later turn, as an entry of its own.
+    await wb.ctx.audit.settled();
+    expect(entries(wb, 'sent-index').map((e) => e.sendSeq).sort()).toEqual(sends.map((s) => s.seq).sort());
     // Neither the prompt, nor the secret in it, nor the key is in any audit table.
     const dump = JSON.stringify(wb.ctx.store.db.prepare('SELECT * FROM audit_entries').all()) + JSON.stringify(wb.ctx.store.db.prepare('SELECT hex(salt), hex(hashes) FROM audit_sent').all());
     expect(dump).not.toContain(SECRET);
@@ -142,6 +145,7 @@ describe('audit log: tamper evidence on the SQLite file', () => {
   async function signedLog(): Promise<Workbench> {
     const wb = await withProviders();
     await wb.engine.compare(ask(['m-openai:a', 'm-anthropic:b', 'm-gemini:c']));
+    await wb.ctx.audit.settled();
     const cp = await wb.ctx.audit.checkpoint();
     expect(cp!.tree_size).toBe(wb.ctx.store.audit.count());
     expect(verifyStore(wb.ctx.store, wb.ctx.audit)).toMatchObject({ ok: true, problems: [] });

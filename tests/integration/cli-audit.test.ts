@@ -29,7 +29,9 @@ describe('switchyard audit', { timeout: 240_000 }, () => {
     const runId = runJsonOf(compared).runId;
 
     const shown = await sb.json<Array<{ seq: number; kind: string; entry: Record<string, unknown> }>>(['audit', 'show', '--json']);
-    expect(shown.map((e) => e.kind)).toEqual(['send', 'send', 'key', 'provider']);
+    // Newest first: each send's search index follows it on a later turn, so the two orders of those four can interleave.
+    expect(shown.slice(4).map((e) => e.kind)).toEqual(['key', 'provider']);
+    expect(shown.slice(0, 4).map((e) => e.kind).sort()).toEqual(['send', 'send', 'sent-index', 'sent-index']);
     const sends = await sb.json<Array<{ entry: { runId: string; requestSha256: string } }>>(['audit', 'show', '--json', '--kind', 'send', '--limit', '1']);
     expect(sends).toHaveLength(1);
     expect(sends[0]!.entry.runId).toBe(runId);
@@ -37,26 +39,26 @@ describe('switchyard audit', { timeout: 240_000 }, () => {
     const table = await sb.run(['audit', 'show']);
     expect(table.stdout).toMatch(/send\s+r_\S+ col c_\S+ -> mock:mock-small at 127\.0\.0\.1:\d+/);
 
-    // The first verify makes the signing key (a file: said once; its creation is entry 5) and signs the head.
+    // The first verify makes the signing key (a file: said once; its creation is entry 7) and signs the head.
     const v1 = await sb.run(['audit', 'verify']);
     expect(v1.code, v1.stderr).toBe(0);
-    expect(v1.stdout).toMatch(/^audit log verified: 4 entries, 0 checkpoints checked, root [0-9a-f]{64}\ncheckpoint signed at size 5\n$/);
+    expect(v1.stdout).toMatch(/^audit log verified: 6 entries, 0 checkpoints checked, root [0-9a-f]{64}\ncheckpoint signed at size 7\n$/);
     expect(v1.stderr).toMatch(/^audit: created the checkpoint signing key as a file \(.*audit-signing-key\.pem, readable only by you\)/);
     const v2 = await sb.run(['audit', 'verify']);
     expect(v2.code).toBe(0);
     expect(v2.stderr).toBe('');
-    expect(v2.stdout).toMatch(/5 entries, 1 checkpoint checked/);
+    expect(v2.stdout).toMatch(/7 entries, 1 checkpoint checked/);
 
     const file = join(sb.dataDir, 'audit.jsonl');
     const exported = await sb.run(['audit', 'export', '--out', file]);
     expect(exported.code, exported.stderr).toBe(0);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ type: 'log', size: 5 });
+    expect(lines[0]).toMatchObject({ type: 'log', size: 7 });
     const entryLines = lines.filter((l) => l.type === 'entry');
-    expect(entryLines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(entryLines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     // Anyone can recompute each leaf from the export: SHA-256(0x00 || canonical JSON).
     for (const l of entryLines) expect(createHash('sha256').update(Buffer.from([0])).update(canonicalize(l.entry)!).digest('hex')).toBe(l.leafHash);
-    expect(lines.find((l) => l.type === 'checkpoint')).toMatchObject({ size: 5 });
+    expect(lines.find((l) => l.type === 'checkpoint')).toMatchObject({ size: 7 });
     expect(String(lines.find((l) => l.type === 'key')!.publicKeyPem)).toMatch(/BEGIN PUBLIC KEY/);
     expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
     expect(readFileSync(file, 'utf8')).not.toContain(KEY.SY_AUDIT_KEY);
@@ -65,7 +67,7 @@ describe('switchyard audit', { timeout: 240_000 }, () => {
     expect((await sb.run(['compare', 'another prompt', '-m', 'mock:mock-small'])).code).toBe(0);
     const consistent = await sb.run(['audit', 'verify', '--checkpoint', file]);
     expect(consistent.code, consistent.stdout + consistent.stderr).toBe(0);
-    expect(consistent.stdout).toMatch(/consistent with the checkpoint file: its 5 entries are the first 5 of today's 7 \(proof of \d+ hashes, signed by switchyard\.local\/audit\/[0-9a-f]{16}\+[0-9a-f]{8}\)/);
+    expect(consistent.stdout).toMatch(/consistent with the checkpoint file: its 7 entries are the first 7 of today's 10 \(proof of \d+ hashes, signed by switchyard\.local\/audit\/[0-9a-f]{16}\+[0-9a-f]{8}\)/);
 
     const found = await sb.run(['audit', 'search-sent', SECRET]);
     expect(found.code).toBe(2);
@@ -92,7 +94,7 @@ describe('switchyard audit', { timeout: 240_000 }, () => {
     expect(againstFile.stdout).toContain('seq 3: entry edited');
 
     // Bad input: one line each.
-    expectOneLineError(await sb.run(['audit', 'show', '--kind', 'nope']), 1, /^switchyard: invalid --kind "nope": expected one of send, refusal, provider, key, budget, run-delete, export, audit-key$/);
+    expectOneLineError(await sb.run(['audit', 'show', '--kind', 'nope']), 1, /^switchyard: invalid --kind "nope": expected one of send, sent-index, refusal, provider, key, budget, run-delete, export, audit-key$/);
     expectOneLineError(await sb.run(['audit', 'verify', '--checkpoint', join(sb.dataDir, 'none.txt')]), 1, /^switchyard: --checkpoint: .*none\.txt/);
     expectOneLineError(await sb.run(['audit', 'export', '--since', 'yesterday']), 1, /^switchyard: invalid --since "yesterday"/);
     expectOneLineError(await sb.run(['audit', 'search-sent', 'ab']), 1, /at least 4 characters/);

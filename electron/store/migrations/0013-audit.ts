@@ -7,8 +7,9 @@ import type { Migration } from './types';
  * edits the file: that is what the Merkle tree and the signed checkpoints are for).
  * `audit_checkpoints` holds signed notes of the tree head, with the compact
  * range (right-edge subtree hashes) at that size so the next head is computed
- * from the new leaves only. `audit_sent` holds, per send, salted hashes of what
- * the request's text contained (for `audit search-sent`), never the text.
+ * from the new leaves only. `audit_sent` holds, per send (keyed by the send
+ * entry's seq), salted hashes of what the request's text contained (for
+ * `audit search-sent`), never the text.
  * `audit_keys` lists the public keys that signed checkpoints here.
  */
 export const m0013: Migration = {
