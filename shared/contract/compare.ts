@@ -79,9 +79,10 @@ const StartedColumns = z.array(z.object({ columnId: z.string(), index: z.number(
 const FollowUp = z.object({ runId: z.string().min(1), prompt: z.string().max(1_000_000), column: z.number().int().min(0).max(63).optional() });
 
 export const compareContract = {
+  /** `source`: what in the window sent it (History's Rerun says `rerun`; a fork's request says `fork` by itself). */
   startRun: defineCall(
     'compare:start-run',
-    CompareRequest,
+    CompareRequest.extend({ source: z.enum(['window', 'rerun']).optional() }),
     z.object({ runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })) }),
   ),
   cancelRun: defineCall('compare:cancel-run', RunRef, Ok),

@@ -28,7 +28,7 @@ function setup() {
 /** A stand-in keychain: reversible, and what it stores does not contain the plaintext. */
 const vault: KeyVault = {
   backend: 'test-keychain', secure: true, warning: null,
-  encrypt: async (plain) => Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a),
+  encrypt: async (plain) => Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a)),
   decrypt: async (cipher) => Buffer.from(cipher.map((b) => b ^ 0x5a)).toString('utf8'),
 };
 
