@@ -60,6 +60,8 @@ export class AuditLog implements AuditSink {
     const have = this.store.settings.get(ORIGIN_SETTING);
     if (have) return have;
     const made = `switchyard.local/audit/${randomBytes(8).toString('hex')}`;
+    // A read-only data directory that never signed a checkpoint has no origin to keep, nor any to compare with.
+    if (this.store.db.readonly) return made;
     this.store.settings.put(ORIGIN_SETTING, made);
     return this.store.settings.get(ORIGIN_SETTING) ?? made;
   }
@@ -85,7 +87,7 @@ export class AuditLog implements AuditSink {
     try {
       return this.write(body);
     } catch (err) {
-      this.opts.onError?.(`audit: could not record a ${body.kind} entry: ${err instanceof Error ? err.message : String(err)}`);
+      this.opts.onError?.(`audit: could not record the ${body.kind} entry: ${err instanceof Error ? err.message : String(err)}`);
       return null;
     }
   }

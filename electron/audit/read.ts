@@ -68,7 +68,8 @@ export function summarize(e: ShownEntry): string {
  * `key` line per signing key (verifier key string and PEM).
  */
 export async function exportLog(store: Store, log: AuditLog, sinceMs: number): Promise<{ text: string; entries: number; size: number }> {
-  const cp = await log.checkpoint();
+  // A read-only data directory exports what it has: the latest checkpoint already signed.
+  const cp = store.db.readonly ? store.audit.latestCheckpoint() : await log.checkpoint();
   const rows = sinceMs > 0 ? store.audit.since(sinceMs) : store.audit.all();
   const lines: string[] = [JSON.stringify({ type: 'log', origin: log.origin(), size: cp?.tree_size ?? 0, since: sinceMs > 0 ? new Date(sinceMs).toISOString() : null, exportedAt: new Date().toISOString() })];
   for (const r of rows) lines.push(JSON.stringify({ type: 'entry', seq: r.seq, leafHash: r.leaf_hash.toString('hex'), entry: decodeEntry(r.entry).ok ? JSON.parse(r.entry) : r.entry }));

@@ -31,6 +31,6 @@ export function requestRefusal(err: unknown): { rule: RefusalRule; reason: strin
   if (err.code === 'budget') return { rule: 'budget', reason: err.message };
   if (err.code === 'policy') return { rule: 'key-policy', reason: err.message };
   if (err.code === 'config') return { rule: /missing key/.test(err.message) ? 'missing-key' : 'unservable', reason: err.message };
-  if (err.code === 'not_found' && /unknown provider|no provider|serves/.test(err.message)) return { rule: 'unservable', reason: err.message };
+  if (err.code === 'not_found' && /unknown (provider|model)|serve/.test(err.message)) return { rule: 'unservable', reason: err.message };
   return null;
 }

@@ -44,7 +44,8 @@ export function registerAudit(program: Command, withCtx: WithCtx) {
       await withCtx(async (ctx) => {
         const report = verifyStore(ctx.store, ctx.audit, external);
         // Only a log that verifies gets a new signed head: signing a damaged one would bless the damage.
-        const signed = report.ok ? await ctx.audit.checkpoint() : null;
+        const readOnly = ctx.store.db.readonly;
+        const signed = report.ok && !readOnly ? await ctx.audit.checkpoint() : null;
         if (f.json) {
           process.stdout.write(JSON.stringify({ ...report, checkpoint: signed ? { size: signed.tree_size, note: signed.note } : null }, null, 2) + '\n');
         } else {
@@ -53,11 +54,12 @@ export function registerAudit(program: Command, withCtx: WithCtx) {
             process.stdout.write(`audit log verified: ${report.entries} entries, ${report.checkpointsChecked} checkpoint${report.checkpointsChecked === 1 ? '' : 's'} checked, root ${report.root}\n`);
             if (report.external) process.stdout.write(`consistent with the checkpoint file: its ${report.external.size} entries are the first ${report.external.size} of today's ${report.size} (proof of ${report.external.proof.length} hashes, signed by ${report.external.signedBy})\n`);
             if (signed) process.stdout.write(`checkpoint signed at size ${signed.tree_size}\n`);
+            else if (readOnly) process.stdout.write('read-only data directory: no new checkpoint signed\n');
           }
         }
         if (!report.ok) throw new CliExit(`the audit log does not verify: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}, the first: ${report.problems[0]!.message}`, EXIT_NOT_OK);
         return EXIT_OK;
-      });
+      }, 'read');
     });
   audit
     .command('export')
@@ -73,7 +75,7 @@ export function registerAudit(program: Command, withCtx: WithCtx) {
         ctx.audit.append({ kind: 'export', what: 'audit', runIds: [], format: 'jsonl', to: f.out ? 'file' : 'stdout', entries });
         if (f.out) process.stdout.write(`exported ${entries} audit entr${entries === 1 ? 'y' : 'ies'} and the checkpoint of ${size} to ${showPath(f.out)}\n`);
         return EXIT_OK;
-      });
+      }, 'read');
     });
   audit
     .command('show')
