@@ -45,16 +45,19 @@ export function registerAudit(program: Command, withCtx: WithCtx) {
         const report = verifyStore(ctx.store, ctx.audit, external);
         // Only a log that verifies gets a new signed head: signing a damaged one would bless the damage.
         const readOnly = ctx.store.db.readonly;
-        const signed = report.ok && !readOnly ? await ctx.audit.checkpoint() : null;
+        const before = ctx.store.audit.latestCheckpoint()?.id ?? null;
+        const head = report.ok && !readOnly ? await ctx.audit.checkpoint() : null;
+        const signed = head && head.id !== before ? head : null;
         if (f.json) {
-          process.stdout.write(JSON.stringify({ ...report, checkpoint: signed ? { size: signed.tree_size, note: signed.note } : null }, null, 2) + '\n');
+          process.stdout.write(JSON.stringify({ ...report, checkpoint: head ? { size: head.tree_size, note: head.note, new: signed !== null } : null }, null, 2) + '\n');
         } else {
           for (const p of report.problems) process.stdout.write(`${p.message}\n`);
           if (report.ok) {
-            process.stdout.write(`audit log verified: ${report.entries} entries, ${report.checkpointsChecked} checkpoint${report.checkpointsChecked === 1 ? '' : 's'} checked, root ${report.root}\n`);
+            process.stdout.write(`audit log verified: ${report.entries} entr${report.entries === 1 ? 'y' : 'ies'}, ${report.checkpointsChecked} checkpoint${report.checkpointsChecked === 1 ? '' : 's'} checked, root ${report.root}\n`);
             if (report.external) process.stdout.write(`consistent with the checkpoint file: its ${report.external.size} entries are the first ${report.external.size} of today's ${report.size} (proof of ${report.external.proof.length} hashes, signed by ${report.external.signedBy})\n`);
             if (signed) process.stdout.write(`checkpoint signed at size ${signed.tree_size}\n`);
             else if (readOnly) process.stdout.write('read-only data directory: no new checkpoint signed\n');
+            else if (head) process.stdout.write(`the latest checkpoint already covers all ${head.tree_size}\n`);
           }
         }
         if (!report.ok) throw new CliExit(`the audit log does not verify: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}, the first: ${report.problems[0]!.message}`, EXIT_NOT_OK);
