@@ -179,3 +179,23 @@ export function completeToolResults<M extends ToolMessage>(messages: readonly M[
     return { ...m, toolResults: toolResults.map((r, k) => ({ ...r, name: calls[k]!.name })) };
   });
 }
+
+/**
+ * The text a request's tool parts put into the prompt, for token counts: the
+ * definitions and response schema as JSON, and each message's calls and results.
+ * Providers render them in formats of their own, so this is an estimate.
+ */
+export function toolPromptTexts(r: {
+  tools?: readonly unknown[] | undefined;
+  responseFormat?: unknown;
+  messages: ReadonlyArray<{ toolCalls?: ReadonlyArray<{ name: string; arguments: string }> | undefined; toolResults?: ReadonlyArray<{ content: string }> | undefined }>;
+}): string[] {
+  const out: string[] = [];
+  if (r.tools?.length) out.push(JSON.stringify(r.tools));
+  if (r.responseFormat) out.push(JSON.stringify(r.responseFormat));
+  for (const m of r.messages) {
+    for (const c of m.toolCalls ?? []) out.push(`${c.name} ${c.arguments}`);
+    for (const x of m.toolResults ?? []) out.push(x.content);
+  }
+  return out;
+}
