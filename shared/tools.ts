@@ -188,7 +188,7 @@ export function completeToolResults<M extends ToolMessage>(messages: readonly M[
 export function toolPromptTexts(r: {
   tools?: readonly unknown[] | undefined;
   responseFormat?: unknown;
-  messages: ReadonlyArray<{ toolCalls?: ReadonlyArray<{ name: string; arguments: string }> | undefined; toolResults?: ReadonlyArray<{ content: string }> | undefined }>;
+  messages: ReadonlyArray<{ content?: string; toolCalls?: ReadonlyArray<{ name: string; arguments: string }> | undefined; toolResults?: ReadonlyArray<{ content: string }> | undefined }>;
 }): string[] {
   const out: string[] = [];
   if (r.tools?.length) out.push(JSON.stringify(r.tools));

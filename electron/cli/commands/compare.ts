@@ -174,7 +174,7 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
   try {
     const started = f.followUp
       ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal, toolResults: parseToolResults(f.toolResult) })
-      : ctx.engine.start(request!, { signal: controller.signal });
+      : ctx.engine.start(request!, { signal: controller.signal, source: 'cli' });
     for (const w of started.warnings) io.err.write(`warning: ${w}\n`);
     if (!f.json) {
       const labels = new Map(started.columns.map((c) => [c.columnId, `[${c.index + 1}]`]));
