@@ -70,6 +70,8 @@ export const ToolCall = z.object({
   arguments: z.string(),
   parsed: z.unknown().optional(),
   parseError: z.string().optional(),
+  /** Gemini's `thoughtSignature` on the call's part: opaque, and sent back with the call as the API requires of thinking models. */
+  signature: z.string().max(1_000_000).optional(),
 });
 export type ToolCall = z.infer<typeof ToolCall>;
 

@@ -175,6 +175,16 @@ describe('tool calls in a follow-up', () => {
     expect(third[2]).toEqual({ role: 'tool', tool_call_id: 'call_w1', content: '{"temp_c":18}' });
   });
 
+  it('Gemini: a thinking model\'s thought signature on a call goes back with it', async () => {
+    mock.script('ge-sig', { text: '', toolCalls: [{ name: 'get_weather', arguments: { city: 'Rome' }, signature: 'c2lnbmF0dXJlLWJ5dGVz' }] });
+    const first = await wb.engine.compare(ask(['ge:ge-sig'], { tools: [WEATHER] }));
+    expect(col(first).toolCalls?.[0]).toMatchObject({ name: 'get_weather', signature: 'c2lnbmF0dXJlLWJ5dGVz' });
+    mock.script('ge-sig', { text: 'warm' });
+    await wb.engine.followUp(first.runId, FOLLOW).done;
+    const contents = body(requestsFor(mock, 'ge-sig')[1]).contents as unknown[];
+    expect(contents[1]).toEqual({ role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Rome' } }, thoughtSignature: 'c2lnbmF0dXJlLWJ5dGVz' }] });
+  });
+
   it('a result for a call no column made is refused before anything is sent', async () => {
     mock.script('lonely', { text: '', toolCalls: CALLS.slice(0, 1) });
     const first = await wb.engine.compare(ask(['oa:lonely'], { tools: [WEATHER] }));

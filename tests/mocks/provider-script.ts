@@ -63,7 +63,7 @@ export interface MockScript {
    * becomes the protocol's own (`tool_calls`, `tool_use`, Gemini's STOP). `id` defaults to `call_mock_<n>`;
    * `arguments` as an object is sent as its JSON, as a string verbatim (so a broken one can be tested).
    */
-  toolCalls?: Array<{ id?: string; name: string; arguments: string | Record<string, unknown> }>;
+  toolCalls?: Array<{ id?: string; name: string; arguments: string | Record<string, unknown>; signature?: string }>;
 }
 
 export const HTTP_FAULTS: Partial<Record<MockFault, [number, string]>> = {
@@ -150,7 +150,7 @@ export async function streamScript(
   else if (fault === 'reflect_key_event') write(wire.errorEvent(`Upstream revoked the key ${ctx.key ?? '(none)'} mid-stream (authorization: Bearer ${ctx.key ?? ''})`));
   else if (fault === 'malformed_event') write(wire.malformed());
   else if (fault !== 'missing_terminal') {
-    const calls: WireToolCall[] = (script.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `call_mock_${i}`, name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) }));
+    const calls: WireToolCall[] = (script.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `call_mock_${i}`, name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments), ...(c.signature ? { signature: c.signature } : {}) }));
     calls.forEach((c, i) => write(wire.toolCall(i, c)));
     write(wire.finish(text.length < full.length ? 'length' : calls.length ? 'tool' : 'stop', usage));
   }

@@ -23,6 +23,8 @@ export interface WireToolCall {
   id: string;
   name: string;
   arguments: string;
+  /** Gemini only: the part's thoughtSignature, as thinking models send it. */
+  signature?: string;
 }
 
 /** Arguments in pieces of about 8 characters, as the real APIs stream them (cut mid-token and mid-string). */
@@ -175,7 +177,7 @@ function geminiWire(o: WireOptions): Wire {
     empty: (channel) => chunk([part(channel, '')]),
     delta: (channel, piece) => chunk([part(channel, piece)]),
     // Gemini sends a call whole, its arguments parsed, with no id.
-    toolCall: (_i, call) => chunk([{ functionCall: { name: call.name, args: JSON.parse(call.arguments || '{}') as unknown } }]),
+    toolCall: (_i, call) => chunk([{ functionCall: { name: call.name, args: JSON.parse(call.arguments || '{}') as unknown }, ...(call.signature ? { thoughtSignature: call.signature } : {}) }]),
     finish(reason, u) {
       const usage = {
         promptTokenCount: u.inputTokens,

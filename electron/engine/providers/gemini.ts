@@ -6,7 +6,7 @@ import type { AdapterRequest, ProviderAdapter } from './types';
 
 interface GeminiChunk {
   candidates?: Array<{
-    content?: { parts?: Array<{ text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: unknown } }> };
+    content?: { parts?: Array<{ text?: string; thought?: boolean; thoughtSignature?: string; functionCall?: { id?: string; name?: string; args?: unknown } }> };
     finishReason?: string;
   }>;
   usageMetadata?: {
@@ -69,7 +69,7 @@ function handler(label: string): EventHandler {
         if (fc) {
           fallbackId ??= chunk.responseId || randomBytes(6).toString('hex');
           const n = state.tools.length;
-          state.tools.push({ id: fc.id || `fc_${fallbackId}_${n}`, name: fc.name ?? '', args: [JSON.stringify(fc.args ?? {})], key: n });
+          state.tools.push({ id: fc.id || `fc_${fallbackId}_${n}`, name: fc.name ?? '', args: [JSON.stringify(fc.args ?? {})], key: n, ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) });
           sink.onToolCall?.();
           continue;
         }

@@ -30,11 +30,13 @@ export interface PendingToolCall {
   args: string[];
   /** The protocol's own key for the call within the stream (OpenAI `index`, Anthropic block index). */
   key: number;
+  /** Gemini's thoughtSignature on the call's part. */
+  signature?: string;
 }
 
 /** The calls of a stream, their arguments joined and parsed; undefined when there were none. */
 function finishedCalls(tools: PendingToolCall[]): AdapterOutcome['toolCalls'] {
-  return tools.length ? tools.map((t) => toolCall(t.id, t.name, t.args.join(''))) : undefined;
+  return tools.length ? tools.map((t) => ({ ...toolCall(t.id, t.name, t.args.join('')), ...(t.signature ? { signature: t.signature } : {}) })) : undefined;
 }
 
 export interface StreamCall {

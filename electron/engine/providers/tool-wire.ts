@@ -106,7 +106,8 @@ export function geminiContents(messages: ChatMessage[], files: Files): unknown[]
   return messages.map((m) => {
     if (m.role === 'assistant') {
       const text = m.content === '' && m.toolCalls?.length ? [] : [{ text: m.content }];
-      const calls = (m.toolCalls ?? []).map((c) => ({ functionCall: { name: c.name, args: argsObject(c.arguments) } }));
+      // A thinking model's call carries its thought signature, which must come back with it.
+      const calls = (m.toolCalls ?? []).map((c) => ({ functionCall: { name: c.name, args: argsObject(c.arguments) }, ...(c.signature ? { thoughtSignature: c.signature } : {}) }));
       return { role: 'model', parts: [...text, ...calls] };
     }
     if (!m.toolResults?.length) return { role: 'user', parts: geminiParts(m, files) };
