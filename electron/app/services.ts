@@ -15,6 +15,7 @@ import { CountAborted } from '../engine/tokens';
 import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
 import { exportRunsFor } from './export-run';
+import { promptHandlers } from './prompt-library';
 
 export const APP_VERSION = '0.1.0';
 
@@ -233,6 +234,7 @@ export function createApp(opts: CreateAppOptions): App {
       },
     },
     ...dataHandlers(ctx),
+    ...promptHandlers(ctx.store),
   };
   return {
     ctx,

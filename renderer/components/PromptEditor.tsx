@@ -29,6 +29,9 @@ export interface PromptEditorProps {
   attachments?: ReactNode;
   /** Files dropped on the prompt or pasted into it. */
   onAttachFiles?(files: File[]): void;
+  /** Opens the prompt library; `libraryShortcut` is its key (Ctrl+L). */
+  onOpenLibrary?(): void;
+  libraryShortcut?: string;
 }
 
 /** Files carried by a drop or a paste; none for plain text. */
@@ -68,6 +71,13 @@ export function PromptEditor(p: PromptEditorProps) {
   const sendOff = p.sending || p.running || !!p.blockedReason;
   return (
     <div className="prompt-editor">
+      {p.onOpenLibrary && (
+        <div className="library-open-row">
+          <button type="button" className="btn btn-small" data-testid="library-open" aria-keyshortcuts={p.libraryShortcut === '⌘L' ? 'Meta+L' : 'Control+L'} onClick={p.onOpenLibrary} title="Saved prompts and system prompts, with {{variables}} you fill in">
+            Library… {p.libraryShortcut && <kbd>{p.libraryShortcut}</kbd>}
+          </button>
+        </div>
+      )}
       <details className="system" open={p.systemOpen} onToggle={(e) => p.onToggleSystem(e.currentTarget.open)}>
         <summary>
           System prompt{!p.systemOpen && p.draft.system.trim() ? <span className="muted"> · set</span> : null}

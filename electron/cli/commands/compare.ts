@@ -7,8 +7,9 @@ import { collect, effort, list, maxPrice, num, strategy } from '../parse';
 import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../errors';
 import { attachFile } from '../../engine/attachments';
 import { loadToolFlags, parseToolResults, toolLines, type ToolFields, type ToolFlags } from '../tool-flags';
+import { applyTemplates, checkTemplateFlags, templateVar, type TemplateFlags } from './compare-template';
 
-export interface CompareFlags extends ToolFlags {
+export interface CompareFlags extends TemplateFlags, ToolFlags {
   model?: string[];
   system?: string;
   temperature?: number;
@@ -113,13 +114,17 @@ const NEW_RUN_FLAGS: Array<[keyof CompareFlags, string]> = [
   ['stop', '--stop'], ['reasoningEffort', '--reasoning-effort'], ['thinkingBudget', '--thinking-budget'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
   ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['image', '--image'], ['file', '--file'],
   ['tools', '--tools'], ['toolChoice', '--tool-choice'], ['responseFormat', '--response-format'],
+  ['systemTemplate', '--system-template'],
 ];
 
 /** One line for each way `--follow-up`, `--fork` and `--column` can be combined wrongly. */
 export function checkConversationFlags(prompt: string | undefined, f: CompareFlags): void {
+  checkTemplateFlags(prompt, f);
+  // --template gives the prompt; whether it fills in is known once the library is open.
+  const hasPrompt = f.template !== undefined || Boolean(prompt?.trim());
   if (f.followUp !== undefined && f.fork !== undefined) throw new CliExit('--follow-up and --fork do not go together: a follow-up continues the run, a fork starts a new one', EXIT_USAGE);
   if (f.followUp !== undefined) {
-    if (!prompt?.trim()) throw new CliExit('--follow-up needs the prompt to send: compare --follow-up <runId> <prompt> [--column N]', EXIT_USAGE);
+    if (!hasPrompt) throw new CliExit('--follow-up needs the prompt to send: compare --follow-up <runId> <prompt> [--column N]', EXIT_USAGE);
     const given = NEW_RUN_FLAGS.find(([k]) => f[k] !== undefined);
     if (given) throw new CliExit(`${given[1]} cannot be used with --follow-up: a follow-up keeps its run's models and settings (use --fork <runId> --column N -m … for other models)`, EXIT_USAGE);
     if (f.training === false || f.fallback === false) throw new CliExit(`${f.training === false ? '--no-training' : '--no-fallback'} cannot be used with --follow-up: a follow-up keeps its run's settings`, EXIT_USAGE);
@@ -132,7 +137,7 @@ export function checkConversationFlags(prompt: string | undefined, f: CompareFla
   }
   if (f.column !== undefined) throw new CliExit('--column goes with --follow-up <runId> or --fork <runId>', EXIT_USAGE);
   if (f.toolResult?.length) throw new CliExit('--tool-result goes with --follow-up <runId> or --fork <runId>: it answers a tool call of that run', EXIT_USAGE);
-  if (prompt === undefined) throw new CliExit('compare needs a prompt: compare <prompt> -m <target>', EXIT_USAGE);
+  if (prompt === undefined && f.template === undefined) throw new CliExit('compare needs a prompt: compare <prompt> -m <target> (or --template NAME)', EXIT_USAGE);
 }
 
 /**
@@ -159,7 +164,7 @@ export function withAttachments(ctx: Pick<AppContext, 'store'>, request: Compare
   return { ...request, messages: [...request.messages.slice(0, -1), { ...last, attachments: files }] };
 }
 
-export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
+export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream; onStarted?: () => void }): Promise<number> {
   const request = f.followUp ? null : withAttachments(ctx, f.fork ? forkFromFlags(ctx, prompt || undefined, f) : buildRequest(prompt, f), f);
   const controller = new AbortController();
   let interrupts = 0;
@@ -175,6 +180,7 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
     const started = f.followUp
       ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal, toolResults: parseToolResults(f.toolResult) })
       : ctx.engine.start(request!, { signal: controller.signal, source: 'cli' });
+    io.onStarted?.();
     for (const w of started.warnings) io.err.write(`warning: ${w}\n`);
     if (!f.json) {
       const labels = new Map(started.columns.map((c) => [c.columnId, `[${c.index + 1}]`]));
@@ -199,6 +205,9 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .argument('[prompt]', 'the user prompt (a fork\'s is optional: without one, its models answer the column\'s last prompt)')
     .option('-m, --model <target>', 'a target (repeatable): provider:model, lab/model, lab/model@provider, or a chain a,b,c', collect)
     .option('--system <text>', 'system prompt')
+    .option('--template <name>', 'the prompt from the library (switchyard prompts list), its {{variables}} filled with --var')
+    .option('--system-template <name>', 'the system prompt from the library, filled with --var')
+    .option('--var <key=value>', 'a value for a template variable (repeatable)', templateVar)
     .option('--temperature <t>', 'sampling temperature 0-2', num('--temperature', PARAM_LIMITS.temperature.min, PARAM_LIMITS.temperature.max))
     .option('--max-tokens <n>', 'maximum output tokens', num('--max-tokens', PARAM_LIMITS.maxTokens.min, PARAM_LIMITS.maxTokens.max, true))
     .option('--top-p <p>', 'nucleus sampling 0-1', num('--top-p', PARAM_LIMITS.topP.min, PARAM_LIMITS.topP.max))
@@ -218,16 +227,19 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--response-format <file|json>', 'a structured answer: a JSON Schema file (each answer is validated against it), or json for any JSON object')
     .option('--tool-result <callId=result>', 'with --follow-up or --fork: the result of a tool call (JSON or text); a call given none is sent "no result provided" (repeatable)', collect);
   addRoutingOptions(cmd);
-  cmd.action(async (prompt: string | undefined, flags: CompareFlags) => {
-    checkConversationFlags(prompt, flags);
+  cmd.action(async (promptArg: string | undefined, givenFlags: CompareFlags) => {
+    checkConversationFlags(promptArg, givenFlags);
     await withCtx(async (ctx) => {
+      const filled = applyTemplates(ctx, promptArg, givenFlags);
+      const prompt = filled.prompt;
+      const flags: CompareFlags = { ...givenFlags, system: filled.system };
       flags.loadedTools = await loadToolFlags(flags);
       if (flags.dryRun) {
         const { runDryRun } = await import('./estimate');
         return runDryRun(ctx, withAttachments(ctx, flags.fork ? forkFromFlags(ctx, prompt, flags) : buildRequest(prompt ?? '', flags), flags), Boolean(flags.json), process.stdout);
       }
-      return runCompare(ctx, prompt ?? '', flags, { out: process.stdout, err: process.stderr });
+      return runCompare(ctx, prompt ?? '', flags, { out: process.stdout, err: process.stderr, onStarted: filled.markUsed });
       // A dry run with files stores them (by hash) so that it can estimate them: that writes.
-    }, flags.dryRun && !flags.image?.length && !flags.file?.length ? 'read' : 'write');
+    }, givenFlags.dryRun && !givenFlags.image?.length && !givenFlags.file?.length ? 'read' : 'write');
   });
 }

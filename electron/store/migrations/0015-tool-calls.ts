@@ -6,8 +6,8 @@ import type { Migration } from './types';
  * tool results its prompt carried for the turn before. JSON text, read back
  * through the contract's zod schemas; NULL where there were none.
  */
-export const m0014: Migration = {
-  name: '0014-tool-calls',
+export const m0015: Migration = {
+  name: '0015-tool-calls',
   up(db) {
     db.exec(`
       ALTER TABLE columns ADD COLUMN tool_calls_json TEXT;
