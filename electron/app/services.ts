@@ -15,6 +15,7 @@ import { CountAborted } from '../engine/tokens';
 import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
 import { exportRunsFor } from './export-run';
+import { promptHandlers } from './prompt-library';
 
 export const APP_VERSION = '0.1.0';
 
@@ -127,8 +128,8 @@ export function createApp(opts: CreateAppOptions): App {
           if (estimating === mine) estimating = null;
         }
       },
-      async followUp({ runId, prompt, column }) {
-        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column });
+      async followUp({ runId, prompt, column, toolResults }) {
+        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column, toolResults });
         done.catch(() => {});
         return { runId, turn, columns, warnings };
       },
@@ -237,6 +238,7 @@ export function createApp(opts: CreateAppOptions): App {
       },
     },
     ...dataHandlers(ctx),
+    ...promptHandlers(ctx.store),
   };
   return {
     ctx,

@@ -28,6 +28,7 @@ import type { AttachmentData } from './providers/types';
 import { attachmentTokenBound, loadAttachments, resolveAttachments } from './attachments';
 import { AuditLog, type AuditSink } from '../audit/log';
 import { requestRefusal } from './audit-facts';
+import { compileStructured, type StructuredChecker } from './structured';
 
 export interface EngineOptions {
   store: Store;
@@ -51,6 +52,8 @@ export interface PreparedRun {
   promptTokens: number;
   /** What the store holds for each attachment the request names (type, size, dimensions). */
   attachments: ReadonlyMap<string, StoredAttachment>;
+  /** The response format's schema, compiled (null without one). */
+  structured: StructuredChecker | null;
 }
 
 interface ActiveRun {
@@ -210,6 +213,7 @@ export class Engine {
    */
   prepare(input: CompareRequestInput | unknown): PreparedRun {
     const { request, stored } = resolveAttachments(this.store, parseRequest(input));
+    const structured = compileStructured(request.responseFormat);
     const providers = this.providerMap();
     const steps = request.targets.map((t) => resolveTarget(t, providers, this.catalog));
     for (let i = 0; i < steps.length; i++) {
@@ -221,7 +225,7 @@ export class Engine {
         throw new UserError(`missing key for target ${quote(request.targets[i])}: ${what} (provider ${all[0]!.provider.id})`, 'config');
       }
     }
-    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored };
+    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored, structured };
   }
 
   /**
@@ -301,7 +305,7 @@ export class Engine {
 
   private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, request: CompareRequest, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
     const result = await runColumn(
-      { runId, columnId: c.columnId, index: c.index, target: c.target, request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments },
+      { runId, columnId: c.columnId, index: c.index, target: c.target, request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments, structured: prepared.structured },
       { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, audit: this.audit, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
@@ -408,16 +412,16 @@ export class Engine {
    * the same run; each column's turn is a new column id with its own attempts,
    * usage and cost. `done` resolves with the whole conversation.
    */
-  followUp(runId: string, prompt: string, opts: { column?: number; signal?: AbortSignal } = {}): { runId: string; turn: number; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
+  followUp(runId: string, prompt: string, opts: { column?: number; signal?: AbortSignal; toolResults?: Readonly<Record<string, string>> } = {}): { runId: string; turn: number; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
     if (this.active.has(runId)) throw new UserError(`run ${runId} is still running; wait for it (or stop it) before a follow-up`);
     const run = this.store.runs.getRun(runId);
     if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
-    const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column);
+    const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column, opts.toolResults);
     const prepared = this.audited(followUp.columns.map((c) => c.target), runId, () => followUp.columns.map((c) => this.prepare({ ...run.request, messages: c.messages, targets: [c.target], ...ownOf(run.request!, c.index), plans: undefined })));
     const warnings = [...followUp.skipped, ...this.audited(followUp.columns.map((c) => c.target), runId, () => this.budgets.enforce(prepared.flatMap((p) => this.exposures(p))))];
     const createdAt = Date.now();
     const columns = followUp.columns.map((c) => ({ columnId: newId('c_'), index: c.index, target: c.target }));
-    this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns });
+    this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns: columns.map((c, i) => ({ ...c, toolResults: followUp.columns[i]!.toolResults })) });
     const controller = new AbortController();
     setMaxListeners(0, controller.signal);
     opts.signal?.addEventListener('abort', () => controller.abort({ kind: 'cancelled', message: 'cancelled' }), { once: true });
@@ -445,10 +449,10 @@ export class Engine {
   }
 
   /** The request of a fork: column `column` (0-based) of a run, its conversation sent to `targets` as a new run. */
-  forkRequest(runId: string, column: number, targets: string[], prompt?: string): CompareRequestInput {
+  forkRequest(runId: string, column: number, targets: string[], prompt?: string, toolResults?: Readonly<Record<string, string>>): CompareRequestInput {
     const run = this.store.runs.getRun(runId);
     if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
-    return forkRequest(run, column, targets, prompt);
+    return forkRequest(run, column, targets, prompt, toolResults);
   }
 
   isActive(runId: string): boolean {

@@ -1,4 +1,4 @@
-/** The audit log's tables (migrations/0014-audit.ts). Entries are only ever inserted. */
+/** The audit log's tables (migrations/0016-audit.ts). Entries are only ever inserted. */
 import type { DB } from './db';
 
 export interface AuditRow {

@@ -12,8 +12,8 @@ import type { Migration } from './types';
  * `audit search-sent`), never the text.
  * `audit_keys` lists the public keys that signed checkpoints here.
  */
-export const m0014: Migration = {
-  name: '0014-audit',
+export const m0016: Migration = {
+  name: '0016-audit',
   up(db) {
     db.exec(`
       CREATE TABLE audit_entries (
