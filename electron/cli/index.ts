@@ -25,6 +25,7 @@ const COMMANDS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['endpoints'], load: async () => (await import('./commands/endpoints')).registerEndpoints },
   { names: ['catalog'], load: async () => (await import('./commands/catalog')).registerCatalog },
   { names: ['budgets', 'spend'], load: async () => (await import('./commands/spend')).registerSpend },
+  { names: ['audit'], load: async () => (await import('./commands/audit')).registerAudit },
   { names: ['prompts'], load: async () => (await import('./commands/prompts')).registerPrompts },
   { names: ['serve'], load: async () => (await import('./commands/serve')).registerServe },
 ];

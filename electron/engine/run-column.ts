@@ -21,6 +21,9 @@ import type { KeyRotation } from './router/keys';
 import type { AttachmentData } from './providers/types';
 import type { StoredAttachment } from '../store/attachments-repo';
 import { fallbackAttachmentTokens } from './attachments';
+import type { AuditSink } from '../audit/log';
+import { columnRefusal, keyRefusalRule, safeHost } from './audit-facts';
+import type { StructuredChecker } from './structured';
 
 /** Same-endpoint retries once nothing else is left (429 waits count too). */
 const MAX_SAME_RETRIES = 2;
@@ -43,6 +46,8 @@ export interface ColumnDeps {
   onSwitch?(errorSeenHr: number, nextSentHr: number): void;
   /** Budgets: may abort a stream that crosses a hard cap (reason kind 'budget'); writes the ledger. */
   budgets: BudgetGuard;
+  /** The audit log: every send and every refusal, written after the fact, never inside a TTFT. */
+  audit: AuditSink;
 }
 
 export interface ColumnJob {
@@ -66,6 +71,8 @@ export interface ColumnJob {
   attachments?: ReadonlyMap<string, AttachmentData>;
   /** What the store says of them (type, dimensions, pages), for a local token count. */
   storedAttachments?: ReadonlyMap<string, StoredAttachment>;
+  /** Checks the answer against the response format's schema (compiled once per run). */
+  structured?: StructuredChecker | null;
 }
 
 /**
@@ -112,6 +119,8 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
   let firstChoice: string | null = null;
   let sentAtHr: number | null = null;
   let sentAt: number | null = null;
+  /** Some attempt handed bytes to fetch (a circuit-open skip or a refused key sends none). */
+  let posted = false;
   let lastErrorHr: number | null = null;
   let text = '';
   let reasoning = '';
@@ -162,6 +171,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
             // Nothing is sent, but the refusal is still part of the column's record.
             finishRecord(record, 'skipped', key.error, 'config');
             store.runs.finishAttempt(store.runs.startAttempt(job.columnId, { ...record, endpointId: cand.endpoint.id, seq: seq++ }), record, Date.now());
+            deps.audit.append({ kind: 'refusal', stage: 'attempt', rule: keyRefusalRule(key.error), reason: key.error, runId: job.runId, columnId: job.columnId, targets: [job.target], provider: cand.provider.id });
             if (++keyTurn < keyCount) continue;
             last = { status: 'error', error: key.error, run: null, cand };
             break;
@@ -217,7 +227,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
           const o = run.outcome;
           // An unfinished stream's output count is interim (Anthropic's message_start says 1): count what arrived instead.
           if (o.status !== 'ok') o.usage = { ...o.usage, outputTokens: null };
-          const streamed = run.deltas > 0;
+          const streamed = run.deltas > 0 || run.toolDeltas > 0;
           record.httpStatus = o.httpStatus;
           record.ttftMs = run.ttftMs;
           record.totalMs = run.totalMs;
@@ -227,7 +237,18 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
           const status = o.status === 'ok' ? 'ok' : o.status === 'cancelled' ? 'cancelled' : o.status === 'incomplete' ? 'incomplete' : 'error';
           finishRecord(record, status, o.error?.message ?? null, o.error?.kind ?? null);
           const tps = run.firstTokenHr !== null && record.outputTokens ? record.outputTokens / Math.max(1e-3, (run.endedHr - run.firstTokenHr) / 1000) : null;
-          store.runs.finishAttempt(attemptId, { ...record, tps }, Date.now());
+          // The attempt's row and its audit entry commit together.
+          store.db.transaction(() => {
+            store.runs.finishAttempt(attemptId, { ...record, tps }, Date.now());
+            if (o.sent) {
+              posted = true;
+              deps.audit.recordSend({
+                kind: 'send', runId: job.runId, columnId: job.columnId, attempt: attemptSeq, target: job.target,
+                endpoint: { provider: cand.provider.id, protocol: cand.provider.type, host: safeHost(cand.provider.baseUrl), model: cand.endpoint.upstreamModel },
+                outcome: status, httpStatus: o.httpStatus,
+              }, o.sent);
+            }
+          })();
           deps.emit({ type: 'attempt-finished', runId: job.runId, columnId: job.columnId, attempt: record });
           last = { status, error: record.error, run, cand };
           if (o.status === 'ok') {
@@ -277,6 +298,10 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
     attempts.push(r);
   }
 
+  // A column that sent nothing was refused before anything left: that is a decision of its own.
+  if (!posted && final.status === 'error') {
+    deps.audit.append({ kind: 'refusal', stage: 'column', ...columnRefusal(final.error ?? 'no endpoint'), runId: job.runId, columnId: job.columnId, targets: [job.target], provider: null });
+  }
   return await finishColumn(job, deps, final, attempts, firstChoice, sentAt, sentAtHr);
 }
 
@@ -289,7 +314,8 @@ async function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts
   const run = f.run;
   const cand = f.cand;
   const text = run?.text ?? '';
-  const served = run && cand && (f.status === 'ok' || f.status === 'incomplete' || (f.status === 'cancelled' && run.deltas > 0));
+  const served = run && cand && (f.status === 'ok' || f.status === 'incomplete' || (f.status === 'cancelled' && (run.deltas > 0 || run.toolDeltas > 0)));
+  const toolCalls = served ? run.outcome.toolCalls : undefined;
   const u = run?.outcome.usage;
   // A column that got no answer used no tokens worth reporting; one that did is counted even if cut short.
   // Local counts (a real tokenizer, off the event loop: other columns may still be streaming).
@@ -329,6 +355,9 @@ async function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts
     costDrift: costUsd !== null && providerCostUsd !== null ? costDrift(costUsd, providerCostUsd) : null,
     ...(job.plan ? { plan: job.plan.view, replanned: Boolean(job.replanned) } : {}),
     ...(billed?.fallback && costUsd !== null ? { cacheWritePriceFallback: true } : {}),
+    ...(toolCalls?.length ? { toolCalls } : {}),
+    ...(served && job.structured ? { structured: job.structured(text) } : {}),
+    ...(job.request.messages.at(-1)?.toolResults?.length ? { toolResults: job.request.messages.at(-1)!.toolResults } : {}),
   };
   const at = Date.now();
   const servingKey = served ? (attempts.filter((a) => a.status !== 'skipped').at(-1)?.keyIndex ?? null) : null;

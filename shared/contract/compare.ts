@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CompareEvent, CompareRequest, ProviderType, RoutePlan, RunResult } from '../domain';
 import { AttachmentRef, MAX_ATTACHMENT_BYTES } from '../attachments';
 import { defineCall } from './define';
+import { TOOL_LIMITS } from '../tools';
 
 export const Estimate = z.object({
   columns: z.array(
@@ -76,7 +77,16 @@ const ColumnRef = z.object({ runId: z.string().min(1), columnId: z.string().min(
 const Ok = z.object({ ok: z.boolean() });
 const StartedColumns = z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() }));
 /** `column`: 0-based; omitted, every column continues its own conversation. */
-const FollowUp = z.object({ runId: z.string().min(1), prompt: z.string().max(1_000_000), column: z.number().int().min(0).max(63).optional() });
+const FollowUp = z.object({
+  runId: z.string().min(1),
+  prompt: z.string().max(1_000_000),
+  column: z.number().int().min(0).max(63).optional(),
+  /** Results for the last answers' tool calls, by call id (JSON or text); a call given none is sent "no result provided". */
+  toolResults: z
+    .record(z.string().min(1).max(256), z.string().max(TOOL_LIMITS.resultChars, `a tool result is at most ${TOOL_LIMITS.resultChars / 1024} KiB`))
+    .refine((r) => Object.keys(r).length <= 128, 'at most 128 tool results')
+    .optional(),
+});
 
 export const compareContract = {
   /** `source`: what in the window sent it (History's Rerun says `rerun`; a fork's request says `fork` by itself). */

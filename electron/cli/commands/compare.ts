@@ -6,9 +6,10 @@ import { COLUMN_HEADERS, columnRow, runJson, table, totalsLine } from '../output
 import { collect, effort, list, maxPrice, num, strategy } from '../parse';
 import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../errors';
 import { attachFile } from '../../engine/attachments';
+import { loadToolFlags, parseToolResults, toolLines, type ToolFields, type ToolFlags } from '../tool-flags';
 import { applyTemplates, checkTemplateFlags, templateVar, type TemplateFlags } from './compare-template';
 
-export interface CompareFlags extends TemplateFlags {
+export interface CompareFlags extends TemplateFlags, ToolFlags {
   model?: string[];
   system?: string;
   temperature?: number;
@@ -38,6 +39,8 @@ export interface CompareFlags extends TemplateFlags {
   column?: number;
   image?: string[];
   file?: string[];
+  /** What `--tools`, `--tool-choice` and `--response-format` named, read and checked (see tool-flags.ts). */
+  loadedTools?: ToolFields;
 }
 
 export function addRoutingOptions(cmd: Command): Command {
@@ -77,6 +80,7 @@ export function buildRequest(prompt: string, f: CompareFlags): CompareRequestInp
       continueElsewhere: Boolean(f.continueElsewhere),
     },
     timeouts: { ...(f.firstTokenTimeout ? { firstTokenMs: f.firstTokenTimeout } : {}), ...(f.idleTimeout ? { idleMs: f.idleTimeout } : {}) },
+    ...f.loadedTools,
   };
 }
 
@@ -97,6 +101,7 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
         const rest = partial.get(e.column.columnId);
         if (rest) write(e.column.columnId, rest);
         partial.delete(e.column.columnId);
+        for (const l of toolLines(e.column)) write(e.column.columnId, l);
         write(e.column.columnId, `= ${e.column.status}${e.column.error ? `: ${e.column.error}` : ''}`);
       }
     },
@@ -108,6 +113,7 @@ const NEW_RUN_FLAGS: Array<[keyof CompareFlags, string]> = [
   ['model', '-m'], ['system', '--system'], ['temperature', '--temperature'], ['maxTokens', '--max-tokens'], ['topP', '--top-p'], ['seed', '--seed'],
   ['stop', '--stop'], ['reasoningEffort', '--reasoning-effort'], ['thinkingBudget', '--thinking-budget'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
   ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['image', '--image'], ['file', '--file'],
+  ['tools', '--tools'], ['toolChoice', '--tool-choice'], ['responseFormat', '--response-format'],
   ['systemTemplate', '--system-template'],
 ];
 
@@ -130,6 +136,7 @@ export function checkConversationFlags(prompt: string | undefined, f: CompareFla
     return;
   }
   if (f.column !== undefined) throw new CliExit('--column goes with --follow-up <runId> or --fork <runId>', EXIT_USAGE);
+  if (f.toolResult?.length) throw new CliExit('--tool-result goes with --follow-up <runId> or --fork <runId>: it answers a tool call of that run', EXIT_USAGE);
   if (prompt === undefined && f.template === undefined) throw new CliExit('compare needs a prompt: compare <prompt> -m <target> (or --template NAME)', EXIT_USAGE);
 }
 
@@ -138,10 +145,10 @@ export function checkConversationFlags(prompt: string | undefined, f: CompareFla
  * targets, and any generation flag given now over the run's own.
  */
 function forkFromFlags(ctx: AppContext, prompt: string | undefined, f: CompareFlags): CompareRequestInput {
-  const base = ctx.engine.forkRequest(f.fork!, f.column! - 1, f.model!, prompt);
+  const base = ctx.engine.forkRequest(f.fork!, f.column! - 1, f.model!, prompt, parseToolResults(f.toolResult));
   const flags = buildRequest('-', f);
   const given = Object.fromEntries(Object.entries(flags.params ?? {}).filter(([, v]) => v !== undefined));
-  return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given } };
+  return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given }, ...f.loadedTools };
 }
 
 /**
@@ -171,7 +178,7 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
   let unsubscribe = () => {};
   try {
     const started = f.followUp
-      ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal })
+      ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal, toolResults: parseToolResults(f.toolResult) })
       : ctx.engine.start(request!, { signal: controller.signal, source: 'cli' });
     io.onStarted?.();
     for (const w of started.warnings) io.err.write(`warning: ${w}\n`);
@@ -214,7 +221,11 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing')
     .option('--follow-up <runId>', 'send <prompt> as the next turn of a run: every column continues its own conversation')
     .option('--fork <runId>', 'continue one column\'s conversation (--column N) as a new run with the -m models')
-    .option('--column <N>', 'with --follow-up: continue only column N; with --fork: the column to fork (as printed: [1], [2], …)', num('--column', 1, 64, true));
+    .option('--column <N>', 'with --follow-up: continue only column N; with --fork: the column to fork (as printed: [1], [2], …)', num('--column', 1, 64, true))
+    .option('--tools <file>', 'tool definitions the models may call: a JSON array of { name, description, parameters (JSON Schema) }, or OpenAI\'s [{ type: "function", function }]')
+    .option('--tool-choice <choice>', 'auto|none|required, or the name of the one tool to call (needs --tools)')
+    .option('--response-format <file|json>', 'a structured answer: a JSON Schema file (each answer is validated against it), or json for any JSON object')
+    .option('--tool-result <callId=result>', 'with --follow-up or --fork: the result of a tool call (JSON or text); a call given none is sent "no result provided" (repeatable)', collect);
   addRoutingOptions(cmd);
   cmd.action(async (promptArg: string | undefined, givenFlags: CompareFlags) => {
     checkConversationFlags(promptArg, givenFlags);
@@ -222,6 +233,7 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
       const filled = applyTemplates(ctx, promptArg, givenFlags);
       const prompt = filled.prompt;
       const flags: CompareFlags = { ...givenFlags, system: filled.system };
+      flags.loadedTools = await loadToolFlags(flags);
       if (flags.dryRun) {
         const { runDryRun } = await import('./estimate');
         return runDryRun(ctx, withAttachments(ctx, flags.fork ? forkFromFlags(ctx, prompt, flags) : buildRequest(prompt ?? '', flags), flags), Boolean(flags.json), process.stdout);

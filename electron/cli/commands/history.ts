@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
+import { toolLines } from '../tool-flags';
 import { COLUMN_HEADERS, columnRow, fmtBytes, fmtDate, fmtUsd, runJson, table, totalsLine } from '../output';
 import { collect, num } from '../parse';
 import { parseSince } from './spend';
@@ -128,11 +129,11 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
           // A conversation prints every turn the column answered, each under its prompt.
           for (const t of c.turns ?? []) {
             if (t.columnId === c.columnId) break;
-            process.stdout.write(`--- [${c.index + 1}] ${c.target} turn ${t.turn + 1} (${t.status}) ---\n> ${t.prompt}\n${t.text || t.error || ''}\n\n`);
+            process.stdout.write(`--- [${c.index + 1}] ${c.target} turn ${t.turn + 1} (${t.status}) ---\n> ${t.prompt}\n${t.text || t.error || ''}\n${withNewline(toolLines(t))}\n`);
           }
           const turn = c.turns?.at(-1);
           const label = turn ? ` turn ${turn.turn + 1}` : '';
-          process.stdout.write(`--- [${c.index + 1}] ${c.target}${label} (${c.status}) ---\n${turn ? `> ${turn.prompt}\n` : ''}${c.text || c.error || ''}\n\n`);
+          process.stdout.write(`--- [${c.index + 1}] ${c.target}${label} (${c.status}) ---\n${turn ? `> ${turn.prompt}\n` : ''}${c.text || c.error || ''}\n${withNewline(toolLines(c))}\n`);
         }
         process.stdout.write(table(COLUMN_HEADERS, run.columns.map(columnRow)) + '\n' + totalsLine(run));
         return EXIT_OK;
@@ -187,8 +188,11 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
           return run;
         });
         const text = exportRuns(runs, format);
+        // A read-only data directory still exports; its log cannot take the entry, and says so on stderr.
+        const recorded = (to: 'file' | 'stdout') => ctx.audit.append({ kind: 'export', what: 'runs', runIds: runs.map((r) => r.runId), format, to, entries: null });
         if (!f.out) {
           process.stdout.write(text);
+          recorded('stdout');
           return EXIT_OK;
         }
         try {
@@ -196,8 +200,13 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
         } catch (err) {
           throw new CliExit(describeSystemError(err, { action: 'write', path: f.out }) ?? `cannot write ${showPath(f.out)}`, EXIT_USAGE);
         }
+        recorded('file');
         process.stdout.write(`exported ${runs.length} run${runs.length === 1 ? '' : 's'} as ${format} to ${showPath(f.out)}\n`);
         return EXIT_OK;
       }, 'read');
     });
+}
+
+function withNewline(lines: string[]): string {
+  return lines.map((l) => `${l}\n`).join('');
 }

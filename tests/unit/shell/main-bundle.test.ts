@@ -173,7 +173,7 @@ describe('dist/cli/switchyard.mjs', () => {
   it('lists every command in help, and suggests one for a typo', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const c of ['providers', 'compare', 'history', 'endpoints', 'catalog', 'budgets', 'spend', 'prompts', 'serve']) expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of ['providers', 'compare', 'history', 'endpoints', 'catalog', 'budgets', 'spend', 'audit', 'prompts', 'serve']) expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     const typo = cli(['histroy', 'list']);
     expect(typo.status).toBe(1);
     expect(typo.stderr).toMatch(/^switchyard: unknown command 'histroy'.*history/);

@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-prompts', '0015-index-after-run']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-prompts', '0015-tool-calls', '0016-audit', '0017-index-after-run']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -315,6 +315,7 @@ describe('migrations, conversations', () => {
     db.prepare('DELETE FROM runs WHERE id = ?').run('r1');
     expect(read(db, 'SELECT COUNT(*) AS n FROM run_turns')).toEqual([{ n: 0 }]);
   });
+
 });
 
 describe('migrations, labels', () => {
@@ -341,6 +342,7 @@ describe('migrations, labels', () => {
     expect(read(db, 'SELECT COUNT(*) AS n FROM run_tags')).toEqual([{ n: 0 }]);
     expect(read(db, 'SELECT COUNT(*) AS n FROM run_facets WHERE seq = 1024')).toEqual([{ n: 0 }]);
   });
+
 });
 
 describe('migrations, prompt library', () => {
@@ -360,12 +362,49 @@ describe('migrations, prompt library', () => {
   });
 });
 
-describe('migrations, the index after the run', () => {
-  it('0015-index-after-run: runs from before are indexed already; a marked run is found by its own index', () => {
-    expect(createdBy(15)).toEqual({ tables: [], indexes: ['runs_index_pending'] });
+describe('migrations, tools', () => {
+  it('0015-tool-calls: earlier columns have no tool calls, check or results; a turn keeps all three', () => {
+    expect(createdBy(15)).toEqual({ tables: [], indexes: [] });
     const db = dbAt(14);
-    insert(db, 'runs', { id: 'old', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null, seq: 1 });
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null });
+    insert(db, 'columns', { id: 'old', run_id: 'r1', idx: 0, target: 'acme/m', status: 'ok', updated_at: NOW });
     expect(migrate(db, 15)).toBe(15);
+    expect(read(db, 'SELECT tool_calls_json, structured_json, tool_results_json FROM columns WHERE id = ?', 'old')).toEqual([{ tool_calls_json: null, structured_json: null, tool_results_json: null }]);
+    const calls = JSON.stringify([{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', parsed: { city: 'Paris' } }]);
+    insert(db, 'columns', { id: 'next', run_id: 'r1', idx: 0, turn: 1, target: 'acme/m', status: 'ok', updated_at: NOW, tool_calls_json: calls, structured_json: '{"valid":false,"errors":["x"]}', tool_results_json: '[]' });
+    expect(read(db, 'SELECT tool_calls_json AS c, structured_json AS s FROM columns WHERE id = ?', 'next')).toEqual([{ c: calls, s: '{"valid":false,"errors":["x"]}' }]);
+  });
+});
+
+describe('migrations, audit log', () => {
+  it('0016-audit: entries are append-only (UPDATE and DELETE refused), seq is the key; checkpoints, sent-index rows and keys have tables of their own', () => {
+    expect(createdBy(16)).toEqual({
+      tables: ['audit_checkpoints', 'audit_entries', 'audit_keys', 'audit_sent'],
+      indexes: ['audit_checkpoints_size', 'audit_entries_created', 'audit_entries_kind'],
+    });
+    const db = dbAt(16);
+    const leaf = Buffer.alloc(32, 1);
+    insert(db, 'audit_entries', { seq: 1, created_at: NOW, kind: 'send', entry: '{}', leaf_hash: leaf });
+    insert(db, 'audit_entries', { seq: 2, created_at: NOW, kind: 'refusal', entry: '{}', leaf_hash: leaf });
+    expect(() => insert(db, 'audit_entries', { seq: 2, created_at: NOW, kind: 'x', entry: '{}', leaf_hash: leaf })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    expect(() => insert(db, 'audit_entries', { seq: 3, created_at: NOW, kind: 'x', entry: '{}' })).toThrow(/NOT NULL/);
+    expect(() => db.prepare("UPDATE audit_entries SET entry = '{\"x\":1}' WHERE seq = 1").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_entries WHERE seq = 2').run()).toThrow(/append-only/);
+    expect(read(db, 'SELECT seq, kind FROM audit_entries ORDER BY seq')).toEqual([{ seq: 1, kind: 'send' }, { seq: 2, kind: 'refusal' }]);
+    insert(db, 'audit_checkpoints', { tree_size: 2, root_hash: leaf, note: 'n', key_name: 'k', key_hash: '00000000', frontier: leaf, created_at: NOW });
+    expect(() => insert(db, 'audit_checkpoints', { tree_size: -1, root_hash: leaf, note: 'n', key_name: 'k', key_hash: '0', frontier: leaf, created_at: NOW })).toThrow(/CHECK constraint/);
+    insert(db, 'audit_sent', { seq: 1, salt: Buffer.alloc(16), hashes: Buffer.alloc(8) });
+    insert(db, 'audit_keys', { key_hash: 'abcd1234', name: 'k', public_key: Buffer.alloc(32), backend: 'file', created_at: NOW });
+    expect(() => insert(db, 'audit_keys', { key_hash: 'abcd1234', name: 'k', public_key: Buffer.alloc(32), backend: 'file', created_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+  });
+});
+
+describe('migrations, the index after the run', () => {
+  it('0017-index-after-run: runs from before are indexed already; a marked run is found by its own index', () => {
+    expect(createdBy(17)).toEqual({ tables: [], indexes: ['runs_index_pending'] });
+    const db = dbAt(16);
+    insert(db, 'runs', { id: 'old', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null, seq: 1 });
+    expect(migrate(db, 17)).toBe(17);
     expect(read(db, 'SELECT id, index_pending FROM runs')).toEqual([{ id: 'old', index_pending: 0 }]);
     insert(db, 'runs', { id: 'new', created_at: NOW + 1, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null, seq: 2, index_pending: 1 });
     expect(read(db, 'SELECT id FROM runs WHERE index_pending = 1 ORDER BY seq')).toEqual([{ id: 'new' }]);

@@ -7,8 +7,8 @@ import type { Migration } from './types';
  * so a crash before the index is written leaves the mark for the next start.
  * Rows from before are indexed already.
  */
-export const m0015: Migration = {
-  name: '0015-index-after-run',
+export const m0017: Migration = {
+  name: '0017-index-after-run',
   up(db) {
     db.exec(`
       ALTER TABLE runs ADD COLUMN index_pending INTEGER NOT NULL DEFAULT 0;
