@@ -2,11 +2,11 @@
 // Bundles the Node-side entry points with esbuild:
 //   electron/main.ts      -> dist/electron/main.cjs     (Electron main; electron + better-sqlite3 stay external)
 //   electron/preload.ts   -> dist/electron/preload.cjs  (sandboxed preload: may require only 'electron')
-//   electron/cli/index.ts -> dist/cli/switchyard.mjs    (the `switchyard` command; node_modules stay external)
+//   electron/cli/index.ts -> dist/cli/switchyard.mjs    (the `switchyard` command, split in lazily imported chunks)
 // plus the shipped catalog next to each bundle that loads it.
 // Fails loudly: a missing entry, an esbuild warning or a preload that would need more than 'electron' stops the build.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,6 +63,11 @@ async function build(options) {
   return result;
 }
 
+// Chunk names carry their content's hash: drop the previous build's, so none is left that nothing imports.
+if (existsSync(at('dist/cli'))) {
+  for (const f of readdirSync(at('dist/cli'))) if (/^chunk-.*\.mjs(\.map)?$/.test(f)) rmSync(join(at('dist/cli'), f));
+}
+
 const builds = await Promise.allSettled([
   build({
     entryPoints: [at('electron/main.ts')],
@@ -85,13 +90,21 @@ const builds = await Promise.allSettled([
     external: ['electron'],
     plugins: [plainChannels],
   }),
+  // The CLI starts once per command, so its start-up is its speed: split into chunks that each command
+  // imports when it runs (`switchyard --version` loads neither SQLite nor the engine), with the pure-JS
+  // packages bundled in (resolving and linking zod's hundreds of files as modules cost ~100 ms a start).
+  // Chunks sit beside the entry: engine code finds its shipped files from its own import.meta.url.
   build({
-    entryPoints: [at('electron/cli/index.ts')],
-    outfile: at('dist/cli/switchyard.mjs'),
+    entryPoints: { switchyard: at('electron/cli/index.ts') },
+    outdir: at('dist/cli'),
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // Native (better-sqlite3) or loaded by path at run time (gpt-tokenizer's encodings, from the token worker too).
+    external: ['better-sqlite3', 'gpt-tokenizer', 'gpt-tokenizer/*'],
     banner: { js: "import { createRequire as __switchyardCreateRequire } from 'node:module';\nconst require = __switchyardCreateRequire(import.meta.url);" },
   }),
 ]);
@@ -122,7 +135,11 @@ for (const dir of ['dist/electron', 'dist/cli']) {
 }
 
 for (const b of builds) {
-  for (const [file, { bytes }] of Object.entries(b.value.metafile.outputs)) {
-    if (!file.endsWith('.map')) console.log(`  ${file}  ${(bytes / 1024).toFixed(1)} kB`);
+  const outputs = Object.entries(b.value.metafile.outputs).filter(([file]) => !file.endsWith('.map'));
+  const chunks = outputs.filter(([file]) => /[\\/]chunk-[^\\/]+$/.test(file));
+  for (const [file, { bytes }] of outputs) if (!chunks.some(([c]) => c === file)) console.log(`  ${file}  ${(bytes / 1024).toFixed(1)} kB`);
+  if (chunks.length > 0) {
+    const kb = chunks.reduce((n, [, o]) => n + o.bytes, 0) / 1024;
+    console.log(`    + ${chunks.length} chunks it imports as commands need them, ${kb.toFixed(1)} kB`);
   }
 }

@@ -4,20 +4,40 @@
  * exit 1 for usage/input errors, 2 when a run finished with a column not ok.
  */
 import { Command, CommanderError } from 'commander';
-import { openAppContext, type AppContext } from '../app/context';
+import type { AppContext } from '../app/context';
 import { boundedLine, quote } from '../../shared/quote';
-import { describeError, EXIT_USAGE, type Access } from './errors';
-import { registerCompare } from './commands/compare';
-import { registerProviders } from './commands/providers';
-import { registerHistory } from './commands/history';
-import { registerEndpoints } from './commands/endpoints';
-import { registerServe } from './commands/serve';
-import { registerCatalog } from './commands/catalog';
-import { registerSpend } from './commands/spend';
-import { registerAudit } from './commands/audit';
-import { registerPrompts } from './commands/prompts';
+import { describeError, EXIT_USAGE, type Access, type WithCtx } from './errors';
 
 const VERSION = '0.1.0';
+
+type Register = (program: Command, withCtx: WithCtx) => void;
+
+/**
+ * Every top-level command, in help order, with the module that registers it. A module is imported
+ * only when its command is the one run (help and an unknown word import them all), so a command
+ * starts with what it needs: `--version` loads no SQLite, `history list` no engine, catalog or UI
+ * server (the bundle keeps each behind its own chunk). A new command goes here, not in a static import.
+ */
+const COMMANDS: Array<{ names: string[]; load: () => Promise<Register> }> = [
+  { names: ['providers'], load: async () => (await import('./commands/providers')).registerProviders },
+  { names: ['compare'], load: async () => (await import('./commands/compare')).registerCompare },
+  { names: ['history'], load: async () => (await import('./commands/history')).registerHistory },
+  { names: ['endpoints'], load: async () => (await import('./commands/endpoints')).registerEndpoints },
+  { names: ['catalog'], load: async () => (await import('./commands/catalog')).registerCatalog },
+  { names: ['budgets', 'spend'], load: async () => (await import('./commands/spend')).registerSpend },
+  { names: ['audit'], load: async () => (await import('./commands/audit')).registerAudit },
+  { names: ['prompts'], load: async () => (await import('./commands/prompts')).registerPrompts },
+  { names: ['serve'], load: async () => (await import('./commands/serve')).registerServe },
+];
+
+/** The commands `argv` can run: the one it names, none for a bare `--version`, else all (help, suggestions). */
+function commandsFor(argv: readonly string[]): typeof COMMANDS {
+  const args = argv.slice(2);
+  const word = args.find((a) => !a.startsWith('-'));
+  if (word === undefined && args.length > 0 && args.every((a) => a === '--version' || a === '-V')) return [];
+  const named = COMMANDS.filter((c) => word !== undefined && c.names.includes(word));
+  return named.length > 0 ? named : COMMANDS;
+}
 
 /**
  * `head` closing the pipe is not a failure of ours: exit at once, silently, with the status a
@@ -47,6 +67,7 @@ function contextRunner(outcome: Outcome) {
   return async function withCtx(fn: (ctx: AppContext) => Promise<number>, access: Access = 'write'): Promise<void> {
     let ctx: AppContext | null = null;
     try {
+      const { openAppContext } = await import('../app/context');
       ctx = openAppContext({ access });
       // A one-shot command reads and spends after crash recovery has billed what a dead process left.
       await ctx.recovered;
@@ -66,22 +87,16 @@ class ContextFailure extends Error {
   }
 }
 
-export function buildProgram(outcome: Outcome = { code: 0, thrown: false }): Command {
+/** The program with the commands `argv` can run registered (all of them when no argv is given). */
+export async function buildProgram(outcome: Outcome = { code: 0, thrown: false }, argv?: readonly string[]): Promise<Command> {
   const withCtx = contextRunner(outcome);
+  const registers = await Promise.all((argv ? commandsFor(argv) : COMMANDS).map((c) => c.load()));
   const program = new Command('switchyard')
     .description('One prompt to many LLMs over your own keys: compare, route, fail over, and keep the receipts.')
     .version(VERSION)
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(`switchyard: ${oneLineMessage(str)} ${USAGE_HINT}\n`) });
-  registerProviders(program, withCtx);
-  registerCompare(program, withCtx);
-  registerHistory(program, withCtx);
-  registerEndpoints(program, withCtx);
-  registerCatalog(program, withCtx);
-  registerSpend(program, withCtx);
-  registerAudit(program, withCtx);
-  registerPrompts(program, withCtx);
-  registerServe(program);
+  for (const register of registers) register(program, withCtx);
   program.commands.forEach(function deep(c: Command) {
     c.exitOverride();
     c.configureOutput({ outputError: (str, write) => write(`switchyard: ${oneLineMessage(str)} ${USAGE_HINT}\n`) });
@@ -93,7 +108,7 @@ export function buildProgram(outcome: Outcome = { code: 0, thrown: false }): Com
 async function execute(argv: string[]): Promise<Outcome> {
   const outcome: Outcome = { code: 0, thrown: false };
   try {
-    await buildProgram(outcome).parseAsync(argv);
+    await (await buildProgram(outcome, argv)).parseAsync(argv);
     return outcome;
   } catch (err) {
     // Help and version exit 0; commander already printed its one-line error otherwise.

@@ -97,7 +97,8 @@ export function planSteps(
       routing,
       { promptTokens: job.promptTokens, maxOutputTokens: job.request.params.maxTokens ?? null, modalities, features },
     );
-    const missing = eligible.map((e) => e.id).filter((id) => !memo.health.has(id));
+    // One endpoint has nothing to be ranked against: its health (50 recent attempts read back) is not needed.
+    const missing = eligible.length > 1 ? eligible.map((e) => e.id).filter((id) => !memo.health.has(id)) : [];
     if (missing.length) for (const [id, h] of deps.health.getMany(missing)) memo.health.set(id, h);
     const r = routing.strategy === 'balanced' && eligible.length > 1 ? deps.draw(drawSeed(job.request, job.index, si, eligible, memo.health)) : 0;
     const ranked = rankEndpoints(eligible, routing.strategy, memo.health, { order: routing.order, random: () => r }).map((e) => byId.get(e.id)!);

@@ -89,7 +89,11 @@ export function openStore(dataDirOrMemory: string, opts: OpenStoreOptions = {}):
 }
 
 function recovered(store: Store, opts: OpenStoreOptions): Store {
-  if (opts.recover !== false) store.runs.recoverInterrupted(isProcessAlive, (opts.now ?? Date.now)());
+  if (opts.recover !== false) {
+    store.runs.recoverInterrupted(isProcessAlive, (opts.now ?? Date.now)());
+    // Answers a dead process finished but did not index yet (or the interrupted runs just marked).
+    while (store.runs.indexPending() > 0);
+  }
   return store;
 }
 

@@ -11,7 +11,29 @@ function fromRow(r: Row): ProviderConfig {
   });
 }
 
+/** A provider as parsed, frozen so that the one parse can be handed to every caller. */
+function frozen(p: ProviderConfig): ProviderConfig {
+  for (const k of p.keys) Object.freeze(k);
+  for (const m of p.serves) Object.freeze(m);
+  Object.freeze(p.keys);
+  Object.freeze(p.serves);
+  return Object.freeze(p);
+}
+
 export function createProvidersRepo(db: DB) {
+  /**
+   * Every run reads the providers; each row is validated once per content it has (any process may
+   * change a row, so the rows are read each time, and a row that differs is parsed again).
+   */
+  const parsed = new Map<string, { key: string; config: ProviderConfig }>();
+  const cached = (r: Row): ProviderConfig => {
+    const key = `${r.type}\u0000${r.base_url}\u0000${r.keys_json}\u0000${r.serves_json}\u0000${r.catalog_provider ?? ''}\u0000${r.created_at}`;
+    const hit = parsed.get(r.id);
+    if (hit && hit.key === key) return hit.config;
+    const config = frozen(fromRow(r));
+    parsed.set(r.id, { key, config });
+    return config;
+  };
   const s = {
     upsert: db.prepare(`INSERT INTO providers (id, type, base_url, keys_json, serves_json, catalog_provider, created_at, updated_at)
       VALUES (@id, @type, @baseUrl, @keys, @serves, @catalogProvider, @now, @now)
@@ -37,7 +59,9 @@ export function createProvidersRepo(db: DB) {
       return r ? fromRow(r) : null;
     },
     list(): ProviderConfig[] {
-      return (s.list.all() as Row[]).map(fromRow);
+      const rows = s.list.all() as Row[];
+      if (parsed.size > rows.length) for (const id of parsed.keys()) if (!rows.some((r) => r.id === id)) parsed.delete(id);
+      return rows.map(cached);
     },
     remove(id: string): boolean {
       return s.remove.run(id).changes > 0;

@@ -37,6 +37,7 @@ export function createRoutingRepo(db: DB) {
     setMis: db.prepare(`INSERT INTO misconfigured (endpoint_id, message, at) VALUES (?, ?, ?)
       ON CONFLICT(endpoint_id) DO UPDATE SET message = excluded.message, at = excluded.at`),
     clearMis: db.prepare('DELETE FROM misconfigured WHERE endpoint_id = ?'),
+    isMis: db.prepare('SELECT 1 FROM misconfigured WHERE endpoint_id = ?').pluck(),
     listMis: db.prepare('SELECT endpoint_id AS endpointId, message, at FROM misconfigured'),
     lastKey: db.prepare('SELECT key_index AS keyIndex FROM attempts WHERE provider = ? AND key_index IS NOT NULL ORDER BY id DESC LIMIT 1'),
   };
@@ -60,8 +61,9 @@ export function createRoutingRepo(db: DB) {
     markMisconfigured(endpointId: string, message: string, at: number) {
       s.setMis.run(endpointId, message, at);
     },
+    /** Every answered stream calls this: a read when nothing is marked, so the common case writes (and commits) nothing. */
     clearMisconfigured(endpointId: string) {
-      s.clearMis.run(endpointId);
+      if (s.isMis.get(endpointId) !== undefined) s.clearMis.run(endpointId);
     },
     listMisconfigured(): Array<{ endpointId: string; message: string; at: number }> {
       return s.listMis.all() as Array<{ endpointId: string; message: string; at: number }>;

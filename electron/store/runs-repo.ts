@@ -184,8 +184,12 @@ export function createRunsRepo(db: DB) {
       cache_write_fallback = 0, tool_calls_json = NULL, structured_json = NULL, updated_at = ? WHERE id = ?`),
     deleteAttempts: db.prepare('DELETE FROM attempts WHERE column_id = ?'),
     runStatus: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
+    runDone: db.prepare(`UPDATE runs SET status = 'done', finished_at = ?, index_pending = 1 WHERE id = ?`),
+    runInterrupted: db.prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, index_pending = 1 WHERE id = ?`),
+    indexPendingRuns: db.prepare('SELECT id, seq FROM runs WHERE index_pending = 1 ORDER BY seq LIMIT ?'),
+    ftsAnswersAt: db.prepare('UPDATE runs_fts SET answers = ? WHERE rowid = ?'),
+    indexed: db.prepare('UPDATE runs SET index_pending = 0 WHERE id = ?'),
     // By rowid: run_id is UNINDEXED, and matching on it would read every row of the index's content.
-    ftsAnswers: db.prepare('UPDATE runs_fts SET answers = ? WHERE rowid = (SELECT seq FROM runs WHERE id = ?)'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     columnsOf: db.prepare('SELECT * FROM columns WHERE run_id = ? ORDER BY idx, turn'),
     attemptsOfRun: db.prepare('SELECT a.* FROM attempts a JOIN columns c ON c.id = a.column_id WHERE c.run_id = ? ORDER BY a.seq, a.id'),
@@ -331,13 +335,30 @@ export function createRunsRepo(db: DB) {
         s.runStatus.run('running', null, runId);
       })();
     },
+    /**
+     * Marks the run done. Its answers reach the full-text index later, batched (indexPending):
+     * the run is marked until then, so a search, or the next start after a crash, catches up.
+     */
     finishRun(runId: string, at: number) {
+      s.runDone.run(at, runId);
+    },
+    /**
+     * Writes the answers of up to `limit` runs marked by finishRun (or by crash recovery) into the
+     * full-text index, in one transaction; returns how many. Cheap when nothing is marked.
+     */
+    indexPending(limit = 64): number {
+      if (db.readonly) return 0;
+      const pending = s.indexPendingRuns.all(limit) as Array<{ id: string; seq: number }>;
+      if (pending.length === 0) return 0;
       db.transaction(() => {
-        s.runStatus.run('done', at, runId);
-        const rows = s.columnsOf.all(runId) as ColumnRow[];
-        s.ftsAnswers.run(rows.map((c) => c.text).join('\n'), runId);
-        refreshFacets(runId, rows);
+        for (const r of pending) {
+          const rows = s.columnsOf.all(r.id) as ColumnRow[];
+          s.ftsAnswersAt.run(rows.map((c) => c.text).join('\n'), r.seq);
+          refreshFacets(r.id, rows);
+          s.indexed.run(r.id);
+        }
       })();
+      return pending.length;
     },
     getRun(runId: string): RunResult | null {
       const r = s.getRun.get(runId) as RunRow | undefined;
@@ -382,6 +403,9 @@ export function createRunsRepo(db: DB) {
       const q = opts.query?.trim();
       const before = opts.before ?? NO_CURSOR;
       const offset = opts.offset ?? 0;
+      // A run finished a moment ago may still wait for its index and facets: a search or a filter finds it all the
+      // same (first: a half-typed word is expanded into the words indexed).
+      if (q || !noFilters(opts.filters)) while (api.indexPending() > 0);
       const match = q ? matchFor(q) : undefined;
       if (match === null) return [];
       if (!noFilters(opts.filters)) return (filtered.page({ filters: opts.filters!, match, before, limit: opts.limit, offset }) as SummaryRow[]).map(toSummary);
@@ -394,13 +418,14 @@ export function createRunsRepo(db: DB) {
       return filtered.plan({ filters, match, before: NO_CURSOR, limit: 50, offset: 0 });
     },
     /** SQLite's plan for each read History makes at scale (tests check no table is scanned or sorted whole). */
-    queryPlans(): Record<'list' | 'search' | 'getRun' | 'columnsOf' | 'attemptsOfRun' | 'recover' | 'ftsAnswers' | 'deleteFts', string[]> {
+    queryPlans(): Record<'list' | 'search' | 'getRun' | 'columnsOf' | 'attemptsOfRun' | 'recover' | 'ftsAnswers' | 'deleteFts' | 'indexPending', string[]> {
       const plan = (stmt: { source: string }, ...args: unknown[]) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${stmt.source}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
       return {
         list: plan(s.listRuns, NO_CURSOR, 50, 0), search: plan(s.searchRuns, '"a"*', NO_CURSOR, 50, 0), getRun: plan(s.getRun, 'r'),
         columnsOf: plan(s.columnsOf, 'r'), attemptsOfRun: plan(s.attemptsOfRun, 'r'), recover: plan(s.staleRuns),
-        ftsAnswers: plan(s.ftsAnswers, '', 'r'), deleteFts: plan(s.deleteFts, 'r'),
+        ftsAnswers: plan(s.ftsAnswersAt, '', 1), deleteFts: plan(s.deleteFts, 'r'),
+        indexPending: plan(s.indexPendingRuns, 64),
       };
     },
     /** How big history is: counts, and the bytes of the database file and its WAL. */
@@ -433,8 +458,8 @@ export function createRunsRepo(db: DB) {
         for (const r of stale) {
           s.interruptAttempts.run(at, r.id);
           s.interruptColumns.run(at, r.id);
-          s.runStatus.run('interrupted', at, r.id);
-          refreshFacets(r.id);
+          // What had arrived is searchable and filed too: its answers and facets go in with indexPending.
+          s.runInterrupted.run(at, r.id);
         }
       })();
       return stale.map((r) => r.id);

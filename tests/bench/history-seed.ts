@@ -126,6 +126,8 @@ export function ensureSeeded(dir = '.bench', count: number = SEED.runs, log: (s:
       runs.finishColumn(col, { endpointId: `${provider}:${model}`, priceJson: '{"inputPerM":0.15,"outputPerM":0.6}' }, createdAt + totalMs);
     }
     runs.finishRun(runId, createdAt + 10_000);
+    // As the engine does after each run (off its request path): the answers into the full-text index, the filter facets.
+    runs.indexPending();
   };
 
   const batch = db.transaction((from: number, to: number) => {

@@ -45,6 +45,16 @@ describe('seededDraw', () => {
 });
 
 describe('planColumn', () => {
+  it('reads health only for a step with endpoints to rank against each other', () => {
+    const asked: string[][] = [];
+    const d = deps();
+    const counting: PlanDeps = { ...d, health: { getMany: (ids) => (asked.push([...ids]), d.health.getMany(ids)) } };
+    expect(planColumn({ request: request('one'), promptTokens: 10, index: 0 }, step(cheap), counting).view.primary).toMatchObject({ provider: 'cheap' });
+    expect(asked).toEqual([]);
+    planColumn({ request: request('two', { routing: { strategy: 'latency' } }), promptTokens: 10, index: 0 }, step(cheap, dear), counting);
+    expect(asked).toEqual([['cheap:model', 'dear:model']]);
+  });
+
   it('the same request and health give the same plan; the view names primary and fallbacks', () => {
     const a = planColumn({ request: request('hello'), promptTokens: 10, index: 0 }, step(cheap, dear), deps());
     const b = planColumn({ request: request('hello'), promptTokens: 10, index: 0 }, step(cheap, dear), deps());

@@ -137,3 +137,45 @@ describe('workers beside the bundles', () => {
     expect(existsSync(join(repo, dir, 'token-worker.mjs'))).toBe(true);
   });
 });
+
+describe('dist/cli/switchyard.mjs', () => {
+  let cliDir = '';
+  beforeAll(() => {
+    cliDir = mkdtempSync(join(tmpdir(), 'switchyard-cli-bundle-'));
+  });
+  afterAll(() => rmSync(cliDir, { recursive: true, force: true }));
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [join(repo, 'dist/cli/switchyard.mjs'), ...args], { cwd: repo, env: { ...process.env, SWITCHYARD_DATA_DIR: cliDir }, encoding: 'utf8', timeout: 30_000 });
+
+  /** The bundle's text a module loads before any of its code runs: itself and its static imports, transitively. */
+  function staticClosure(file: string, seen = new Set<string>()): string {
+    if (seen.has(file)) return '';
+    seen.add(file);
+    const text = readFileSync(join(repo, 'dist/cli', file), 'utf8');
+    const imported = [...text.matchAll(/^(?:import|export)\s[^;]*?from\s*"\.\/([^"]+)";?$|^import\s*"\.\/([^"]+)";?$/gms)].map((m) => m[1] ?? m[2]!);
+    return text + imported.map((f) => staticClosure(f, seen)).join('');
+  }
+
+  it('starts `--version` with neither SQLite, zod, the engine nor the UI server', () => {
+    const r = cli(['--version']);
+    expect(r.stdout).toBe('0.1.0\n');
+    expect(r.status).toBe(0);
+    const loaded = staticClosure('switchyard.mjs');
+    expect(loaded).toContain('node_modules/commander/');
+    for (const heavy of ['from "better-sqlite3"', 'node_modules/zod/', 'node_modules/cockatiel/', 'node:http', 'electron/engine/engine.ts', 'electron/store/db.ts']) expect(loaded).not.toContain(heavy);
+  });
+
+  it('runs `history list` and `providers list` from the bundle', () => {
+    expect(cli(['history', 'list', '--limit', '1'])).toMatchObject({ status: 0, stdout: 'no runs yet\n', stderr: '' });
+    expect(cli(['providers', 'list'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^no providers yet/), stderr: '' });
+  });
+
+  it('lists every command in help, and suggests one for a typo', () => {
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    for (const c of ['providers', 'compare', 'history', 'endpoints', 'catalog', 'budgets', 'spend', 'audit', 'prompts', 'serve']) expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    const typo = cli(['histroy', 'list']);
+    expect(typo.status).toBe(1);
+    expect(typo.stderr).toMatch(/^switchyard: unknown command 'histroy'.*history/);
+  });
+});

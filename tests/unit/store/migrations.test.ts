@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-prompts', '0015-tool-calls', '0016-audit']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-prompts', '0015-tool-calls', '0016-audit', '0017-index-after-run']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -396,6 +396,19 @@ describe('migrations, audit log', () => {
     insert(db, 'audit_sent', { seq: 1, salt: Buffer.alloc(16), hashes: Buffer.alloc(8) });
     insert(db, 'audit_keys', { key_hash: 'abcd1234', name: 'k', public_key: Buffer.alloc(32), backend: 'file', created_at: NOW });
     expect(() => insert(db, 'audit_keys', { key_hash: 'abcd1234', name: 'k', public_key: Buffer.alloc(32), backend: 'file', created_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+  });
+});
+
+describe('migrations, the index after the run', () => {
+  it('0017-index-after-run: runs from before are indexed already; a marked run is found by its own index', () => {
+    expect(createdBy(17)).toEqual({ tables: [], indexes: ['runs_index_pending'] });
+    const db = dbAt(16);
+    insert(db, 'runs', { id: 'old', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null, seq: 1 });
+    expect(migrate(db, 17)).toBe(17);
+    expect(read(db, 'SELECT id, index_pending FROM runs')).toEqual([{ id: 'old', index_pending: 0 }]);
+    insert(db, 'runs', { id: 'new', created_at: NOW + 1, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null, seq: 2, index_pending: 1 });
+    expect(read(db, 'SELECT id FROM runs WHERE index_pending = 1 ORDER BY seq')).toEqual([{ id: 'new' }]);
+    expect(read(db, 'EXPLAIN QUERY PLAN SELECT id FROM runs WHERE index_pending = 1 ORDER BY seq')).toEqual([expect.objectContaining({ detail: 'SCAN runs USING INDEX runs_index_pending' })]);
   });
 });
 

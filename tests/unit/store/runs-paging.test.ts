@@ -148,7 +148,8 @@ describe('history paging', () => {
     const plans = memoryStore().runs.queryPlans();
     for (const [name, steps] of Object.entries(plans)) {
       // A bare "SCAN <table>" reads every row; the subquery scans are of one run's columns.
-      expect(steps.filter((d) => /^SCAN (r|runs|columns|c|attempts|a)\b/.test(d)), name).toEqual([]);
+      // (indexPending's SCAN is of its partial index: only the runs still to index, asserted below.)
+      expect(steps.filter((d) => /^SCAN (r|runs|columns|c|attempts|a)\b/.test(d) && d !== 'SCAN runs USING INDEX runs_index_pending'), name).toEqual([]);
       if (name !== 'attemptsOfRun') expect(steps.filter((d) => d.includes('TEMP B-TREE')), name).toEqual([]);
     }
     expect(plans.list[0]).toBe('SEARCH r USING INDEX runs_seq (seq<?)');
@@ -159,6 +160,53 @@ describe('history paging', () => {
     // columns_run_turn (run_id, idx, turn, migration 0011) serves any read of one run's columns as well as columns_run does.
     expect(plans.attemptsOfRun.slice(0, 2)).toEqual([expect.stringMatching(/^SEARCH c USING INDEX columns_run(_turn)? \(run_id=\?\)$/), 'SEARCH a USING INDEX attempts_column (column_id=?)']);
     expect(plans.recover).toEqual(['SEARCH runs USING INDEX runs_running (status=?)']);
+    // The runs whose answers still wait for the full-text index are found by their own partial index, in order.
+    expect(plans.indexPending).toEqual(['SCAN runs USING INDEX runs_index_pending']);
+  });
+});
+
+describe('the full-text index, written after the run', () => {
+  const pending = (store: Store) => store.db.prepare('SELECT id FROM runs WHERE index_pending = 1 ORDER BY seq').pluck().all();
+  const indexedAnswers = (store: Store, runId: string) => store.db.prepare('SELECT answers FROM runs_fts WHERE run_id = ?').pluck().get(runId);
+
+  it('finishRun marks the run; indexPending writes its answers in one batch and clears the mark', () => {
+    const store = memoryStore();
+    const a = addRun(store, T0, 'first', 'rayleigh scattering');
+    const b = addRun(store, T0 + 1, 'second', 'mie scattering');
+    expect(pending(store)).toEqual([a, b]);
+    expect(indexedAnswers(store, a)).toBe('');
+    expect(store.runs.indexPending()).toBe(2);
+    expect(pending(store)).toEqual([]);
+    expect(indexedAnswers(store, a)).toBe('rayleigh scattering');
+    expect(indexedAnswers(store, b)).toBe('mie scattering');
+    expect(store.runs.indexPending()).toBe(0);
+  });
+
+  it('a search finds a run whose answers were not indexed yet', () => {
+    const store = memoryStore();
+    const run = addRun(store, T0, 'a prompt', 'rayleigh scattering');
+    expect(store.runs.listRuns({ limit: 10, query: 'rayleigh' }).map((r) => r.runId)).toEqual([run]);
+    expect(pending(store)).toEqual([]);
+  });
+
+  it('a run finished by a process that died before indexing is indexed at the next start; so is an interrupted one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-index-'));
+    dirs.push(dir);
+    const first = openStore(dir);
+    const done = addRun(first, T0, 'finished', 'rayleigh scattering');
+    const request = CompareRequest.parse({ messages: [{ role: 'user', content: 'cut short' }], targets: ['a:b'] });
+    // A run still streaming when its process (a pid that is not running) was killed.
+    first.runs.createRun({ runId: 'cut', createdAt: T0 + 1, request, columns: [{ columnId: 'cutc', index: 0, target: 'a:b' }], pid: 2 ** 22 + 12345 });
+    first.runs.saveText('cutc', 'tyndall effect', '', T0 + 2);
+    expect(pending(first)).toEqual([done]);
+    // No close: nothing after finishRun ran, as when the process is killed.
+    first.db.close();
+    const next = openStore(dir);
+    stores.push(next);
+    expect(pending(next)).toEqual([]);
+    expect(indexedAnswers(next, done)).toBe('rayleigh scattering');
+    expect(indexedAnswers(next, 'cut')).toBe('tyndall effect');
+    expect(next.db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get('cut')).toBe('interrupted');
   });
 });
 
