@@ -178,7 +178,7 @@ export const ChatMessage = z.object({
   content: z.string(),
   attachments: z.array(AttachmentRef).max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`).optional(),
   /** Assistant messages: the tool calls the model made (sent back in each protocol's own shape). */
-  toolCalls: z.array(ToolCall.pick({ id: true, name: true, arguments: true, signature: true })).max(128).optional(),
+  toolCalls: z.array(ToolCall.pick({ id: true, name: true, arguments: true, signature: true, thinking: true })).max(128).optional(),
   /** User messages: results for the previous assistant message's tool calls (see shared/tools.ts completeToolResults). */
   toolResults: z.array(ToolResult).max(128).optional(),
 });

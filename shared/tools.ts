@@ -60,6 +60,17 @@ export const ToolList = z
   .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'two tools have the same name');
 
 /**
+ * An Anthropic thinking block that came before a tool call in the same answer:
+ * opaque to us, and sent back unmodified before the call, as the API requires of a
+ * thinking model's tool turn (`redacted_thinking` carries only encrypted `data`).
+ */
+export const ThinkingBlock = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('thinking'), thinking: z.string().max(1_000_000), signature: z.string().max(1_000_000) }),
+  z.object({ type: z.literal('redacted_thinking'), data: z.string().max(1_000_000) }),
+]);
+export type ThinkingBlock = z.infer<typeof ThinkingBlock>;
+
+/**
  * A tool call as the model made it. `arguments` is the JSON text exactly as
  * streamed; `parsed` is that text parsed, or `parseError` says why it is not JSON.
  * @example { id: 'call_4Xzl…', name: 'get_weather', arguments: '{"city":"Paris"}', parsed: { city: 'Paris' } }
@@ -72,6 +83,8 @@ export const ToolCall = z.object({
   parseError: z.string().optional(),
   /** Gemini's `thoughtSignature` on the call's part: opaque, and sent back with the call as the API requires of thinking models. */
   signature: z.string().max(1_000_000).optional(),
+  /** Anthropic: the thinking blocks streamed before this call (after the call before it), sent back ahead of it. */
+  thinking: z.array(ThinkingBlock).max(64).optional(),
 });
 export type ToolCall = z.infer<typeof ToolCall>;
 

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderType } from '../../shared/domain';
 import type { ToolDefinition } from '../../shared/tools';
 import type { MockProviders, MockRequestRecord } from '../mocks/provider-server';
+import { mockThinkingSignature } from '../mocks/provider-wire';
 import { PROMPT, PROTOCOLS, addProvider, ask, catalogDoc, closeWorkbenches, col, expectPersisted, openWorkbench, requestsFor, shareMockProviders, type Workbench } from './helpers';
 
 const PID: Record<ProviderType, string> = { openai: 'oa', anthropic: 'an', gemini: 'ge' };
@@ -183,6 +184,52 @@ describe('tool calls in a follow-up', () => {
     await wb.engine.followUp(first.runId, FOLLOW).done;
     const contents = body(requestsFor(mock, 'ge-sig')[1]).contents as unknown[];
     expect(contents[1]).toEqual({ role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Rome' } }, thoughtSignature: 'c2lnbmF0dXJlLWJ5dGVz' }] });
+  });
+
+  it('Anthropic with thinking: the thinking blocks (signature, redacted ones) before a call go back unmodified ahead of it', async () => {
+    const thinking = { params: { thinkingBudget: 1024 } };
+    mock.script('an-think', { reasoning: 'The user wants weather, call the tool.', redactedThinking: 'EncryptedOpaqueBytes', text: 'Checking.', toolCalls: CALLS.slice(0, 1) });
+    const first = await wb.engine.compare(ask(['an:an-think'], { tools: [WEATHER], ...thinking }));
+    expect(body(requestsFor(mock, 'an-think')[0]).thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    const blocks = [
+      { type: 'thinking', thinking: 'The user wants weather, call the tool.', signature: mockThinkingSignature('The user wants weather, call the tool.') },
+      { type: 'redacted_thinking', data: 'EncryptedOpaqueBytes' },
+    ];
+    // Thinking stays on the reasoning channel, not the answer; the blocks are kept with the call, and in history.
+    expect([col(first).status, col(first).text, col(first).reasoning]).toEqual(['ok', 'Checking.', 'The user wants weather, call the tool.']);
+    expect(col(first).toolCalls?.[0]?.thinking).toEqual(blocks);
+    expect(col(expectPersisted(wb, first)).toolCalls?.[0]?.thinking).toEqual(blocks);
+
+    mock.script('an-think', { reasoning: 'Mild, so a jacket.', text: 'A light jacket.' });
+    const second = await wb.engine.followUp(first.runId, FOLLOW, { toolResults: { call_w1: '{"temp_c":18}' } }).done;
+    expect([col(second).status, col(second).text]).toEqual(['ok', 'A light jacket.']);
+    expect(body(requestsFor(mock, 'an-think')[1]).messages).toEqual([
+      { role: 'user', content: PROMPT },
+      { role: 'assistant', content: [...blocks, { type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'call_w1', name: 'get_weather', input: { city: 'Paris' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_w1', content: '{"temp_c":18}' }, { type: 'text', text: FOLLOW }] },
+    ]);
+  });
+
+  it('the mock refuses a thinking tool turn sent back without its thinking block, or with it altered, as Anthropic does', async () => {
+    const send = (assistant: unknown[]) =>
+      fetch(`${mock.baseUrls.anthropic}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': 'k' },
+        body: JSON.stringify({
+          model: 'an-raw', max_tokens: 2048, stream: true, thinking: { type: 'enabled', budget_tokens: 1024 },
+          messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: assistant }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: '1' }] }],
+        }),
+      });
+    const use = { type: 'tool_use', id: 't1', name: 'get_weather', input: {} };
+    const missing = await send([use]);
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Expected `thinking` or `redacted_thinking`, but found `tool_use`');
+    const altered = await send([{ type: 'thinking', thinking: 'edited', signature: mockThinkingSignature('original') }, use]);
+    expect(altered.status).toBe(400);
+    expect(await altered.text()).toContain('Invalid `signature` in `thinking` block');
+    const whole = await send([{ type: 'thinking', thinking: 'original', signature: mockThinkingSignature('original') }, use]);
+    expect(whole.status).toBe(200);
+    await whole.text();
   });
 
   it('a result for a call no column made is refused before anything is sent', async () => {

@@ -43,6 +43,8 @@ export interface MockScript {
   emptyFramesFirst?: number;
   /** Streamed first, on the protocol's thinking channel, one word per frame. */
   reasoning?: string;
+  /** Anthropic only: a `redacted_thinking` block with this `data`, after the reasoning and before the text. */
+  redactedThinking?: string;
   /** OpenAI only: which field carries reasoning (default `reasoning_content`). */
   reasoningField?: 'reasoning_content' | 'reasoning';
   fault?: MockFault;
@@ -127,12 +129,16 @@ export async function streamScript(
   const midStream = fault === 'stall_mid_stream' || fault === 'drop_mid_stream' || fault === 'missing_terminal' || fault === 'error_event' || fault === 'malformed_event' || fault === 'reflect_key_event';
   const faultAt = midStream ? Math.min(script.faultAfterTokens ?? 2, text.length) : text.length;
   const frames: Array<[Channel, string]> = [...reasoning.map((p): [Channel, string] => ['reasoning', p]), ...text.slice(0, faultAt).map((p): [Channel, string] => ['text', p])];
+  const redacted = (): string => (script.redactedThinking && wire.redacted ? wire.redacted(script.redactedThinking) : '');
   for (let i = 0; i < frames.length; i++) {
     const [channel, piece] = frames[i] ?? ['text', ''];
     if (i > 0 && !(await pause(script.tokenDelayMs ?? 0))) return;
+    if (i === reasoning.length) write(redacted());
     write(wire.delta(channel, piece));
     if (channel === 'text') ctx.record.textTokensSent++;
   }
+
+  if (frames.length === reasoning.length) write(redacted());
 
   if (fault === 'stall_mid_stream') {
     if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
