@@ -285,6 +285,59 @@ describe('an endpoint that cannot call tools', () => {
     expect(col(json).error).toBe('acme:old-1 cannot do JSON output (catalog: no json capability), and the request has a response format');
     expect(requestsFor(mock, 'old-1')).toEqual([]);
   });
+
+  it('Anthropic: a response format needs the catalog\'s tools capability (a forced tool), not json', async () => {
+    const endpoint = (upstream: string, tools: boolean, json: boolean) => ({ providerId: 'acme', upstreamModel: upstream, modelId: `acme/${upstream}`, price: catalogDoc.price(1, 2), contextWindow: 8000, maxOutput: 1000, capabilities: { tools, vision: false, json, reasoning: false } });
+    const model = (id: string) => ({ id: `acme/${id}`, name: id, family: null, reasoning: false, toolCall: false, attachment: false, structuredOutput: false, inputModalities: ['text'], outputModalities: ['text'], contextWindow: 8000, maxOutput: 1000, releaseDate: null, openWeights: false });
+    const catalog = {
+      asOf: '2026-07-02', source: 'tools tests', license: 'none',
+      providers: [catalogDoc.provider('acme')],
+      models: [model('notools'), model('nojson')],
+      endpoints: [endpoint('notools', false, true), endpoint('nojson', true, false)],
+      overrides: [],
+    };
+    const own = openWorkbench({ catalog });
+    await addProvider(own, { id: 'acme', type: 'anthropic', baseUrl: mock.baseUrls.anthropic, catalogProvider: 'acme' });
+    mock.script('nojson', { text: '', toolCalls: [{ name: 'json_answer', arguments: { ok: true } }] });
+    const result = await own.engine.compare(ask(['acme/notools', 'acme/nojson'], { responseFormat: { type: 'json_object' } }));
+    expect(col(result, 0).error).toBe('acme:notools cannot do tool calling (catalog: no tools capability), which a response format needs on the Anthropic protocol (the answer comes through a forced tool)');
+    expect(requestsFor(mock, 'notools')).toEqual([]);
+    expect([col(result, 1).status, col(result, 1).text, col(result, 1).structured]).toEqual(['ok', '{"ok":true}', { valid: true }]);
+  });
+
+  it('Anthropic with thinking: a response format or a forced tool choice is refused before sending; other protocols are sent', async () => {
+    mock.script('an-fmt', { text: 'x' });
+    mock.script('oa-fmt', { text: '{"a":1}' });
+    const thinking = { params: { thinkingBudget: 1024 } };
+    const result = await wb.engine.compare(ask(['an:an-fmt', 'oa:oa-fmt'], { responseFormat: { type: 'json_object' }, ...thinking }));
+    expect(col(result, 0).error).toBe('an:an-fmt cannot take a response format with thinking on: Anthropic refuses a forced tool_choice while thinking (drop the thinking budget or the response format)');
+    expect(col(result, 0).attempts).toEqual([]);
+    expect(requestsFor(mock, 'an-fmt')).toEqual([]);
+    expect(col(result, 1).status).toBe('ok');
+
+    const forced = await wb.engine.compare(ask(['an:an-fmt'], { tools: [WEATHER], toolChoice: 'required', ...thinking }));
+    expect(col(forced).error).toBe('an:an-fmt cannot take a forced tool choice with thinking on: Anthropic refuses a forced tool_choice while thinking (drop the thinking budget or use tool choice auto)');
+    expect(requestsFor(mock, 'an-fmt')).toEqual([]);
+
+    // Thinking per column: only the column that thinks is refused; auto with thinking is sent.
+    mock.script('an-fmt', { text: '', toolCalls: [{ name: 'json_answer', arguments: { a: 1 } }] });
+    const perColumn = await wb.engine.compare(ask(['an:an-fmt', 'an:an-fmt'], { responseFormat: { type: 'json_object' }, targetParams: [{ thinkingBudget: 1024 }, null] }));
+    expect(perColumn.columns.map((c) => c.status)).toEqual(['error', 'ok']);
+    mock.script('an-fmt', { text: 'sure' });
+    const auto = await wb.engine.compare(ask(['an:an-fmt'], { tools: [WEATHER], toolChoice: 'auto', ...thinking }));
+    expect(col(auto).status).toBe('ok');
+    expect(body(requestsFor(mock, 'an-fmt').at(-1)).tool_choice).toEqual({ type: 'auto' });
+  });
+
+  it('the mock refuses a forced tool_choice with thinking, as Anthropic does', async () => {
+    const res = await fetch(`${mock.baseUrls.anthropic}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': 'k' },
+      body: JSON.stringify({ model: 'm', max_tokens: 2048, stream: true, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: [{ name: 't', input_schema: { type: 'object' } }], tool_choice: { type: 'any' }, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Thinking may not be enabled when tool_choice forces tool use.');
+  });
 });
 
 describe('structured output', () => {

@@ -301,6 +301,8 @@ export function validateRequest(protocol: Protocol, hasAnthropicVersion: boolean
   if (protocol === 'anthropic') {
     if (!hasAnthropicVersion) return 'anthropic-version: header is required';
     if (typeof body.max_tokens !== 'number') return 'max_tokens: Field required';
+    const forced = isRecord(body.tool_choice) && (body.tool_choice.type === 'any' || body.tool_choice.type === 'tool');
+    if (forced && isRecord(body.thinking) && body.thinking.type === 'enabled') return 'Thinking may not be enabled when tool_choice forces tool use.';
     const thinkingError = isRecord(body.thinking) && body.thinking.type === 'enabled' ? anthropicThinkingError(body.messages as unknown[]) : null;
     if (thinkingError) return thinkingError;
   }
