@@ -470,6 +470,8 @@ export const CompareEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run-started'), runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })), turn: z.number().int().optional() }),
   z.object({ type: z.literal('attempt-started'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
   z.object({ type: z.literal('delta'), runId: z.string(), columnId: z.string(), text: z.string(), reasoning: z.string() }),
+  /** A tool call streaming: its place among the answer's calls, id and name with its first piece, argument text to append. */
+  z.object({ type: z.literal('tool-delta'), runId: z.string(), columnId: z.string(), index: z.number().int().min(0).max(127), id: z.string().max(256).optional(), name: z.string().max(256).optional(), arguments: z.string() }),
   z.object({ type: z.literal('attempt-finished'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
   z.object({ type: z.literal('column-finished'), runId: z.string(), column: ColumnResult }),
   z.object({ type: z.literal('run-finished'), runId: z.string(), result: RunResult }),

@@ -124,6 +124,36 @@ export function toolCall(id: string, name: string, raw: string): ToolCall {
   return { id, name, arguments: raw, ...parseArguments(raw) };
 }
 
+/**
+ * A piece of a tool call while it streams: `index` is its place among the answer's calls
+ * (0, 1, …); `id` and `name` come with its first piece, `arguments` is text to append.
+ */
+export interface ToolCallPiece {
+  index: number;
+  id?: string | undefined;
+  name?: string | undefined;
+  arguments: string;
+}
+
+/** A call is complete once its arguments were parsed (the column finished); until then it is still building. */
+export const callComplete = (c: Pick<ToolCall, 'parsed' | 'parseError'>): boolean => c.parsed !== undefined || c.parseError !== undefined;
+
+/**
+ * The calls so far with one streamed piece folded in: a new array, the touched call copied.
+ * @example foldToolPiece([], { index: 0, id: 'call_1', name: 'f', arguments: '{"a"' }) // [{ id: 'call_1', name: 'f', arguments: '{"a"' }]
+ */
+export function foldToolPiece(calls: readonly ToolCall[] | undefined, p: ToolCallPiece): ToolCall[] {
+  const out = [...(calls ?? [])];
+  if (p.index < 0 || p.index > out.length || p.index >= TOOL_LIMITS.tools) return out;
+  const before = out[p.index];
+  out[p.index] = {
+    id: p.id || before?.id || `call_${p.index}`,
+    name: before?.name || p.name || '',
+    arguments: (before?.arguments ?? '') + p.arguments,
+  };
+  return out;
+}
+
 /** Arguments for display: pretty-printed JSON when they parse, else the text as it came. */
 export function prettyArguments(call: Pick<ToolCall, 'arguments' | 'parsed'>): string {
   return call.parsed === undefined ? call.arguments : JSON.stringify(call.parsed, null, 2);

@@ -8,8 +8,8 @@
  * structured answers validated against their schema.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderType } from '../../shared/domain';
-import type { ToolDefinition } from '../../shared/tools';
+import type { CompareEvent, ProviderType } from '../../shared/domain';
+import { foldToolPiece, type ToolCall, type ToolDefinition } from '../../shared/tools';
 import type { MockProviders, MockRequestRecord } from '../mocks/provider-server';
 import { mockThinkingSignature } from '../mocks/provider-wire';
 import { PROMPT, PROTOCOLS, addProvider, ask, catalogDoc, closeWorkbenches, col, expectPersisted, openWorkbench, requestsFor, shareMockProviders, type Workbench } from './helpers';
@@ -97,6 +97,40 @@ describe('tool definitions', () => {
     expect(() => wb.engine.prepare({ ...base, tools: [WEATHER, WEATHER] })).toThrow('tools: two tools have the same name');
     expect(() => wb.engine.prepare({ ...base, tools: [{ ...WEATHER, parameters: { type: 'string' } }] })).toThrow('a JSON Schema of type "object"');
     expect(mock.requests).toEqual([]);
+  });
+});
+
+describe('tool calls while they stream', () => {
+  it('arrive as tool-delta events before the column finishes, in each protocol; a snapshot mid-call plus later events rebuilds them', async () => {
+    for (const type of PROTOCOLS) mock.script(`${type}-live`, { text: '', toolCalls: CALLS, toolCallDelayMs: type === 'openai' ? 300 : 0 });
+    const events: CompareEvent[] = [];
+    let snap: ReturnType<Workbench['engine']['listActive']> | null = null;
+    wb.engine.onEvent((e) => {
+      events.push(e);
+      // The first OpenAI call has streamed whole and the stream waits before the second: take the snapshot then.
+      if (snap === null && e.type === 'tool-delta' && e.columnId === oaColumn && events.filter((x) => x.type === 'tool-delta' && x.columnId === oaColumn).map((x) => (x.type === 'tool-delta' ? x.arguments : '')).join('') === '{"city":"Paris"}') {
+        setImmediate(() => (snap = wb.engine.listActive()));
+      }
+    });
+    const { columns, done } = wb.engine.start(ask(PROTOCOLS.map((t) => `${PID[t]}:${t}-live`), { tools: [WEATHER] }));
+    const oaColumn = columns[0]!.columnId;
+    const result = await done;
+
+    for (const c of result.columns) {
+      const mine = events.filter((e) => e.columnId === c.columnId || (e.type === 'column-finished' && e.column.columnId === c.columnId));
+      const finished = mine.findIndex((e) => e.type === 'column-finished');
+      const pieces = mine.slice(0, finished).filter((e) => e.type === 'tool-delta');
+      expect(pieces.length).toBeGreaterThan(0);
+      // Folded, the pieces are the calls as the column ends with them.
+      const folded = pieces.reduce<ToolCall[]>((calls, e) => foldToolPiece(calls, e), []);
+      expect(folded).toEqual(c.toolCalls!.map((t) => ({ id: t.id, name: t.name, arguments: t.arguments })));
+    }
+    expect(snap).not.toBeNull();
+    const live = snap!.runs[0]!.columns[0]!;
+    expect(live.status).toBe('running');
+    expect(live.toolCalls).toEqual([{ id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }]);
+    const after = events.filter((e) => e.seq! > snap!.seq && e.type === 'tool-delta' && e.columnId === oaColumn);
+    expect(after.reduce<ToolCall[]>((calls, e) => foldToolPiece(calls, e), live.toolCalls!)).toEqual(result.columns[0]!.toolCalls!.map((t) => ({ id: t.id, name: t.name, arguments: t.arguments })));
   });
 });
 

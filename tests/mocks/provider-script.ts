@@ -65,6 +65,8 @@ export interface MockScript {
    * becomes the protocol's own (`tool_calls`, `tool_use`, Gemini's STOP). `id` defaults to `call_mock_<n>`;
    * `arguments` as an object is sent as its JSON, as a string verbatim (so a broken one can be tested).
    */
+  /** Delay after each tool call is sent (before the next and before the finish), so a window sees a call before the column ends. */
+  toolCallDelayMs?: number;
   toolCalls?: Array<{ id?: string; name: string; arguments: string | Record<string, unknown>; signature?: string }>;
 }
 
@@ -157,7 +159,10 @@ export async function streamScript(
   else if (fault === 'malformed_event') write(wire.malformed());
   else if (fault !== 'missing_terminal') {
     const calls: WireToolCall[] = (script.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `call_mock_${i}`, name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments), ...(c.signature ? { signature: c.signature } : {}) }));
-    calls.forEach((c, i) => write(wire.toolCall(i, c)));
+    for (let i = 0; i < calls.length; i++) {
+      write(wire.toolCall(i, calls[i]!));
+      if (!(await pause(script.toolCallDelayMs ?? 0))) return;
+    }
     write(wire.finish(text.length < full.length ? 'length' : calls.length ? 'tool' : 'stop', usage));
   }
   // The client may leave once it has the terminal event: a pause here is not an abort.

@@ -92,9 +92,10 @@ function handler(label: string, answerTool: string | null): EventHandler {
           } else {
             const before = [...thinking.values()];
             thinking = new Map();
-            state.tools.push({ id: block.id ?? `toolu_${state.tools.length}`, name: block.name ?? '', args: [], key: index, ...(before.length ? { thinking: before } : {}) });
+            const id = block.id ?? `toolu_${state.tools.length}`;
+            state.tools.push({ id, name: block.name ?? '', args: [], key: index, ...(before.length ? { thinking: before } : {}) });
             if (input) initialInput.set(index, input);
-            sink.onToolCall?.();
+            sink.onToolCall?.({ index: state.tools.length - 1, id, name: block.name ?? '', arguments: '' });
           }
         }
         return;
@@ -116,8 +117,10 @@ function handler(label: string, answerTool: string | null): EventHandler {
           if (index === answerBlock) sink.onText(delta.partial_json);
           else {
             const call = state.tools.find((t) => t.key === index) ?? state.tools.at(-1);
-            call?.args.push(delta.partial_json);
-            sink.onToolCall?.();
+            if (call) {
+              call.args.push(delta.partial_json);
+              sink.onToolCall?.({ index: state.tools.indexOf(call), arguments: delta.partial_json });
+            }
           }
         }
         return;
@@ -128,7 +131,13 @@ function handler(label: string, answerTool: string | null): EventHandler {
         if (input !== undefined) {
           initialInput.delete(index);
           if (index === answerBlock) sink.onText(input);
-          else state.tools.find((t) => t.key === index)?.args.push(input);
+          else {
+            const call = state.tools.find((t) => t.key === index);
+            if (call) {
+              call.args.push(input);
+              sink.onToolCall?.({ index: state.tools.indexOf(call), arguments: input });
+            }
+          }
         }
         return;
       }
