@@ -117,9 +117,9 @@ describe('tool calls while they stream', () => {
     const result = await done;
 
     for (const c of result.columns) {
-      const mine = events.filter((e) => e.columnId === c.columnId || (e.type === 'column-finished' && e.column.columnId === c.columnId));
+      const mine = events.filter((e) => ('columnId' in e && e.columnId === c.columnId) || (e.type === 'column-finished' && e.column.columnId === c.columnId));
       const finished = mine.findIndex((e) => e.type === 'column-finished');
-      const pieces = mine.slice(0, finished).filter((e) => e.type === 'tool-delta');
+      const pieces = mine.slice(0, finished).filter((e): e is Extract<CompareEvent, { type: 'tool-delta' }> => e.type === 'tool-delta');
       expect(pieces.length).toBeGreaterThan(0);
       // Folded, the pieces are the calls as the column ends with them.
       const folded = pieces.reduce<ToolCall[]>((calls, e) => foldToolPiece(calls, e), []);
@@ -129,7 +129,7 @@ describe('tool calls while they stream', () => {
     const live = snap!.runs[0]!.columns[0]!;
     expect(live.status).toBe('running');
     expect(live.toolCalls).toEqual([{ id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }]);
-    const after = events.filter((e) => e.seq! > snap!.seq && e.type === 'tool-delta' && e.columnId === oaColumn);
+    const after = events.filter((e): e is Extract<CompareEvent, { type: 'tool-delta' }> => e.seq! > snap!.seq && e.type === 'tool-delta' && e.columnId === oaColumn);
     expect(after.reduce<ToolCall[]>((calls, e) => foldToolPiece(calls, e), live.toolCalls!)).toEqual(result.columns[0]!.toolCalls!.map((t) => ({ id: t.id, name: t.name, arguments: t.arguments })));
   });
 });
