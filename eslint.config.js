@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/engine/**/*.ts', 'electron/store/**/*.ts', 'electron/cli/**/*.ts', 'electron/host/**/*.ts'],
+    files: ['electron/engine/**/*.ts', 'electron/store/**/*.ts', 'electron/cli/**/*.ts', 'electron/host/**/*.ts', 'electron/audit/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

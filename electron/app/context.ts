@@ -9,6 +9,8 @@ import { KeyResolver, type KeyVault } from '../engine/keys';
 import { ProvidersService } from '../engine/providers-service';
 import { loadCatalog, type LoadedCatalog } from '../engine/catalog/load';
 import { keyOrigin, type KeyPolicy } from '../engine/key-policy';
+import { AuditLog } from '../audit/log';
+import { loadSigner } from '../audit/signer';
 
 export interface AppContextOptions {
   dataDir?: string;
@@ -20,6 +22,8 @@ export interface AppContextOptions {
   access?: 'read' | 'write';
   /** Who saves providers here; the CLI's (the user at their shell) when not said. */
   keyPolicy?: KeyPolicy;
+  /** Where the audit log says what it could not do (a file signing key made, an append refused); stderr when not said. */
+  auditWarn?: (message: string) => void;
 }
 
 export interface AppContext {
@@ -30,6 +34,7 @@ export interface AppContext {
   engine: Engine;
   providers: ProvidersService;
   catalog: LoadedCatalog;
+  audit: AuditLog;
   /** Interrupted columns billed after start-up (Engine.settleInterrupted): how many this process settled. */
   recovered: Promise<number>;
   close(): Promise<void>;
@@ -56,8 +61,13 @@ export function openAppContext(opts: AppContextOptions = {}): AppContext {
   const vault = opts.vault ?? null;
   const keys = new KeyResolver(env, store.secrets, vault, store.keyBindings);
   const catalog = loadCatalog(dataDir, store);
-  const engine = new Engine({ store, keys, catalog, hooks: opts.hooks });
-  const providers = new ProvidersService(store, keys, vault, opts.keyPolicy, (name) => knownOrigins(catalog, name));
+  const warn = opts.auditWarn ?? ((m: string) => void process.stderr.write(`${m}\n`));
+  const audit: AuditLog = new AuditLog(store, {
+    signer: () => loadSigner(store, { dataDir: dataDir === ':memory:' ? null : dataDir, vault, warn }, audit.origin()),
+    onError: warn,
+  });
+  const engine = new Engine({ store, keys, catalog, hooks: opts.hooks, audit });
+  const providers = new ProvidersService(store, keys, vault, opts.keyPolicy, (name) => knownOrigins(catalog, name), audit);
   return {
     dataDir,
     store,
@@ -66,9 +76,11 @@ export function openAppContext(opts: AppContextOptions = {}): AppContext {
     engine,
     providers,
     catalog,
+    audit,
     recovered: engine.settleInterrupted(),
     async close() {
       await engine.close();
+      await audit.close();
       store.close();
     },
   };

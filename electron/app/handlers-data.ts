@@ -61,6 +61,7 @@ export function dataHandlers(ctx: AppContext): Pick<ContractHandlers, 'catalog' 
         if (b.scope !== 'all' && !b.scopeValue) throw new UserError(`a ${b.scope} budget needs the ${b.scope} it applies to`);
         const scopeValue = b.scope === 'all' ? '' : b.scopeValue;
         ctx.store.spend.putBudget({ id: newId('b_'), ...b, scopeValue }, Date.now());
+        ctx.audit.append({ kind: 'budget', action: 'set', scope: b.scope, scopeValue, period: b.period, usd: b.usd, hard: b.hard, warnPct: b.warnPct });
         const saved = budgetView(Date.now()).find((x) => x.scope === b.scope && x.scopeValue === scopeValue && x.period === b.period);
         if (!saved) throw new Error('budget was not saved');
         return saved;
@@ -68,7 +69,9 @@ export function dataHandlers(ctx: AppContext): Pick<ContractHandlers, 'catalog' 
       async removeBudget({ id }) {
         const b = ctx.store.spend.listBudgets().find((x) => x.id === id);
         if (!b) throw new UserError(`no budget ${quote(id)}`, 'not_found');
-        return { ok: ctx.store.spend.removeBudget(b.scope, b.scopeValue, b.period) };
+        const ok = ctx.store.spend.removeBudget(b.scope, b.scopeValue, b.period);
+        if (ok) ctx.audit.append({ kind: 'budget', action: 'remove', scope: b.scope, scopeValue: b.scopeValue, period: b.period, usd: null, hard: null, warnPct: null });
+        return { ok };
       },
     },
   };

@@ -157,7 +157,9 @@ export function createApp(opts: CreateAppOptions): App {
         return run;
       },
       async exportRuns({ runIds, format }) {
-        return exportRunsFor(ctx, runIds, format);
+        const out = exportRunsFor(ctx, runIds, format);
+        ctx.audit.append({ kind: 'export', what: 'runs', runIds: [...runIds], format, to: 'window', entries: null });
+        return out;
       },
       async getStats({ countColumns }) {
         return ctx.store.runs.stats({ countColumns });
@@ -176,7 +178,9 @@ export function createApp(opts: CreateAppOptions): App {
       },
       async deleteRun({ runId }) {
         if (ctx.engine.isActive(runId)) throw new UserError('stop the run before deleting it');
-        return { ok: ctx.store.runs.deleteRun(runId) };
+        const ok = ctx.store.runs.deleteRun(runId);
+        if (ok) ctx.audit.append({ kind: 'run-delete', runId });
+        return { ok };
       },
     },
     providers: {

@@ -14,6 +14,7 @@ import { registerEndpoints } from './commands/endpoints';
 import { registerServe } from './commands/serve';
 import { registerCatalog } from './commands/catalog';
 import { registerSpend } from './commands/spend';
+import { registerAudit } from './commands/audit';
 import { registerPrompts } from './commands/prompts';
 
 const VERSION = '0.1.0';
@@ -78,6 +79,7 @@ export function buildProgram(outcome: Outcome = { code: 0, thrown: false }): Com
   registerEndpoints(program, withCtx);
   registerCatalog(program, withCtx);
   registerSpend(program, withCtx);
+  registerAudit(program, withCtx);
   registerPrompts(program, withCtx);
   registerServe(program);
   program.commands.forEach(function deep(c: Command) {

@@ -27,6 +27,8 @@ import { LiveRuns } from './live-runs';
 import type { StoredAttachment } from '../store/attachments-repo';
 import type { AttachmentData } from './providers/types';
 import { attachmentTokenBound, loadAttachments, resolveAttachments } from './attachments';
+import { AuditLog, type AuditSink } from '../audit/log';
+import { requestRefusal } from './audit-facts';
 import { compileStructured, type StructuredChecker } from './structured';
 
 export interface EngineOptions {
@@ -40,6 +42,8 @@ export interface EngineOptions {
   random?: () => number;
   /** Budget/spend hooks (see budgets). */
   hooks?: Partial<Pick<ColumnDeps, 'onSwitch'>>;
+  /** Where sends and refusals are recorded; a log on the same store (appending, never signing) when not given. */
+  audit?: AuditSink;
 }
 
 export interface PreparedRun {
@@ -104,6 +108,7 @@ export class Engine {
   readonly budgets: BudgetGuard;
   private readonly keyRotation: KeyRotation;
   private readonly random: () => number;
+  readonly audit: AuditSink;
   readonly planDeps: PlanDeps;
   private readonly listeners = new Set<(e: CompareEvent) => void>();
   private readonly active = new Map<string, ActiveRun>();
@@ -116,6 +121,7 @@ export class Engine {
     this.keys = opts.keys;
     this.catalog = opts.catalog ?? EMPTY_CATALOG;
     this.random = opts.random ?? Math.random;
+    this.audit = opts.audit ?? new AuditLog(opts.store);
     this.health = new HealthService(opts.store.routing);
     this.breakers = new Breakers(opts.store.routing);
     this.budgets = new BudgetGuard(opts.store);
@@ -254,6 +260,26 @@ export class Engine {
     );
   }
 
+  /** `prepare` then the budgets, as a send does them: a refusal on the way is recorded in the audit log. */
+  private refusedOrPrepared(input: CompareRequestInput | unknown, runId: string | null): { prepared: PreparedRun; warnings: string[] } {
+    const targets = (input as { targets?: unknown } | null)?.targets;
+    const named = Array.isArray(targets) ? targets.filter((t): t is string => typeof t === 'string') : [];
+    return this.audited(named, runId, () => {
+      const prepared = this.prepare(input);
+      return { prepared, warnings: this.budgets.enforce(this.exposures(prepared)) };
+    });
+  }
+
+  private audited<T>(targets: string[], runId: string | null, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      const refusal = requestRefusal(err);
+      if (refusal) this.audit.append({ kind: 'refusal', stage: 'request', ...refusal, runId, columnId: null, targets, provider: null });
+      throw err;
+    }
+  }
+
   /** What each column could cost at worst, for budgets and the pre-flight estimate. */
   exposures(prepared: PreparedRun): ColumnExposure[] {
     return prepared.steps.map((s, i) => ({
@@ -265,8 +291,7 @@ export class Engine {
 
   /** Starts a run; columns stream independently. `done` resolves when every column has finished. */
   start(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal; source?: RunSource } = {}): { runId: string; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
-    const prepared = this.prepare(input);
-    const warnings = this.budgets.enforce(this.exposures(prepared));
+    const { prepared, warnings } = this.refusedOrPrepared(input, null);
     const runId = newId('r_');
     const createdAt = Date.now();
     const columns = prepared.request.targets.map((target, index) => ({ columnId: newId('c_'), index, target }));
@@ -302,7 +327,7 @@ export class Engine {
   private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, request: CompareRequest, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
     const result = await runColumn(
       { runId, columnId: c.columnId, index: c.index, target: c.target, request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments, structured: prepared.structured },
-      { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, toolDelta: this.toolDelta, ...this.opts.hooks },
+      { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, audit: this.audit, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, toolDelta: this.toolDelta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
     return result;
@@ -385,8 +410,7 @@ export class Engine {
     const messages = turn ? messagesForTurn(run, col.index, turn.turn, turn.prompt) : run.request.messages;
     // The pre-flight's plan ids belonged to the first send: a retry plans afresh and claims no comparison.
     // The column keeps its own parameters and routing override, now at index 0 of a one-target request.
-    const prepared = this.prepare({ ...run.request, messages, targets: [col.target], ...ownOf(run.request, col.index), plans: undefined });
-    this.budgets.enforce(this.exposures(prepared));
+    const { prepared } = this.refusedOrPrepared({ ...run.request, messages, targets: [col.target], ...ownOf(run.request, col.index), plans: undefined }, runId);
     const now = Date.now();
     this.store.runs.resetColumn(columnId, runId, now);
     // A reloaded window sees the retry stream too: the run's other columns as they were, this one from empty.
@@ -414,8 +438,8 @@ export class Engine {
     const run = this.store.runs.getRun(runId);
     if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
     const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column, opts.toolResults);
-    const prepared = followUp.columns.map((c) => this.prepare({ ...run.request, messages: c.messages, targets: [c.target], ...ownOf(run.request!, c.index), plans: undefined }));
-    const warnings = [...followUp.skipped, ...this.budgets.enforce(prepared.flatMap((p) => this.exposures(p)))];
+    const prepared = this.audited(followUp.columns.map((c) => c.target), runId, () => followUp.columns.map((c) => this.prepare({ ...run.request, messages: c.messages, targets: [c.target], ...ownOf(run.request!, c.index), plans: undefined })));
+    const warnings = [...followUp.skipped, ...this.audited(followUp.columns.map((c) => c.target), runId, () => this.budgets.enforce(prepared.flatMap((p) => this.exposures(p))))];
     const createdAt = Date.now();
     const columns = followUp.columns.map((c) => ({ columnId: newId('c_'), index: c.index, target: c.target }));
     this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns: columns.map((c, i) => ({ ...c, toolResults: followUp.columns[i]!.toolResults })) });

@@ -10,6 +10,15 @@ import { getAdapter } from './providers';
 import { registerSecret, scrubText } from './scrub';
 import { quote } from '../../shared/quote';
 import { SHELL_POLICY, bindingRef, bindingRefusal, envRefusal, keyOrigin, type KeyPolicy } from './key-policy';
+import type { AuditSink } from '../audit/log';
+import { safeHost } from './audit-facts';
+
+/** A key reference as the audit log may show it: the variable's name, or the stored key's id and last four. */
+function keyView(k: KeyRef) {
+  return k.kind === 'env' ? { kind: 'env' as const, name: k.name } : { kind: 'secret' as const, id: k.id, last4: k.last4 };
+}
+
+const sameKey = (a: KeyRef, b: KeyRef) => (a.kind === 'env' ? b.kind === 'env' && a.name === b.name : b.kind === 'secret' && a.id === b.id && a.last4 === b.last4);
 
 export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
   openai: 'https://api.openai.com/v1',
@@ -43,7 +52,21 @@ export class ProvidersService {
     private readonly policy: KeyPolicy = SHELL_POLICY,
     /** Origins the catalog names for a well-known key variable (OPENAI_API_KEY: api.openai.com). */
     private readonly knownOrigins: (envName: string) => string[] = () => [],
+    private readonly audit: AuditSink | null = null,
   ) {}
+
+  /** The provider's add, change or remove, and each key set or removed with it. */
+  private record(action: 'add' | 'change' | 'remove', p: ProviderConfig, before: ProviderConfig | null, newKey: boolean): void {
+    if (!this.audit) return;
+    const changed = before && action === 'change'
+      ? (['type', 'baseUrl', 'keys', 'serves', 'catalogProvider'] as const).filter((f) => JSON.stringify(before[f]) !== JSON.stringify(p[f]))
+      : [];
+    this.audit.append({ kind: 'provider', action, provider: p.id, protocol: p.type, host: safeHost(p.baseUrl), keys: p.keys.map(keyView), serves: p.serves.length, changed: [...changed] });
+    const was = action === 'add' ? [] : (before?.keys ?? []);
+    const now = action === 'remove' ? [] : p.keys;
+    for (const k of now) if (newKey && k.kind === 'secret' ? true : !was.some((w) => sameKey(w, k))) this.audit.append({ kind: 'key', action: 'set', provider: p.id, ref: keyView(k) });
+    for (const k of was) if (!now.some((n) => sameKey(n, k))) this.audit.append({ kind: 'key', action: 'remove', provider: p.id, ref: keyView(k) });
+  }
 
   async save(input: AddProviderInput): Promise<ProviderConfig> {
     // Before anything is written (a typed key included), and with a reason that does not repeat the URL.
@@ -77,6 +100,7 @@ export class ProvidersService {
     this.checkBindings(parsed.data, reentered);
     if (input.apiKey && this.vault) this.store.secrets.put(`key:${input.id}`, await this.vault.encrypt(input.apiKey), this.vault.backend, input.apiKey.slice(-4), Date.now());
     const saved = this.store.providers.save(parsed.data, Date.now());
+    this.record(existing ? 'change' : 'add', saved, existing, Boolean(input.apiKey));
     const origin = keyOrigin(saved.baseUrl);
     for (const k of saved.keys) {
       const ref = bindingRef(k);
@@ -141,6 +165,7 @@ export class ProvidersService {
       this.store.keyBindings.remove(bindingRef(k));
     }
     this.store.providers.remove(id);
+    this.record('remove', p, p, false);
   }
 
   view(p: ProviderConfig): ProviderView {

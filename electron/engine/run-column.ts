@@ -21,6 +21,8 @@ import type { KeyRotation } from './router/keys';
 import type { AttachmentData } from './providers/types';
 import type { StoredAttachment } from '../store/attachments-repo';
 import { fallbackAttachmentTokens } from './attachments';
+import type { AuditSink } from '../audit/log';
+import { columnRefusal, keyRefusalRule, safeHost } from './audit-facts';
 import type { StructuredChecker } from './structured';
 import type { ToolCallPiece } from '../../shared/tools';
 
@@ -47,6 +49,8 @@ export interface ColumnDeps {
   onSwitch?(errorSeenHr: number, nextSentHr: number): void;
   /** Budgets: may abort a stream that crosses a hard cap (reason kind 'budget'); writes the ledger. */
   budgets: BudgetGuard;
+  /** The audit log: every send and every refusal, written after the fact, never inside a TTFT. */
+  audit: AuditSink;
 }
 
 export interface ColumnJob {
@@ -118,6 +122,8 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
   let firstChoice: string | null = null;
   let sentAtHr: number | null = null;
   let sentAt: number | null = null;
+  /** Some attempt handed bytes to fetch (a circuit-open skip or a refused key sends none). */
+  let posted = false;
   let lastErrorHr: number | null = null;
   let text = '';
   let reasoning = '';
@@ -168,6 +174,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
             // Nothing is sent, but the refusal is still part of the column's record.
             finishRecord(record, 'skipped', key.error, 'config');
             store.runs.finishAttempt(store.runs.startAttempt(job.columnId, { ...record, endpointId: cand.endpoint.id, seq: seq++ }), record, Date.now());
+            deps.audit.append({ kind: 'refusal', stage: 'attempt', rule: keyRefusalRule(key.error), reason: key.error, runId: job.runId, columnId: job.columnId, targets: [job.target], provider: cand.provider.id });
             if (++keyTurn < keyCount) continue;
             last = { status: 'error', error: key.error, run: null, cand };
             break;
@@ -236,7 +243,18 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
           const status = o.status === 'ok' ? 'ok' : o.status === 'cancelled' ? 'cancelled' : o.status === 'incomplete' ? 'incomplete' : 'error';
           finishRecord(record, status, o.error?.message ?? null, o.error?.kind ?? null);
           const tps = run.firstTokenHr !== null && record.outputTokens ? record.outputTokens / Math.max(1e-3, (run.endedHr - run.firstTokenHr) / 1000) : null;
-          store.runs.finishAttempt(attemptId, { ...record, tps }, Date.now());
+          // The attempt's row and its audit entry commit together.
+          store.db.transaction(() => {
+            store.runs.finishAttempt(attemptId, { ...record, tps }, Date.now());
+            if (o.sent) {
+              posted = true;
+              deps.audit.recordSend({
+                kind: 'send', runId: job.runId, columnId: job.columnId, attempt: attemptSeq, target: job.target,
+                endpoint: { provider: cand.provider.id, protocol: cand.provider.type, host: safeHost(cand.provider.baseUrl), model: cand.endpoint.upstreamModel },
+                outcome: status, httpStatus: o.httpStatus,
+              }, o.sent);
+            }
+          })();
           deps.emit({ type: 'attempt-finished', runId: job.runId, columnId: job.columnId, attempt: record });
           last = { status, error: record.error, run, cand };
           if (o.status === 'ok') {
@@ -286,6 +304,10 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
     attempts.push(r);
   }
 
+  // A column that sent nothing was refused before anything left: that is a decision of its own.
+  if (!posted && final.status === 'error') {
+    deps.audit.append({ kind: 'refusal', stage: 'column', ...columnRefusal(final.error ?? 'no endpoint'), runId: job.runId, columnId: job.columnId, targets: [job.target], provider: null });
+  }
   return await finishColumn(job, deps, final, attempts, firstChoice, sentAt, sentAtHr);
 }
 

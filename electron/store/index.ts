@@ -17,6 +17,7 @@ import { createCatalogRepo } from './catalog-repo';
 import { createSpendRepo } from './spend-repo';
 import { createKeyBindingsRepo } from './key-bindings-repo';
 import { createAttachmentsRepo } from './attachments-repo';
+import { createAuditRepo } from './audit-repo';
 import { createRunLabelsRepo } from './run-labels-repo';
 import { createPromptsRepo } from './prompts-repo';
 
@@ -49,6 +50,7 @@ export function createStore(db: DB, opts: StoreOptions = {}) {
     spend: createSpendRepo(db),
     keyBindings: createKeyBindingsRepo(db),
     attachments: createAttachmentsRepo(db),
+    audit: createAuditRepo(db),
     labels: createRunLabelsRepo(db),
     prompts: createPromptsRepo(db),
     /** Folds the WAL back into the database file on this thread (about 1 ms per MB of WAL): only while nothing streams. */

@@ -90,6 +90,16 @@ await section('history', async () => {
   for (const q of r.queries) rows.push({ name: `  search "${q.query}" (${q.kind})`, value: `${f(q.p50Ms, 2)} ms, ${q.matchesOnPage} on the page (pre-0010: ${f(q.legacyMs, 1)} ms)`, target: '', pass: null });
 });
 
+await section('audit', async () => {
+  const { benchAudit } = await import('./audit');
+  const r = await benchAudit();
+  results.audit = r;
+  rows.push({ name: `audit: append per send, ${r.typical.bodyBytes} B body (entry, in the attempt's transaction)`, value: `${f(r.typical.append.medianMs, 3)} ms median, p95 ${f(r.typical.append.p95Ms, 3)} ms (plain insert ${f(r.plain.medianMs, 3)} ms)`, target: '< 0.2 ms median, after the stream', pass: r.typical.append.medianMs < 0.2 });
+  rows.push({ name: `audit: append per send, ${Math.round(r.large.bodyBytes / 1024)} KB body`, value: `${f(r.large.append.medianMs, 3)} ms median, p95 ${f(r.large.append.p95Ms, 3)} ms`, target: '', pass: null });
+  rows.push({ name: 'audit: search-sent index per send, built on a later turn (typical / large body)', value: `${f(r.typical.index.medianMs, 3)} / ${f(r.large.index.medianMs, 3)} ms median`, target: '', pass: null });
+  rows.push({ name: `audit: checkpoint of 256 new entries on ${r.entries} (compact range + Ed25519)`, value: `${f(r.incrementalMs, 2)} ms (first checkpoint ${f(r.firstCheckpointMs, 1)} ms; root recomputed from every leaf ${f(r.fullRootMs, 1)} ms)`, target: '', pass: null });
+});
+
 await section('ui', async () => {
   if (!existsSync('dist/renderer/index.html')) throw new Error('dist/renderer missing: run npm run build:renderer first');
   const { benchUiStream } = await import('./ui-stream');

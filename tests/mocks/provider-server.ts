@@ -9,6 +9,7 @@
  * // point an openai provider at mock.baseUrls.openai, model 'flaky-model'
  * await mock.close();
  */
+import { createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { HTTP_FAULTS, REFLECT_FAULTS, isRecord, streamScript, type MockFault, type MockScript } from './provider-script';
@@ -28,6 +29,8 @@ export interface MockRequestRecord {
   /** Last four characters of the key the client sent, to tell keys apart. */
   keyLast4: string | null;
   body: unknown;
+  /** SHA-256 (hex) of the request body bytes exactly as received. */
+  bodySha256: string;
   receivedAt: number;
   /** HTTP status sent, or null while hanging before headers. */
   status: number | null;
@@ -123,12 +126,13 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://mock');
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     if (url.pathname.startsWith('/__mock/')) return control(url.pathname, req.method ?? 'GET', raw, res);
 
     const route = routeOf(req.method ?? 'GET', url, req);
     const body = parseJson(raw);
-    const record = recordRequest(req, url, route, body);
+    const record = recordRequest(req, url, route, body, createHash('sha256').update(bytes).digest('hex'));
     const ctx: Active = { record, stop: new AbortController(), serverClosed: false, key: null };
     active.add(ctx);
     endedWaiters.set(record.id, new Promise((resolve) => res.on('close', () => resolve())));
@@ -189,7 +193,7 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
     await streamScript(route.protocol, model, body, script, fault, res, ctx);
   }
 
-  function recordRequest(req: IncomingMessage, url: URL, route: Route, body: unknown): MockRequestRecord {
+  function recordRequest(req: IncomingMessage, url: URL, route: Route, body: unknown, bodySha256: string): MockRequestRecord {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name] = SECRET_HEADERS.has(name) ? '[redacted]' : String(value);
@@ -206,6 +210,7 @@ export async function startMockProviders(opts: MockProvidersOptions = {}): Promi
       headers,
       keyLast4: key ? key.slice(-4) : null,
       body,
+      bodySha256,
       receivedAt: Date.now(),
       status: null,
       fault: null,
@@ -308,11 +313,11 @@ function clientKey(protocol: Protocol, req: IncomingMessage, url: URL): string |
   return header('x-goog-api-key') ?? url.searchParams.get('key');
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -188,8 +188,11 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
           return run;
         });
         const text = exportRuns(runs, format);
+        // A read-only data directory still exports; its log cannot take the entry, and says so on stderr.
+        const recorded = (to: 'file' | 'stdout') => ctx.audit.append({ kind: 'export', what: 'runs', runIds: runs.map((r) => r.runId), format, to, entries: null });
         if (!f.out) {
           process.stdout.write(text);
+          recorded('stdout');
           return EXIT_OK;
         }
         try {
@@ -197,6 +200,7 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
         } catch (err) {
           throw new CliExit(describeSystemError(err, { action: 'write', path: f.out }) ?? `cannot write ${showPath(f.out)}`, EXIT_USAGE);
         }
+        recorded('file');
         process.stdout.write(`exported ${runs.length} run${runs.length === 1 ? '' : 's'} as ${format} to ${showPath(f.out)}\n`);
         return EXIT_OK;
       }, 'read');

@@ -59,6 +59,7 @@ export function registerSpend(program: Command, withCtx: WithCtx) {
       await withCtx(async (ctx) => {
         const b = { id: newId('b_'), ...scopeOf(f), period: period(f.period), usd: f.usd, warnPct: f.warn, hard: !f.soft };
         ctx.store.spend.putBudget(b, Date.now());
+        ctx.audit.append({ kind: 'budget', action: 'set', scope: b.scope, scopeValue: b.scopeValue, period: b.period, usd: b.usd, hard: b.hard, warnPct: b.warnPct });
         process.stdout.write(`budget set: ${f.soft ? 'soft ' : ''}${describeBudget(b)} (warn at ${f.warn}%)\n`);
         return EXIT_OK;
       });
@@ -87,6 +88,7 @@ export function registerSpend(program: Command, withCtx: WithCtx) {
       await withCtx(async (ctx) => {
         const s = scopeOf(f);
         if (!ctx.store.spend.removeBudget(s.scope, s.scopeValue, period(f.period))) throw new CliExit('no such budget (see switchyard budgets list)', EXIT_USAGE);
+        ctx.audit.append({ kind: 'budget', action: 'remove', scope: s.scope, scopeValue: s.scopeValue, period: period(f.period), usd: null, hard: null, warnPct: null });
         process.stdout.write('budget removed\n');
         return EXIT_OK;
       });

@@ -254,7 +254,11 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
   const state: StreamState = { finishReason: null, usage: emptyUsage(), terminal: false, stop: false, error: null, tools: [] };
   // Every string of the outcome that came from the upstream passes the scrubber here, once per stream.
   const secrets = credentialsOf(call.headers);
+  // The exact bytes posted, kept for the audit log's hash: it is taken after the stream, never inside its TTFT.
+  const bytes = Buffer.from(JSON.stringify(call.body), 'utf8');
+  let posted = false;
   const finish = (status: AdapterOutcome['status'], httpStatus: number | null, error: AdapterError | null): AdapterOutcome => ({
+    ...(posted ? { sent: { bytes, body: call.body } } : {}),
     status,
     finishReason: state.finishReason === null ? null : scrub(state.finishReason, secrets, 100),
     usage: state.usage,
@@ -269,10 +273,11 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
 
   let res: Response;
   try {
+    posted = true;
     res = await fetch(call.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...call.headers },
-      body: JSON.stringify(call.body),
+      body: bytes,
       signal: call.signal,
       // A key goes only to the host it is bound to: a redirect would carry x-api-key (and x-goog-api-key) to wherever it points.
       redirect: 'manual',

@@ -76,7 +76,15 @@ export interface AdapterError {
   providerMessage: string | null;
 }
 
+/** What an attempt posted: the body bytes exactly as sent, and the object they serialise. */
+export interface SentRequest {
+  bytes: Uint8Array;
+  body: unknown;
+}
+
 export interface AdapterOutcome {
+  /** Present once the request was handed to fetch (it may or may not have reached the host). */
+  sent?: SentRequest;
   /** ok: terminal signal seen. incomplete: stream ended without it. error: HTTP or in-band error. */
   status: 'ok' | 'incomplete' | 'error' | 'cancelled';
   finishReason: string | null;

@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-prompts', '0015-tool-calls']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-prompts', '0015-tool-calls', '0016-audit']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -373,6 +373,29 @@ describe('migrations, tools', () => {
     const calls = JSON.stringify([{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', parsed: { city: 'Paris' } }]);
     insert(db, 'columns', { id: 'next', run_id: 'r1', idx: 0, turn: 1, target: 'acme/m', status: 'ok', updated_at: NOW, tool_calls_json: calls, structured_json: '{"valid":false,"errors":["x"]}', tool_results_json: '[]' });
     expect(read(db, 'SELECT tool_calls_json AS c, structured_json AS s FROM columns WHERE id = ?', 'next')).toEqual([{ c: calls, s: '{"valid":false,"errors":["x"]}' }]);
+  });
+});
+
+describe('migrations, audit log', () => {
+  it('0016-audit: entries are append-only (UPDATE and DELETE refused), seq is the key; checkpoints, sent-index rows and keys have tables of their own', () => {
+    expect(createdBy(16)).toEqual({
+      tables: ['audit_checkpoints', 'audit_entries', 'audit_keys', 'audit_sent'],
+      indexes: ['audit_checkpoints_size', 'audit_entries_created', 'audit_entries_kind'],
+    });
+    const db = dbAt(16);
+    const leaf = Buffer.alloc(32, 1);
+    insert(db, 'audit_entries', { seq: 1, created_at: NOW, kind: 'send', entry: '{}', leaf_hash: leaf });
+    insert(db, 'audit_entries', { seq: 2, created_at: NOW, kind: 'refusal', entry: '{}', leaf_hash: leaf });
+    expect(() => insert(db, 'audit_entries', { seq: 2, created_at: NOW, kind: 'x', entry: '{}', leaf_hash: leaf })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    expect(() => insert(db, 'audit_entries', { seq: 3, created_at: NOW, kind: 'x', entry: '{}' })).toThrow(/NOT NULL/);
+    expect(() => db.prepare("UPDATE audit_entries SET entry = '{\"x\":1}' WHERE seq = 1").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_entries WHERE seq = 2').run()).toThrow(/append-only/);
+    expect(read(db, 'SELECT seq, kind FROM audit_entries ORDER BY seq')).toEqual([{ seq: 1, kind: 'send' }, { seq: 2, kind: 'refusal' }]);
+    insert(db, 'audit_checkpoints', { tree_size: 2, root_hash: leaf, note: 'n', key_name: 'k', key_hash: '00000000', frontier: leaf, created_at: NOW });
+    expect(() => insert(db, 'audit_checkpoints', { tree_size: -1, root_hash: leaf, note: 'n', key_name: 'k', key_hash: '0', frontier: leaf, created_at: NOW })).toThrow(/CHECK constraint/);
+    insert(db, 'audit_sent', { seq: 1, salt: Buffer.alloc(16), hashes: Buffer.alloc(8) });
+    insert(db, 'audit_keys', { key_hash: 'abcd1234', name: 'k', public_key: Buffer.alloc(32), backend: 'file', created_at: NOW });
+    expect(() => insert(db, 'audit_keys', { key_hash: 'abcd1234', name: 'k', public_key: Buffer.alloc(32), backend: 'file', created_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
   });
 });
 
