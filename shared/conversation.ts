@@ -25,7 +25,7 @@ export function usableTurn(t: Pick<ColumnTurn, 'status' | 'text'> & { toolCalls?
 /** A turn's answer as the assistant message it is sent back as: its text and the tool calls it made. */
 function answerOf(t: Pick<ColumnTurn, 'text' | 'toolCalls'>): ChatMessage {
   if (!t.toolCalls?.length) return { role: 'assistant', content: t.text };
-  return { role: 'assistant', content: t.text, toolCalls: t.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments, ...(c.signature ? { signature: c.signature } : {}) })) };
+  return { role: 'assistant', content: t.text, toolCalls: t.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments, ...(c.signature ? { signature: c.signature } : {}), ...(c.thinking?.length ? { thinking: c.thinking } : {}) })) };
 }
 
 /** A follow-up's prompt with the tool results it carries (for the calls of the answer before it). */

@@ -178,7 +178,7 @@ export const ChatMessage = z.object({
   content: z.string(),
   attachments: z.array(AttachmentRef).max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`).optional(),
   /** Assistant messages: the tool calls the model made (sent back in each protocol's own shape). */
-  toolCalls: z.array(ToolCall.pick({ id: true, name: true, arguments: true, signature: true })).max(128).optional(),
+  toolCalls: z.array(ToolCall.pick({ id: true, name: true, arguments: true, signature: true, thinking: true })).max(128).optional(),
   /** User messages: results for the previous assistant message's tool calls (see shared/tools.ts completeToolResults). */
   toolResults: z.array(ToolResult).max(128).optional(),
 });
@@ -470,6 +470,8 @@ export const CompareEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run-started'), runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })), turn: z.number().int().optional() }),
   z.object({ type: z.literal('attempt-started'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
   z.object({ type: z.literal('delta'), runId: z.string(), columnId: z.string(), text: z.string(), reasoning: z.string() }),
+  /** A tool call streaming: its place among the answer's calls, id and name with its first piece, argument text to append. */
+  z.object({ type: z.literal('tool-delta'), runId: z.string(), columnId: z.string(), index: z.number().int().min(0).max(127), id: z.string().max(256).optional(), name: z.string().max(256).optional(), arguments: z.string() }),
   z.object({ type: z.literal('attempt-finished'), runId: z.string(), columnId: z.string(), attempt: AttemptRecord }),
   z.object({ type: z.literal('column-finished'), runId: z.string(), column: ColumnResult }),
   z.object({ type: z.literal('run-finished'), runId: z.string(), result: RunResult }),

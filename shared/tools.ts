@@ -60,6 +60,17 @@ export const ToolList = z
   .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'two tools have the same name');
 
 /**
+ * An Anthropic thinking block that came before a tool call in the same answer:
+ * opaque to us, and sent back unmodified before the call, as the API requires of a
+ * thinking model's tool turn (`redacted_thinking` carries only encrypted `data`).
+ */
+export const ThinkingBlock = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('thinking'), thinking: z.string().max(1_000_000), signature: z.string().max(1_000_000) }),
+  z.object({ type: z.literal('redacted_thinking'), data: z.string().max(1_000_000) }),
+]);
+export type ThinkingBlock = z.infer<typeof ThinkingBlock>;
+
+/**
  * A tool call as the model made it. `arguments` is the JSON text exactly as
  * streamed; `parsed` is that text parsed, or `parseError` says why it is not JSON.
  * @example { id: 'call_4Xzl…', name: 'get_weather', arguments: '{"city":"Paris"}', parsed: { city: 'Paris' } }
@@ -72,6 +83,8 @@ export const ToolCall = z.object({
   parseError: z.string().optional(),
   /** Gemini's `thoughtSignature` on the call's part: opaque, and sent back with the call as the API requires of thinking models. */
   signature: z.string().max(1_000_000).optional(),
+  /** Anthropic: the thinking blocks streamed before this call (after the call before it), sent back ahead of it. */
+  thinking: z.array(ThinkingBlock).max(64).optional(),
 });
 export type ToolCall = z.infer<typeof ToolCall>;
 
@@ -109,6 +122,36 @@ export function parseArguments(raw: string): Pick<ToolCall, 'parsed' | 'parseErr
 /** A finished call with its arguments parsed. */
 export function toolCall(id: string, name: string, raw: string): ToolCall {
   return { id, name, arguments: raw, ...parseArguments(raw) };
+}
+
+/**
+ * A piece of a tool call while it streams: `index` is its place among the answer's calls
+ * (0, 1, …); `id` and `name` come with its first piece, `arguments` is text to append.
+ */
+export interface ToolCallPiece {
+  index: number;
+  id?: string | undefined;
+  name?: string | undefined;
+  arguments: string;
+}
+
+/** A call is complete once its arguments were parsed (the column finished); until then it is still building. */
+export const callComplete = (c: Pick<ToolCall, 'parsed' | 'parseError'>): boolean => c.parsed !== undefined || c.parseError !== undefined;
+
+/**
+ * The calls so far with one streamed piece folded in: a new array, the touched call copied.
+ * @example foldToolPiece([], { index: 0, id: 'call_1', name: 'f', arguments: '{"a"' }) // [{ id: 'call_1', name: 'f', arguments: '{"a"' }]
+ */
+export function foldToolPiece(calls: readonly ToolCall[] | undefined, p: ToolCallPiece): ToolCall[] {
+  const out = [...(calls ?? [])];
+  if (p.index < 0 || p.index > out.length || p.index >= TOOL_LIMITS.tools) return out;
+  const before = out[p.index];
+  out[p.index] = {
+    id: p.id || before?.id || `call_${p.index}`,
+    name: before?.name || p.name || '',
+    arguments: (before?.arguments ?? '') + p.arguments,
+  };
+  return out;
 }
 
 /** Arguments for display: pretty-printed JSON when they parse, else the text as it came. */

@@ -9,7 +9,7 @@ import type { CompareRequest, ErrorKind, Timeouts } from '../../shared/domain';
 import { getAdapter } from './providers';
 import type { AdapterOutcome, AttachmentData } from './providers/types';
 import type { Candidate } from './resolve';
-import { completeToolResults } from '../../shared/tools';
+import { completeToolResults, type ToolCallPiece } from '../../shared/tools';
 
 export interface AbortReason {
   kind: ErrorKind;
@@ -36,6 +36,7 @@ export interface AttemptSinks {
   onText(delta: string): void;
   onReasoning(delta: string): void;
   onFirstToken?(): void;
+  onToolCall?(piece: ToolCallPiece): void;
 }
 
 export async function runAttempt(
@@ -128,7 +129,7 @@ export async function runAttempt(
           reasoningParts.push(delta);
           sinks.onReasoning(delta);
         },
-        onToolCall() {
+        onToolCall(piece) {
           // A call is the answer's first token when the model answers with one.
           if (firstTokenHr === null) {
             firstTokenHr = performance.now();
@@ -136,6 +137,7 @@ export async function runAttempt(
             sinks.onFirstToken?.();
           }
           toolDeltas++;
+          sinks.onToolCall?.(piece);
         },
       },
     );

@@ -7,6 +7,7 @@ import type { RunSource } from '../../shared/run-labels';
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { CompareRequest, routingFor, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
+import type { ToolCallPiece } from '../../shared/tools';
 import type { Store } from '../store';
 import { UserError, zodLine } from './errors';
 import type { KeyResolver } from './keys';
@@ -136,7 +137,7 @@ export class Engine {
     return () => this.listeners.delete(listener);
   }
 
-  private pending = new Map<string, { runId: string; columnId: string; text: string; reasoning: string }>();
+  private pending = new Map<string, { runId: string; columnId: string; text: string; reasoning: string; tools?: ToolCallPiece[] }>();
   private flushScheduled = false;
   private runsSinceCheckpoint = 0;
   private open = true;
@@ -176,12 +177,32 @@ export class Engine {
     }
   };
 
+  /** A tool call's pieces coalesce like text: one event per call per turn of the loop, its argument text joined. */
+  private toolDelta = (runId: string, columnId: string, piece: ToolCallPiece) => {
+    if (this.listeners.size === 0) return;
+    let p = this.pending.get(columnId);
+    if (!p) this.pending.set(columnId, (p = { runId, columnId, text: '', reasoning: '' }));
+    const tools = (p.tools ??= []);
+    const same = tools.at(-1);
+    if (same && same.index === piece.index) same.arguments += piece.arguments;
+    else tools.push({ ...piece });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushDeltas);
+    }
+  };
+
   private flushDeltas = () => {
     this.flushScheduled = false;
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending.clear();
-    for (const d of batch) this.deliver({ type: 'delta', runId: d.runId, columnId: d.columnId, text: d.text, reasoning: d.reasoning });
+    for (const d of batch) {
+      if (d.text || d.reasoning || !d.tools) this.deliver({ type: 'delta', runId: d.runId, columnId: d.columnId, text: d.text, reasoning: d.reasoning });
+      for (const t of d.tools ?? []) {
+        this.deliver({ type: 'tool-delta', runId: d.runId, columnId: d.columnId, index: t.index, ...(t.id !== undefined ? { id: t.id } : {}), ...(t.name !== undefined ? { name: t.name } : {}), arguments: t.arguments });
+      }
+    }
   };
 
   private emit = (e: CompareEvent) => {
@@ -311,7 +332,7 @@ export class Engine {
   private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, request: CompareRequest, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
     const result = await runColumn(
       { runId, columnId: c.columnId, index: c.index, target: c.target, request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments, structured: prepared.structured },
-      { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, audit: this.audit, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
+      { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, audit: this.audit, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, toolDelta: this.toolDelta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
     return result;

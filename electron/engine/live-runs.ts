@@ -5,6 +5,7 @@
  * nothing is missed.
  */
 import type { ColumnResult, CompareEvent, RunResult } from '../../shared/domain';
+import { foldToolPiece } from '../../shared/tools';
 
 interface Seed {
   columnId: string;
@@ -56,6 +57,10 @@ export class LiveRuns {
       col.text = '';
       col.reasoning = '';
       col.error = null;
+      delete col.toolCalls;
+    } else if (e.type === 'tool-delta') {
+      col.toolCalls = foldToolPiece(col.toolCalls, e);
+      if (col.status === 'queued') col.status = 'running';
     } else if (e.type === 'delta') {
       col.text += e.text;
       col.reasoning += e.reasoning;

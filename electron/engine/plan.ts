@@ -73,6 +73,15 @@ function drawSeed(req: CompareRequest, index: number, stepIndex: number, eligibl
   return JSON.stringify([req.system ?? null, req.messages, req.params, req.targets[index] ?? null, index, stepIndex, h]);
 }
 
+/** What forces a tool in this column's request when its thinking is on (Anthropic refuses both), else null. */
+function forcedWithThinking(request: CompareRequest, index: number): 'a response format' | 'a forced tool choice' | null {
+  const budget = request.targetParams?.[index]?.thinkingBudget ?? request.params.thinkingBudget;
+  if (!budget) return null;
+  if (request.responseFormat) return 'a response format';
+  const choice = request.toolChoice;
+  return request.tools?.length && choice !== undefined && choice !== 'auto' && choice !== 'none' ? 'a forced tool choice' : null;
+}
+
 /**
  * Ranks the endpoints of each chain step under the request's constraints, best first.
  * A misconfigured endpoint (bad key, unknown model) goes last until it succeeds
@@ -89,13 +98,21 @@ export function planSteps(
   const planned: PlannedStep[] = [];
   const modalities = requiredModalities(job.request.messages);
   const features = [...(job.request.tools?.length ? ['tools' as const] : []), ...(job.request.responseFormat ? ['json' as const] : [])];
+  const thinkingForcesTool = forcedWithThinking(job.request, job.index);
   for (let si = 0; si < steps.length; si++) {
     const s = steps[si]!;
     const byId = new Map(s.candidates.map((c) => [c.endpoint.id, c]));
     const { eligible, excluded } = applyConstraints(
       s.candidates.map((c) => c.endpoint),
       routing,
-      { promptTokens: job.promptTokens, maxOutputTokens: job.request.params.maxTokens ?? null, modalities, features },
+      {
+        promptTokens: job.promptTokens,
+        maxOutputTokens: job.request.params.maxTokens ?? null,
+        modalities,
+        features,
+        answerByTool: new Set(s.candidates.filter((c) => c.provider.type === 'anthropic').map((c) => c.endpoint.id)),
+        thinkingForcesTool,
+      },
     );
     // One endpoint has nothing to be ranked against: its health (50 recent attempts read back) is not needed.
     const missing = eligible.length > 1 ? eligible.map((e) => e.id).filter((id) => !memo.health.has(id)) : [];

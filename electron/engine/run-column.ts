@@ -24,6 +24,7 @@ import { fallbackAttachmentTokens } from './attachments';
 import type { AuditSink } from '../audit/log';
 import { columnRefusal, keyRefusalRule, safeHost } from './audit-facts';
 import type { StructuredChecker } from './structured';
+import type { ToolCallPiece } from '../../shared/tools';
 
 /** Same-endpoint retries once nothing else is left (429 waits count too). */
 const MAX_SAME_RETRIES = 2;
@@ -42,6 +43,8 @@ export interface ColumnDeps {
   emit(e: CompareEvent): void;
   /** Streamed text, kept apart from emit so the hot path allocates no event when nobody listens. */
   delta(runId: string, columnId: string, text: string, reasoning: string): void;
+  /** A piece of a tool call as it streams (coalesced with the text deltas). */
+  toolDelta?(runId: string, columnId: string, piece: ToolCallPiece): void;
   /** Test seam for the failover-switch benchmark: called with high-resolution times. */
   onSwitch?(errorSeenHr: number, nextSentHr: number): void;
   /** Budgets: may abort a stream that crosses a hard cap (reason kind 'budget'); writes the ledger. */
@@ -208,6 +211,9 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
                   reasoning += d;
                   dirty = true;
                   deps.delta(job.runId, job.columnId, '', d);
+                },
+                onToolCall(piece) {
+                  deps.toolDelta?.(job.runId, job.columnId, piece);
                 },
               }, job.attachments);
             },

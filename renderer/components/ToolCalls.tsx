@@ -1,6 +1,6 @@
 import { memo, useEffect, useId, useState } from 'react';
 import type { ColumnResult } from '../../shared/domain';
-import { prettyArguments, type ToolCall } from '../../shared/tools';
+import { callComplete, prettyArguments, type ToolCall } from '../../shared/tools';
 import { copyText } from '../lib/clipboard';
 
 export interface ToolCallsProps {
@@ -18,14 +18,21 @@ function ToolCallItem({ call, result, onResult }: { call: ToolCall; result: stri
     const t = setTimeout(() => setCopied(false), 1500);
     return () => clearTimeout(t);
   }, [copied]);
-  const text = prettyArguments(call);
+  // Still streaming: the argument text as it has come so far; pretty-printed once the call is complete.
+  const building = !callComplete(call);
+  const text = building ? call.arguments : prettyArguments(call);
   return (
-    <li className="tool-call" data-testid="tool-call" data-call-id={call.id}>
+    <li className="tool-call" data-testid="tool-call" data-call-id={call.id} data-building={building ? 'true' : undefined} aria-busy={building}>
       <div className="tool-call-head">
         <span className="tool-call-name" data-testid="tool-call-name">
           {call.name}
         </span>
         <span className="muted mono tool-call-id">{call.id}</span>
+        {building && (
+          <span className="muted tool-call-building" data-testid="tool-call-building">
+            building…
+          </span>
+        )}
         <button type="button" className="btn btn-small" data-testid="tool-call-copy" aria-label={`Copy the arguments of ${call.name}`} onClick={() => void copyText(text).then(() => setCopied(true), () => undefined)}>
           {copied ? 'Copied' : 'Copy'}
         </button>
@@ -38,7 +45,7 @@ function ToolCallItem({ call, result, onResult }: { call: ToolCall; result: stri
           {call.parseError}
         </p>
       )}
-      {onResult && (
+      {onResult && !building && (
         <label className="tool-result" htmlFor={id}>
           <span className="field-label">Result for the next follow-up</span>
           <input

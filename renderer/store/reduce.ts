@@ -4,6 +4,7 @@
  * once, so a frame with 16 columns x 6 deltas costs 16 copies, not 96.
  */
 import type { AttemptRecord, ColumnResult, ColumnTurn, CompareEvent, RunResult } from '../../shared/domain';
+import { foldToolPiece } from '../../shared/tools';
 
 /** When this window saw a column's current attempt start and its first token (local clock). */
 export interface ColumnClock {
@@ -140,6 +141,7 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[], no
         col.text = '';
         col.reasoning = '';
         col.error = null;
+        delete col.toolCalls;
         // The engine's start time, not this batch's: the first token often lands in the same batch
         // (a frame later at most), which would read as 0 ms. Capped at now for a host whose clock runs ahead.
         runs[e.runId]!.clocks[e.columnId] = { attemptAt: Math.min(now, e.attempt.startedAt), firstTokenAt: null };
@@ -153,6 +155,16 @@ export function reduceEvents(prev: LiveRuns, events: readonly CompareEvent[], no
         if (col.status === 'queued') col.status = 'running';
         const clock = runs[e.runId]!.clocks[e.columnId];
         if (clock && clock.firstTokenAt === null && (e.text || e.reasoning)) runs[e.runId]!.clocks[e.columnId] = { ...clock, firstTokenAt: now };
+        break;
+      }
+      case 'tool-delta': {
+        // A call shows as it streams; the column's final record brings it parsed.
+        const col = editColumn(e.runId, e.columnId);
+        if (!col) break;
+        col.toolCalls = foldToolPiece(col.toolCalls, e);
+        if (col.status === 'queued') col.status = 'running';
+        const clock = runs[e.runId]!.clocks[e.columnId];
+        if (clock && clock.firstTokenAt === null) runs[e.runId]!.clocks[e.columnId] = { ...clock, firstTokenAt: now };
         break;
       }
       case 'attempt-finished': {

@@ -73,3 +73,36 @@ test('a structured answer that does not match the schema is marked invalid with 
   const body = mock.requests.find((r) => r.model === 'json-bad')!.body as Record<string, unknown>;
   expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'answer' } });
 });
+
+test('a tool call shows while it streams, marked as building, and is pretty-printed once the column finishes', async ({ app: page, mock }) => {
+  // The stream waits after each call, so the window has the first call while the column still runs.
+  mock.script('tool-streamer', { text: '', toolCallDelayMs: 3000, toolCalls: [{ id: 'call_s1', name: 'get_weather', arguments: { city: 'Paris' } }, { id: 'call_s2', name: 'get_weather', arguments: { city: 'Oslo' } }] });
+  await addMockProvider(page, mock);
+  await page.keyboard.press('Control+1');
+  await pickTargets(page, ['mock:tool-streamer']);
+  await page.getByTestId('prompt-user').fill('weather in Paris and Oslo?');
+  await page.getByTestId('tools-format').locator('summary').click();
+  await page.getByTestId('tools-json').fill(JSON.stringify(WEATHER));
+  await page.getByTestId('prompt-user').press('Control+Enter');
+
+  const first = page.locator('[data-testid="tool-call"][data-call-id="call_s1"]');
+  await expect(first).toHaveAttribute('data-building', 'true');
+  await expect(first.getByTestId('tool-call-args')).toHaveText('{"city":"Paris"}');
+  await expect(first.getByTestId('tool-call-building')).toBeVisible();
+  // Still streaming: no result field yet, and the run has not finished.
+  await expect(first.getByTestId('tool-result')).toHaveCount(0);
+  await expect(page.getByTestId('run-status')).not.toContainText('finished');
+
+  // A reload mid-stream reattaches: the snapshot of runs in flight brings the call back, still building.
+  await page.reload();
+  await expect(page.locator('[data-testid="tool-call"][data-call-id="call_s1"]')).toHaveAttribute('data-building', 'true');
+  await expect(page.locator('[data-testid="tool-call"][data-call-id="call_s1"]').getByTestId('tool-call-args')).toHaveText('{"city":"Paris"}');
+
+  await expect(page.getByTestId('run-status')).toContainText('finished', { timeout: 15_000 });
+  const calls = page.getByTestId('tool-call');
+  await expect(calls).toHaveCount(2);
+  await expect(calls.nth(0).getByTestId('tool-call-args')).toHaveText('{\n  "city": "Paris"\n}');
+  await expect(calls.nth(1).getByTestId('tool-call-args')).toHaveText('{\n  "city": "Oslo"\n}');
+  await expect(page.getByTestId('tool-call-building')).toHaveCount(0);
+  await expect(calls.nth(0)).not.toHaveAttribute('data-building', 'true');
+});

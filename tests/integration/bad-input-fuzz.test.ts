@@ -119,6 +119,13 @@ beforeAll(async () => {
     dbIsGarbage: join(tmp, 'db-garbage'),
     closedUrl: `http://127.0.0.1:${await closedPort()}/api/v1`,
     busyPort: (busy.address() as { port: number }).port,
+    tools: {
+      badName: file('tools-bad-name.json', JSON.stringify([{ name: 'get weather', parameters: { type: 'object' } }])),
+      tooMany: file('tools-129.json', JSON.stringify(Array.from({ length: 129 }, (_, i) => ({ name: `t${i}`, parameters: { type: 'object' } })))),
+      hugeSchema: file('tools-huge-schema.json', JSON.stringify([{ name: 'big', parameters: { type: 'object', description: 'x'.repeat(70_000) } }])),
+      badSchema: file('schema-bad.json', JSON.stringify({ type: 'nonsense' })),
+      good: file('tools-good.json', JSON.stringify([{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }])),
+    },
   };
   // One provider and one finished run: what every bad input must leave intact.
   const data = join(tmp, 'data');
@@ -126,6 +133,7 @@ beforeAll(async () => {
   const run = await cli(data, ['compare', 'hello fuzz', '-m', 'mock:mock-small', '--json']);
   expect(run.code, run.stderr).toBe(0);
   runId = (JSON.parse(run.stdout) as { runId: string }).runId;
+  fx.runId = runId;
 
   hostData = join(root, 'host-data');
   const ui = join(root, 'ui');

@@ -104,4 +104,36 @@ describe.concurrent('compare with tools', { timeout: 180_000 }, () => {
     const results = await Promise.all(cases.map(([flags]) => sb.run(['compare', 'hi', '-m', 'oa:x', ...flags])));
     results.forEach((r, i) => expectOneLineError(r, 1, cases[i]![1]));
   });
+
+  it('--dry-run reads the files, counts the tool definitions in the estimate and lists the endpoints refused for tools', async (t) => {
+    const mock = await mockProviders(t);
+    const sb = sandbox(t);
+    const added = await sb.run(['providers', 'add', 'oa', '--type', 'openai', '--catalog-provider', 'openai', '--base-url', mock.baseUrls.openai, '--api-key-env', 'SY_TEST_KEY']);
+    expect(added.code, added.stderr).toBe(0);
+    const one = join(sb.dataDir, 'one.json');
+    writeFileSync(one, JSON.stringify(TOOLS_OPENAI_SHAPE));
+    const two = join(sb.dataDir, 'two.json');
+    const second = { type: 'function', function: { name: 'get_time', description: 'The local time in a time zone, to the minute', parameters: { type: 'object', properties: { zone: { type: 'string', description: 'an IANA zone such as Europe/Paris' } } } } };
+    writeFileSync(two, JSON.stringify([...TOOLS_OPENAI_SHAPE, second]));
+    const schema = join(sb.dataDir, 'schema.json');
+    writeFileSync(schema, JSON.stringify({ type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] }));
+    const dry = (...flags: string[]) => sb.run(['compare', 'weather in Paris?', '-m', 'oa:gpt-4o-mini', '-m', 'oa:gpt-3.5-turbo', '--dry-run', '--json', ...flags]);
+    const [none, withOne, withTwo, withFormat, missing] = await Promise.all([dry(), dry('--tools', one), dry('--tools', two), dry('--response-format', schema), dry('--tools', join(sb.dataDir, 'missing.json'))]);
+    type Est = { columns: Array<{ target: string; inputTokens: number; error: string | null }> };
+    const [n, o, w, f] = [none, withOne, withTwo, withFormat].map((r) => parseJsonOutput<Est>(r));
+    // The definitions are input: one tool costs tokens, two cost more; so does a response schema.
+    expect(o!.columns[0]!.inputTokens).toBeGreaterThan(n!.columns[0]!.inputTokens);
+    expect(w!.columns[0]!.inputTokens).toBeGreaterThan(o!.columns[0]!.inputTokens);
+    expect(f!.columns[0]!.inputTokens).toBeGreaterThan(n!.columns[0]!.inputTokens);
+    // The catalog says gpt-3.5-turbo cannot call tools: listed as refused, the other column not.
+    expect(n!.columns.map((c) => c.error)).toEqual([null, null]);
+    expect(o!.columns.map((c) => [c.target, c.error])).toEqual([
+      ['oa:gpt-4o-mini', null],
+      ['oa:gpt-3.5-turbo', 'oa:gpt-3.5-turbo cannot do tool calling (catalog: no tools capability), and the request has tools'],
+    ]);
+    expect(f!.columns[1]!.error).toBe('oa:gpt-3.5-turbo cannot do JSON output (catalog: no json capability), and the request has a response format');
+    // The file is read in a dry run too: a missing one is the same one line as in a real run.
+    expectOneLineError(missing, 1, /^switchyard: --tools: .*missing\.json/);
+    expect(mock.requests.filter((r) => r.path.endsWith('/chat/completions'))).toEqual([]);
+  });
 });

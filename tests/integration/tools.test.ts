@@ -8,9 +8,10 @@
  * structured answers validated against their schema.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderType } from '../../shared/domain';
-import type { ToolDefinition } from '../../shared/tools';
+import type { CompareEvent, ProviderType } from '../../shared/domain';
+import { foldToolPiece, type ToolCall, type ToolDefinition } from '../../shared/tools';
 import type { MockProviders, MockRequestRecord } from '../mocks/provider-server';
+import { mockThinkingSignature } from '../mocks/provider-wire';
 import { PROMPT, PROTOCOLS, addProvider, ask, catalogDoc, closeWorkbenches, col, expectPersisted, openWorkbench, requestsFor, shareMockProviders, type Workbench } from './helpers';
 
 const PID: Record<ProviderType, string> = { openai: 'oa', anthropic: 'an', gemini: 'ge' };
@@ -96,6 +97,40 @@ describe('tool definitions', () => {
     expect(() => wb.engine.prepare({ ...base, tools: [WEATHER, WEATHER] })).toThrow('tools: two tools have the same name');
     expect(() => wb.engine.prepare({ ...base, tools: [{ ...WEATHER, parameters: { type: 'string' } }] })).toThrow('a JSON Schema of type "object"');
     expect(mock.requests).toEqual([]);
+  });
+});
+
+describe('tool calls while they stream', () => {
+  it('arrive as tool-delta events before the column finishes, in each protocol; a snapshot mid-call plus later events rebuilds them', async () => {
+    for (const type of PROTOCOLS) mock.script(`${type}-live`, { text: '', toolCalls: CALLS, toolCallDelayMs: type === 'openai' ? 300 : 0 });
+    const events: CompareEvent[] = [];
+    let snap: ReturnType<Workbench['engine']['listActive']> | null = null;
+    wb.engine.onEvent((e) => {
+      events.push(e);
+      // The first OpenAI call has streamed whole and the stream waits before the second: take the snapshot then.
+      if (snap === null && e.type === 'tool-delta' && e.columnId === oaColumn && events.filter((x) => x.type === 'tool-delta' && x.columnId === oaColumn).map((x) => (x.type === 'tool-delta' ? x.arguments : '')).join('') === '{"city":"Paris"}') {
+        setImmediate(() => (snap = wb.engine.listActive()));
+      }
+    });
+    const { columns, done } = wb.engine.start(ask(PROTOCOLS.map((t) => `${PID[t]}:${t}-live`), { tools: [WEATHER] }));
+    const oaColumn = columns[0]!.columnId;
+    const result = await done;
+
+    for (const c of result.columns) {
+      const mine = events.filter((e) => ('columnId' in e && e.columnId === c.columnId) || (e.type === 'column-finished' && e.column.columnId === c.columnId));
+      const finished = mine.findIndex((e) => e.type === 'column-finished');
+      const pieces = mine.slice(0, finished).filter((e): e is Extract<CompareEvent, { type: 'tool-delta' }> => e.type === 'tool-delta');
+      expect(pieces.length).toBeGreaterThan(0);
+      // Folded, the pieces are the calls as the column ends with them.
+      const folded = pieces.reduce<ToolCall[]>((calls, e) => foldToolPiece(calls, e), []);
+      expect(folded).toEqual(c.toolCalls!.map((t) => ({ id: t.id, name: t.name, arguments: t.arguments })));
+    }
+    expect(snap).not.toBeNull();
+    const live = snap!.runs[0]!.columns[0]!;
+    expect(live.status).toBe('running');
+    expect(live.toolCalls).toEqual([{ id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }]);
+    const after = events.filter((e): e is Extract<CompareEvent, { type: 'tool-delta' }> => e.seq! > snap!.seq && e.type === 'tool-delta' && e.columnId === oaColumn);
+    expect(after.reduce<ToolCall[]>((calls, e) => foldToolPiece(calls, e), live.toolCalls!)).toEqual(result.columns[0]!.toolCalls!.map((t) => ({ id: t.id, name: t.name, arguments: t.arguments })));
   });
 });
 
@@ -185,6 +220,52 @@ describe('tool calls in a follow-up', () => {
     expect(contents[1]).toEqual({ role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Rome' } }, thoughtSignature: 'c2lnbmF0dXJlLWJ5dGVz' }] });
   });
 
+  it('Anthropic with thinking: the thinking blocks (signature, redacted ones) before a call go back unmodified ahead of it', async () => {
+    const thinking = { params: { thinkingBudget: 1024 } };
+    mock.script('an-think', { reasoning: 'The user wants weather, call the tool.', redactedThinking: 'EncryptedOpaqueBytes', text: 'Checking.', toolCalls: CALLS.slice(0, 1) });
+    const first = await wb.engine.compare(ask(['an:an-think'], { tools: [WEATHER], ...thinking }));
+    expect(body(requestsFor(mock, 'an-think')[0]).thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    const blocks = [
+      { type: 'thinking', thinking: 'The user wants weather, call the tool.', signature: mockThinkingSignature('The user wants weather, call the tool.') },
+      { type: 'redacted_thinking', data: 'EncryptedOpaqueBytes' },
+    ];
+    // Thinking stays on the reasoning channel, not the answer; the blocks are kept with the call, and in history.
+    expect([col(first).status, col(first).text, col(first).reasoning]).toEqual(['ok', 'Checking.', 'The user wants weather, call the tool.']);
+    expect(col(first).toolCalls?.[0]?.thinking).toEqual(blocks);
+    expect(col(expectPersisted(wb, first)).toolCalls?.[0]?.thinking).toEqual(blocks);
+
+    mock.script('an-think', { reasoning: 'Mild, so a jacket.', text: 'A light jacket.' });
+    const second = await wb.engine.followUp(first.runId, FOLLOW, { toolResults: { call_w1: '{"temp_c":18}' } }).done;
+    expect([col(second).status, col(second).text]).toEqual(['ok', 'A light jacket.']);
+    expect(body(requestsFor(mock, 'an-think')[1]).messages).toEqual([
+      { role: 'user', content: PROMPT },
+      { role: 'assistant', content: [...blocks, { type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'call_w1', name: 'get_weather', input: { city: 'Paris' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_w1', content: '{"temp_c":18}' }, { type: 'text', text: FOLLOW }] },
+    ]);
+  });
+
+  it('the mock refuses a thinking tool turn sent back without its thinking block, or with it altered, as Anthropic does', async () => {
+    const send = (assistant: unknown[]) =>
+      fetch(`${mock.baseUrls.anthropic}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': 'k' },
+        body: JSON.stringify({
+          model: 'an-raw', max_tokens: 2048, stream: true, thinking: { type: 'enabled', budget_tokens: 1024 },
+          messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: assistant }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: '1' }] }],
+        }),
+      });
+    const use = { type: 'tool_use', id: 't1', name: 'get_weather', input: {} };
+    const missing = await send([use]);
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Expected `thinking` or `redacted_thinking`, but found `tool_use`');
+    const altered = await send([{ type: 'thinking', thinking: 'edited', signature: mockThinkingSignature('original') }, use]);
+    expect(altered.status).toBe(400);
+    expect(await altered.text()).toContain('Invalid `signature` in `thinking` block');
+    const whole = await send([{ type: 'thinking', thinking: 'original', signature: mockThinkingSignature('original') }, use]);
+    expect(whole.status).toBe(200);
+    await whole.text();
+  });
+
   it('a result for a call no column made is refused before anything is sent', async () => {
     mock.script('lonely', { text: '', toolCalls: CALLS.slice(0, 1) });
     const first = await wb.engine.compare(ask(['oa:lonely'], { tools: [WEATHER] }));
@@ -237,6 +318,59 @@ describe('an endpoint that cannot call tools', () => {
     const json = await own.engine.compare(ask(['acme/old'], { responseFormat: { type: 'json_object' } }));
     expect(col(json).error).toBe('acme:old-1 cannot do JSON output (catalog: no json capability), and the request has a response format');
     expect(requestsFor(mock, 'old-1')).toEqual([]);
+  });
+
+  it('Anthropic: a response format needs the catalog\'s tools capability (a forced tool), not json', async () => {
+    const endpoint = (upstream: string, tools: boolean, json: boolean) => ({ providerId: 'acme', upstreamModel: upstream, modelId: `acme/${upstream}`, price: catalogDoc.price(1, 2), contextWindow: 8000, maxOutput: 1000, capabilities: { tools, vision: false, json, reasoning: false } });
+    const model = (id: string) => ({ id: `acme/${id}`, name: id, family: null, reasoning: false, toolCall: false, attachment: false, structuredOutput: false, inputModalities: ['text'], outputModalities: ['text'], contextWindow: 8000, maxOutput: 1000, releaseDate: null, openWeights: false });
+    const catalog = {
+      asOf: '2026-07-02', source: 'tools tests', license: 'none',
+      providers: [catalogDoc.provider('acme')],
+      models: [model('notools'), model('nojson')],
+      endpoints: [endpoint('notools', false, true), endpoint('nojson', true, false)],
+      overrides: [],
+    };
+    const own = openWorkbench({ catalog });
+    await addProvider(own, { id: 'acme', type: 'anthropic', baseUrl: mock.baseUrls.anthropic, catalogProvider: 'acme' });
+    mock.script('nojson', { text: '', toolCalls: [{ name: 'json_answer', arguments: { ok: true } }] });
+    const result = await own.engine.compare(ask(['acme/notools', 'acme/nojson'], { responseFormat: { type: 'json_object' } }));
+    expect(col(result, 0).error).toBe('acme:notools cannot do tool calling (catalog: no tools capability), which a response format needs on the Anthropic protocol (the answer comes through a forced tool)');
+    expect(requestsFor(mock, 'notools')).toEqual([]);
+    expect([col(result, 1).status, col(result, 1).text, col(result, 1).structured]).toEqual(['ok', '{"ok":true}', { valid: true }]);
+  });
+
+  it('Anthropic with thinking: a response format or a forced tool choice is refused before sending; other protocols are sent', async () => {
+    mock.script('an-fmt', { text: 'x' });
+    mock.script('oa-fmt', { text: '{"a":1}' });
+    const thinking = { params: { thinkingBudget: 1024 } };
+    const result = await wb.engine.compare(ask(['an:an-fmt', 'oa:oa-fmt'], { responseFormat: { type: 'json_object' }, ...thinking }));
+    expect(col(result, 0).error).toBe('an:an-fmt cannot take a response format with thinking on: Anthropic refuses a forced tool_choice while thinking (drop the thinking budget or the response format)');
+    expect(col(result, 0).attempts).toEqual([]);
+    expect(requestsFor(mock, 'an-fmt')).toEqual([]);
+    expect(col(result, 1).status).toBe('ok');
+
+    const forced = await wb.engine.compare(ask(['an:an-fmt'], { tools: [WEATHER], toolChoice: 'required', ...thinking }));
+    expect(col(forced).error).toBe('an:an-fmt cannot take a forced tool choice with thinking on: Anthropic refuses a forced tool_choice while thinking (drop the thinking budget or use tool choice auto)');
+    expect(requestsFor(mock, 'an-fmt')).toEqual([]);
+
+    // Thinking per column: only the column that thinks is refused; auto with thinking is sent.
+    mock.script('an-fmt', { text: '', toolCalls: [{ name: 'json_answer', arguments: { a: 1 } }] });
+    const perColumn = await wb.engine.compare(ask(['an:an-fmt', 'an:an-fmt'], { responseFormat: { type: 'json_object' }, targetParams: [{ thinkingBudget: 1024 }, null] }));
+    expect(perColumn.columns.map((c) => c.status)).toEqual(['error', 'ok']);
+    mock.script('an-fmt', { text: 'sure' });
+    const auto = await wb.engine.compare(ask(['an:an-fmt'], { tools: [WEATHER], toolChoice: 'auto', ...thinking }));
+    expect(col(auto).status).toBe('ok');
+    expect(body(requestsFor(mock, 'an-fmt').at(-1)).tool_choice).toEqual({ type: 'auto' });
+  });
+
+  it('the mock refuses a forced tool_choice with thinking, as Anthropic does', async () => {
+    const res = await fetch(`${mock.baseUrls.anthropic}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': 'k' },
+      body: JSON.stringify({ model: 'm', max_tokens: 2048, stream: true, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: [{ name: 't', input_schema: { type: 'object' } }], tool_choice: { type: 'any' }, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Thinking may not be enabled when tool_choice forces tool use.');
   });
 });
 

@@ -43,6 +43,8 @@ export interface MockScript {
   emptyFramesFirst?: number;
   /** Streamed first, on the protocol's thinking channel, one word per frame. */
   reasoning?: string;
+  /** Anthropic only: a `redacted_thinking` block with this `data`, after the reasoning and before the text. */
+  redactedThinking?: string;
   /** OpenAI only: which field carries reasoning (default `reasoning_content`). */
   reasoningField?: 'reasoning_content' | 'reasoning';
   fault?: MockFault;
@@ -63,6 +65,8 @@ export interface MockScript {
    * becomes the protocol's own (`tool_calls`, `tool_use`, Gemini's STOP). `id` defaults to `call_mock_<n>`;
    * `arguments` as an object is sent as its JSON, as a string verbatim (so a broken one can be tested).
    */
+  /** Delay after each tool call is sent (before the next and before the finish), so a window sees a call before the column ends. */
+  toolCallDelayMs?: number;
   toolCalls?: Array<{ id?: string; name: string; arguments: string | Record<string, unknown>; signature?: string }>;
 }
 
@@ -127,12 +131,16 @@ export async function streamScript(
   const midStream = fault === 'stall_mid_stream' || fault === 'drop_mid_stream' || fault === 'missing_terminal' || fault === 'error_event' || fault === 'malformed_event' || fault === 'reflect_key_event';
   const faultAt = midStream ? Math.min(script.faultAfterTokens ?? 2, text.length) : text.length;
   const frames: Array<[Channel, string]> = [...reasoning.map((p): [Channel, string] => ['reasoning', p]), ...text.slice(0, faultAt).map((p): [Channel, string] => ['text', p])];
+  const redacted = (): string => (script.redactedThinking && wire.redacted ? wire.redacted(script.redactedThinking) : '');
   for (let i = 0; i < frames.length; i++) {
     const [channel, piece] = frames[i] ?? ['text', ''];
     if (i > 0 && !(await pause(script.tokenDelayMs ?? 0))) return;
+    if (i === reasoning.length) write(redacted());
     write(wire.delta(channel, piece));
     if (channel === 'text') ctx.record.textTokensSent++;
   }
+
+  if (frames.length === reasoning.length) write(redacted());
 
   if (fault === 'stall_mid_stream') {
     if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
@@ -151,7 +159,10 @@ export async function streamScript(
   else if (fault === 'malformed_event') write(wire.malformed());
   else if (fault !== 'missing_terminal') {
     const calls: WireToolCall[] = (script.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `call_mock_${i}`, name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments), ...(c.signature ? { signature: c.signature } : {}) }));
-    calls.forEach((c, i) => write(wire.toolCall(i, c)));
+    for (let i = 0; i < calls.length; i++) {
+      write(wire.toolCall(i, calls[i]!));
+      if (!(await pause(script.toolCallDelayMs ?? 0))) return;
+    }
     write(wire.finish(text.length < full.length ? 'length' : calls.length ? 'tool' : 'stop', usage));
   }
   // The client may leave once it has the terminal event: a pause here is not an abort.

@@ -46,6 +46,13 @@ export interface Wire {
   finish(reason: 'stop' | 'length' | 'tool', usage: WireUsage): string;
   errorEvent(message: string): string;
   malformed(): string;
+  /** Anthropic only: a whole `redacted_thinking` block carrying `data`. */
+  redacted?(data: string): string;
+}
+
+/** The signature the mock gives a thinking block: it checks that a block sent back is the one it streamed, unmodified. */
+export function mockThinkingSignature(thinking: string): string {
+  return `EqMock${Buffer.from(thinking, 'utf8').toString('base64')}`;
 }
 
 export interface WireOptions {
@@ -95,12 +102,13 @@ function openaiWire(o: WireOptions): Wire {
 
 function anthropicWire(o: WireOptions): Wire {
   const ev = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  let block: { type: 'thinking' | 'text' | 'tool_use'; index: number } | null = null;
+  let block: { type: 'thinking' | 'text' | 'tool_use'; index: number; thinking: string } | null = null;
   let nextIndex = 0;
   const closeBlock = (): string => {
     if (!block) return '';
     let out = '';
-    if (block.type === 'thinking') out += ev('content_block_delta', { index: block.index, delta: { type: 'signature_delta', signature: 'mock-signature' } });
+    // As the API does: the signature comes as one signature_delta just before the block stops.
+    if (block.type === 'thinking') out += ev('content_block_delta', { index: block.index, delta: { type: 'signature_delta', signature: mockThinkingSignature(block.thinking) } });
     out += ev('content_block_stop', { index: block.index });
     block = null;
     return out;
@@ -108,7 +116,7 @@ function anthropicWire(o: WireOptions): Wire {
   const ensureBlock = (type: 'thinking' | 'text'): string => {
     if (block?.type === type) return '';
     let out = closeBlock();
-    block = { type, index: nextIndex++ };
+    block = { type, index: nextIndex++, thinking: '' };
     const content = type === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' };
     out += ev('content_block_start', { index: block.index, content_block: content });
     return out;
@@ -133,11 +141,12 @@ function anthropicWire(o: WireOptions): Wire {
     },
     delta(channel, piece) {
       const out = ensureBlock(channel === 'text' ? 'text' : 'thinking');
+      if (block?.type === 'thinking') block.thinking += piece;
       return `${out}${ev('content_block_delta', { index: nextIndex - 1, delta: deltaOf(channel, piece) })}`;
     },
     toolCall(_i, call) {
       let out = closeBlock();
-      block = { type: 'tool_use', index: nextIndex++ };
+      block = { type: 'tool_use', index: nextIndex++, thinking: '' };
       out += ev('content_block_start', { index: block.index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } });
       out += ev('content_block_delta', { index: block.index, delta: { type: 'input_json_delta', partial_json: '' } });
       for (const piece of argPieces(call.arguments)) out += ev('content_block_delta', { index: block.index, delta: { type: 'input_json_delta', partial_json: piece } });
@@ -150,6 +159,10 @@ function anthropicWire(o: WireOptions): Wire {
         ev('message_delta', { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: u.outputTokens } }) +
         ev('message_stop', {})
       );
+    },
+    redacted(data) {
+      const index = nextIndex++;
+      return `${closeBlock()}${ev('content_block_start', { index, content_block: { type: 'redacted_thinking', data } })}${ev('content_block_stop', { index })}`;
     },
     errorEvent: (message) => ev('error', { error: { type: 'overloaded_error', message } }),
     malformed: () => 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{\n\n',
@@ -288,6 +301,10 @@ export function validateRequest(protocol: Protocol, hasAnthropicVersion: boolean
   if (protocol === 'anthropic') {
     if (!hasAnthropicVersion) return 'anthropic-version: header is required';
     if (typeof body.max_tokens !== 'number') return 'max_tokens: Field required';
+    const forced = isRecord(body.tool_choice) && (body.tool_choice.type === 'any' || body.tool_choice.type === 'tool');
+    if (forced && isRecord(body.thinking) && body.thinking.type === 'enabled') return 'Thinking may not be enabled when tool_choice forces tool use.';
+    const thinkingError = isRecord(body.thinking) && body.thinking.type === 'enabled' ? anthropicThinkingError(body.messages as unknown[]) : null;
+    if (thinkingError) return thinkingError;
   }
   return toolTurnError(protocol, body.messages as unknown[]);
 }
@@ -318,6 +335,38 @@ function toolTurnError(protocol: 'openai' | 'anthropic', messages: unknown[]): s
     }
   }
   return null;
+}
+
+/**
+ * Anthropic with thinking on: the assistant turn before the last tool results must start with its thinking
+ * blocks, and every thinking block sent back must be one the mock streamed, unmodified (its signature checks).
+ */
+function anthropicThinkingError(messages: unknown[]): string | null {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (!isRecord(m) || m.role !== 'assistant' || !Array.isArray(m.content)) continue;
+    for (let j = 0; j < m.content.length; j++) {
+      const b: unknown = m.content[j];
+      if (!isRecord(b)) continue;
+      if (b.type === 'thinking' && (typeof b.thinking !== 'string' || b.signature !== mockThinkingSignature(b.thinking))) {
+        return typeof b.signature === 'string' ? `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block` : `messages.${i}.content.${j}.thinking.signature: Field required`;
+      }
+      if (b.type === 'redacted_thinking' && (typeof b.data !== 'string' || b.data === '')) return `messages.${i}.content.${j}.data: Field required`;
+    }
+  }
+  let last = -1;
+  messages.forEach((m, i) => {
+    if (isRecord(m) && m.role === 'assistant') last = i;
+  });
+  const turn = messages[last];
+  const next = messages[last + 1];
+  const usesTools = isRecord(turn) && Array.isArray(turn.content) && turn.content.some((b) => isRecord(b) && b.type === 'tool_use');
+  const answered = isRecord(next) && Array.isArray(next.content) && next.content.some((b) => isRecord(b) && b.type === 'tool_result');
+  if (!usesTools || !answered) return null;
+  const first: unknown = (turn.content as unknown[])[0];
+  const type = isRecord(first) ? String(first.type) : 'nothing';
+  if (type === 'thinking' || type === 'redacted_thinking') return null;
+  return `messages.${last}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`.`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

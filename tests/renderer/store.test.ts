@@ -86,6 +86,26 @@ describe('event reduction', () => {
     expect(ahead.r1!.clocks.c1!.attemptAt).toBe(5_000);
   });
 
+  it('folds tool-call deltas by index while they stream, parallel calls apart; a new attempt drops them; the final record brings them parsed', () => {
+    const tool = (index: number, args: string, first?: { id: string; name: string }): CompareEvent => ({ type: 'tool-delta', runId: 'r1', columnId: 'c1', index, arguments: args, ...first });
+    let runs = reduceEvents({}, [started(), { type: 'attempt-started', runId: 'r1', columnId: 'c1', attempt: attempt() }, tool(0, '{"ci', { id: 'call_a', name: 'get_weather' }), tool(1, '', { id: 'call_b', name: 'get_time' })]);
+    runs = reduceEvents(runs, [tool(0, 'ty":"Par'), tool(1, '{"tz":"CET"}'), tool(0, 'is"}')]);
+    expect(runs.r1!.columns.c1!.toolCalls).toEqual([
+      { id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { id: 'call_b', name: 'get_time', arguments: '{"tz":"CET"}' },
+    ]);
+    expect(runs.r1!.columns.c1!.status).toBe('running');
+    expect(runs.r1!.clocks.c1!.firstTokenAt).not.toBeNull();
+
+    const retried = reduceEvents(runs, [{ type: 'attempt-started', runId: 'r1', columnId: 'c1', attempt: attempt({ provider: 'backup', startedAt: 2000 }) }]);
+    expect(retried.r1!.columns.c1!.toolCalls).toBeUndefined();
+    expect(runs.r1!.columns.c1!.toolCalls).toHaveLength(2);
+
+    const parsed = [{ id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}', parsed: { city: 'Paris' } }];
+    const done = reduceEvents(runs, [{ type: 'column-finished', runId: 'r1', column: column({ status: 'ok', toolCalls: parsed }) }]);
+    expect(done.r1!.columns.c1!.toolCalls).toEqual(parsed);
+  });
+
   it('ignores events for runs it never saw', () => {
     const runs = reduceEvents({}, [delta('c1', 'x', '', 'other')]);
     expect(runs).toEqual({});

@@ -1,6 +1,7 @@
 /** Anthropic Messages API. */
 import { failStream, getJson, isRecord, joinUrl, numOrNull, oneLine, parseData, runStream, type EventHandler } from './sse';
 import { anthropicAnswerTool, anthropicMessages, anthropicToolFields } from './tool-wire';
+import type { ThinkingBlock } from '../../../shared/tools';
 import type { AdapterRequest, ProviderAdapter } from './types';
 
 const API_VERSION = '2023-06-01';
@@ -18,8 +19,8 @@ interface AnthropicEvent {
   type?: string;
   message?: { usage?: AnthropicUsage };
   index?: number;
-  content_block?: { type?: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown };
-  delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
+  content_block?: { type?: string; text?: string; thinking?: string; signature?: string; data?: string; id?: string; name?: string; input?: unknown };
+  delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string | null };
   usage?: AnthropicUsage;
   error?: { type?: string; message?: string };
 }
@@ -54,6 +55,8 @@ function handler(label: string, answerTool: string | null): EventHandler {
   // Blocks by index: the answer tool's, and tool_use blocks whose input has not streamed yet.
   let answerBlock = -1;
   const initialInput = new Map<number, string>();
+  // Thinking blocks by index since the last tool_use: the next call carries them, as the API wants them back unmodified before it.
+  let thinking = new Map<number, ThinkingBlock>();
   // Counts arrive split across message_start and message_delta; keep the latest of each.
   const raw = { input: null as number | null, cacheRead: null as number | null, cacheWrite: null as number | null, output: null as number | null };
   const absorb = (u: AnthropicUsage | undefined): void => {
@@ -76,7 +79,10 @@ function handler(label: string, answerTool: string | null): EventHandler {
         const block = data.content_block;
         const index = data.index ?? -1;
         if (block?.type === 'text' && block.text) sink.onText(block.text);
-        else if (block?.type === 'thinking' && block.thinking) sink.onReasoning(block.thinking);
+        else if (block?.type === 'thinking') {
+          thinking.set(index, { type: 'thinking', thinking: block.thinking ?? '', signature: block.signature ?? '' });
+          if (block.thinking) sink.onReasoning(block.thinking);
+        } else if (block?.type === 'redacted_thinking') thinking.set(index, { type: 'redacted_thinking', data: block.data ?? '' });
         else if (block?.type === 'tool_use') {
           // The start carries `input: {}`; the input streams as partial JSON. A non-empty start input stands if nothing streams.
           const input = block.input && typeof block.input === 'object' && Object.keys(block.input).length ? JSON.stringify(block.input) : '';
@@ -84,9 +90,12 @@ function handler(label: string, answerTool: string | null): EventHandler {
             answerBlock = index;
             if (input) initialInput.set(index, input);
           } else {
-            state.tools.push({ id: block.id ?? `toolu_${state.tools.length}`, name: block.name ?? '', args: [], key: index });
+            const before = [...thinking.values()];
+            thinking = new Map();
+            const id = block.id ?? `toolu_${state.tools.length}`;
+            state.tools.push({ id, name: block.name ?? '', args: [], key: index, ...(before.length ? { thinking: before } : {}) });
             if (input) initialInput.set(index, input);
-            sink.onToolCall?.();
+            sink.onToolCall?.({ index: state.tools.length - 1, id, name: block.name ?? '', arguments: '' });
           }
         }
         return;
@@ -94,15 +103,24 @@ function handler(label: string, answerTool: string | null): EventHandler {
       case 'content_block_delta': {
         const delta = data.delta;
         if (delta?.type === 'text_delta' && delta.text) sink.onText(delta.text);
-        else if (delta?.type === 'thinking_delta' && delta.thinking) sink.onReasoning(delta.thinking);
+        else if (delta?.type === 'thinking_delta' && delta.thinking) {
+          const kept = thinking.get(data.index ?? -1);
+          if (kept?.type === 'thinking') kept.thinking += delta.thinking;
+          sink.onReasoning(delta.thinking);
+        } else if (delta?.type === 'signature_delta' && delta.signature) {
+          const kept = thinking.get(data.index ?? -1);
+          if (kept?.type === 'thinking') kept.signature += delta.signature;
+        }
         else if (delta?.type === 'input_json_delta' && delta.partial_json) {
           const index = data.index ?? -1;
           initialInput.delete(index);
           if (index === answerBlock) sink.onText(delta.partial_json);
           else {
             const call = state.tools.find((t) => t.key === index) ?? state.tools.at(-1);
-            call?.args.push(delta.partial_json);
-            sink.onToolCall?.();
+            if (call) {
+              call.args.push(delta.partial_json);
+              sink.onToolCall?.({ index: state.tools.indexOf(call), arguments: delta.partial_json });
+            }
           }
         }
         return;
@@ -113,7 +131,13 @@ function handler(label: string, answerTool: string | null): EventHandler {
         if (input !== undefined) {
           initialInput.delete(index);
           if (index === answerBlock) sink.onText(input);
-          else state.tools.find((t) => t.key === index)?.args.push(input);
+          else {
+            const call = state.tools.find((t) => t.key === index);
+            if (call) {
+              call.args.push(input);
+              sink.onToolCall?.({ index: state.tools.indexOf(call), arguments: input });
+            }
+          }
         }
         return;
       }

@@ -69,8 +69,9 @@ function handler(label: string): EventHandler {
         if (fc) {
           fallbackId ??= chunk.responseId || randomBytes(6).toString('hex');
           const n = state.tools.length;
-          state.tools.push({ id: fc.id || `fc_${fallbackId}_${n}`, name: fc.name ?? '', args: [JSON.stringify(fc.args ?? {})], key: n, ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) });
-          sink.onToolCall?.();
+          const call = { id: fc.id || `fc_${fallbackId}_${n}`, name: fc.name ?? '', args: [JSON.stringify(fc.args ?? {})], key: n, ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) };
+          state.tools.push(call);
+          sink.onToolCall?.({ index: n, id: call.id, name: call.name, arguments: call.args[0]! });
           continue;
         }
         if (typeof part.text !== 'string' || part.text === '') continue;

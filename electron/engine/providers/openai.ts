@@ -111,14 +111,16 @@ function toolDeltas(calls: NonNullable<OpenAIDelta['tool_calls']>, state: Stream
     // A compatible server that leaves out `index` sends each call whole, or with its id on every piece.
     const key = typeof d.index === 'number' ? d.index : d.id ? -1 - state.tools.length : (state.tools.at(-1)?.key ?? 0);
     let call = state.tools.find((t) => t.key === key && (!d.id || !t.id || t.id === d.id));
+    const fresh = !call;
     if (!call) {
       call = { id: d.id ?? `call_${state.tools.length}`, name: '', args: [], key };
       state.tools.push(call);
     }
     if (d.id && call.id !== d.id) call.id = d.id;
     if (d.function?.name) call.name += d.function.name;
-    if (typeof d.function?.arguments === 'string' && d.function.arguments !== '') call.args.push(d.function.arguments);
-    sink.onToolCall?.();
+    const piece = typeof d.function?.arguments === 'string' ? d.function.arguments : '';
+    if (piece !== '') call.args.push(piece);
+    sink.onToolCall?.({ index: state.tools.indexOf(call), ...(fresh ? { id: call.id, name: call.name } : {}), arguments: piece });
   }
 }
 

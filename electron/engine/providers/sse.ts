@@ -6,7 +6,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ErrorKind } from '../../../shared/domain';
 import { scrub, scrubError } from '../scrub';
-import { toolCall } from '../../../shared/tools';
+import { toolCall, type ThinkingBlock } from '../../../shared/tools';
 import type { AdapterError, AdapterOutcome, ReportedUsage, StreamSink } from './types';
 
 export type { EventSourceMessage };
@@ -32,11 +32,13 @@ export interface PendingToolCall {
   key: number;
   /** Gemini's thoughtSignature on the call's part. */
   signature?: string;
+  /** Anthropic's thinking blocks streamed before the call. */
+  thinking?: ThinkingBlock[];
 }
 
 /** The calls of a stream, their arguments joined and parsed; undefined when there were none. */
 function finishedCalls(tools: PendingToolCall[]): AdapterOutcome['toolCalls'] {
-  return tools.length ? tools.map((t) => ({ ...toolCall(t.id, t.name, t.args.join('')), ...(t.signature ? { signature: t.signature } : {}) })) : undefined;
+  return tools.length ? tools.map((t) => ({ ...toolCall(t.id, t.name, t.args.join('')), ...(t.signature ? { signature: t.signature } : {}), ...(t.thinking?.length ? { thinking: t.thinking } : {}) })) : undefined;
 }
 
 export interface StreamCall {

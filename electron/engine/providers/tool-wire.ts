@@ -70,8 +70,11 @@ export function anthropicAnswerTool(f: ResponseFormat | undefined): { name: stri
 export function anthropicMessages(messages: ChatMessage[], files: Files): unknown[] {
   return messages.map((m) => {
     if (m.role === 'assistant' && m.toolCalls?.length) {
+      // A thinking model's blocks go back unmodified where they came: the first call's ahead of the text (the turn starts with them).
+      const [first, ...rest] = m.toolCalls;
       const text = m.content === '' ? [] : [{ type: 'text', text: m.content }];
-      return { role: 'assistant', content: [...text, ...m.toolCalls.map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: argsObject(c.arguments) }))] };
+      const use = (c: NonNullable<ChatMessage['toolCalls']>[number]) => ({ type: 'tool_use', id: c.id, name: c.name, input: argsObject(c.arguments) });
+      return { role: 'assistant', content: [...(first!.thinking ?? []), ...text, use(first!), ...rest.flatMap((c) => [...(c.thinking ?? []), use(c)])] };
     }
     if (!m.toolResults?.length) return { role: m.role, content: anthropicContent(m, files) };
     // Results come first in the user turn, as the API requires.

@@ -5,7 +5,7 @@
  */
 import type { AttachmentMime } from '../../../shared/attachments';
 import type { ChatMessage, ErrorKind, GenerationParams, ProviderType } from '../../../shared/domain';
-import type { ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../../shared/tools';
+import type { ResponseFormat, ToolCall, ToolCallPiece, ToolChoice, ToolDefinition } from '../../../shared/tools';
 
 /** An attachment's content at send time: base64 for images and PDFs, the text itself for text files. */
 export type AttachmentData =
@@ -46,8 +46,8 @@ export interface StreamSink {
   onReasoning(delta: string): void;
   /** Any bytes of the body arrived (used for idle timeouts). */
   onChunk?(): void;
-  /** A piece of a tool call arrived (its name, or some of its arguments): output, for the timeouts. */
-  onToolCall?(): void;
+  /** A piece of a tool call arrived (its id and name first, then pieces of its arguments): output, shown as it streams. */
+  onToolCall?(piece: ToolCallPiece): void;
 }
 
 /**

@@ -23,6 +23,13 @@ export interface ConstraintContext {
   modalities?: ReadonlyArray<'image' | 'pdf'>;
   /** What the request uses that not every endpoint can do: tool definitions (`tools`), a response format (`json`). */
   features?: ReadonlyArray<'tools' | 'json'>;
+  /**
+   * Endpoints whose protocol gives a structured answer through a forced tool (Anthropic): for them a
+   * response format needs tool calling, and a forced tool choice cannot go with thinking.
+   */
+  answerByTool?: ReadonlySet<string>;
+  /** The column's request has thinking on and forces a tool (a response format, `required` or a named choice). */
+  thinkingForcesTool?: 'a response format' | 'a forced tool choice' | null;
 }
 
 const MODALITY_WORD = { image: 'images', pdf: 'PDFs' } as const;
@@ -121,8 +128,15 @@ function firstBreach(e: Endpoint, r: ConstraintRouting, ctx: ConstraintContext):
     }
   }
   // Like modalities: only a catalog that says "no" refuses; unknown is sent and the provider decides.
+  const byTool = ctx.answerByTool?.has(e.id) ?? false;
   for (const need of ctx.features ?? []) {
-    if (e.capabilities[need] === false) return { rule: 'feature', detail: `cannot do ${CAPABILITY_LABEL[need]} (catalog: no ${need} capability), and the request has ${need === 'tools' ? 'tools' : 'a response format'}` };
+    if (need === 'json' && byTool) {
+      if (e.capabilities.tools === false) return { rule: 'feature', detail: 'cannot do tool calling (catalog: no tools capability), which a response format needs on the Anthropic protocol (the answer comes through a forced tool)' };
+    } else if (e.capabilities[need] === false) return { rule: 'feature', detail: `cannot do ${CAPABILITY_LABEL[need]} (catalog: no ${need} capability), and the request has ${need === 'tools' ? 'tools' : 'a response format'}` };
+  }
+  if (byTool && ctx.thinkingForcesTool) {
+    const fix = ctx.thinkingForcesTool === 'a response format' ? 'drop the thinking budget or the response format' : 'drop the thinking budget or use tool choice auto';
+    return { rule: 'feature', detail: `cannot take ${ctx.thinkingForcesTool} with thinking on: Anthropic refuses a forced tool_choice while thinking (${fix})` };
   }
   for (const c of r.requireCapabilities) {
     const has = e.capabilities[c];

@@ -30,6 +30,10 @@ export interface CliFixtures {
   dbIsGarbage: string;
   closedUrl: string;
   busyPort: number;
+  /** Files for `--tools` and `--response-format`: a bad tool name, 129 tools, a schema over the size limit, a schema ajv cannot compile, a good one-tool file. */
+  tools: { badName: string; tooMany: string; hugeSchema: string; badSchema: string; good: string };
+  /** The finished run (no tool calls), set once it exists. */
+  runId?: string;
 }
 
 const HUGE = 'x'.repeat(100_000);
@@ -103,6 +107,34 @@ function promptCases(fx: CliFixtures): CliCase[] {
     { name: 'compare --var without =', args: ['compare', '--template', 'nope', '--var', 'x', '-m', 'mock:m'] },
     { name: 'compare --var huge key', args: ['compare', '--template', 'nope', '--var', `${HUGE}=1`, '-m', 'mock:m'] },
     { name: 'compare --var without a template', args: ['compare', 'hi', '--var', 'a=b', '-m', 'mock:m'] },
+  ];
+}
+
+function toolCases(fx: CliFixtures): CliCase[] {
+  const cmp = (...rest: string[]) => ['compare', 'hi', '-m', 'mock:mock-small', ...rest];
+  const run = fx.runId ?? 'r_nope';
+  return [
+    { name: 'compare --tools a missing file', args: cmp('--tools', `${fx.tmp}/missing-tools.json`), mayName: fx.tmp },
+    { name: 'compare --tools a folder', args: cmp('--tools', fx.folder), mayName: fx.folder },
+    { name: 'compare --tools not JSON', args: cmp('--tools', fx.notJson), mayName: fx.notJson },
+    { name: 'compare --tools an empty file', args: cmp('--tools', fx.emptyFile), mayName: fx.emptyFile },
+    { name: 'compare --tools the wrong shape', args: cmp('--tools', fx.wrongShape), mayName: fx.wrongShape },
+    { name: 'compare --tools /dev/zero', args: cmp('--tools', '/dev/zero') },
+    { name: 'compare --tools a bad tool name', args: cmp('--tools', fx.tools.badName), mayName: fx.tools.badName, says: /tool name/ },
+    { name: 'compare --tools 129 tools', args: cmp('--tools', fx.tools.tooMany), mayName: fx.tools.tooMany, says: /at most 128 tools/ },
+    { name: 'compare --tools a huge schema', args: cmp('--tools', fx.tools.hugeSchema), mayName: fx.tools.hugeSchema, says: /64 KiB/ },
+    { name: 'compare --tool-choice an unknown name', args: cmp('--tools', fx.tools.good, '--tool-choice', 'no_such_tool'), mayName: fx.tools.good, says: /no_such_tool/ },
+    { name: 'compare --tool-choice a bad name', args: cmp('--tools', fx.tools.good, '--tool-choice', 'a b'), mayName: fx.tools.good },
+    { name: 'compare --tool-choice without --tools', args: cmp('--tool-choice', 'required'), says: /--tool-choice/ },
+    { name: 'compare --response-format not JSON', args: cmp('--response-format', fx.notJson), mayName: fx.notJson },
+    { name: 'compare --response-format a missing file', args: cmp('--response-format', `${fx.tmp}/missing-schema.json`), mayName: fx.tmp },
+    { name: 'compare --response-format a schema ajv cannot compile', args: cmp('--response-format', fx.tools.badSchema), mayName: fx.tools.badSchema, says: /not a valid JSON Schema/ },
+    { name: 'compare --response-format a huge schema', args: cmp('--response-format', fx.tools.hugeSchema), mayName: fx.tools.hugeSchema },
+    { name: 'compare --tool-result without =', args: ['compare', '--follow-up', run, 'next', '--tool-result', 'call_1'], says: /--tool-result/ },
+    { name: 'compare --tool-result an empty id', args: ['compare', '--follow-up', run, 'next', '--tool-result', '=1'], says: /--tool-result/ },
+    { name: 'compare --tool-result an unknown call id', args: ['compare', '--follow-up', run, 'next', '--tool-result', 'call_zz=1'], says: /call_zz/ },
+    { name: 'compare --tool-result a huge id', args: ['compare', '--follow-up', run, 'next', '--tool-result', `${HUGE}=1`] },
+    { name: 'compare --tool-result without --follow-up', args: cmp('--tool-result', 'call_1=1'), says: /--tool-result/ },
   ];
 }
 
@@ -214,5 +246,5 @@ function dataDirCases(fx: CliFixtures): CliCase[] {
 }
 
 export function cliCases(fx: CliFixtures): CliCase[] {
-  return [...numberCases(), ...targetCases(), ...idCases(), ...promptCases(fx), ...providerCases(), ...fileCases(fx), ...spendCases(), ...usageCases(fx), ...dataDirCases(fx)];
+  return [...numberCases(), ...targetCases(), ...idCases(), ...promptCases(fx), ...toolCases(fx), ...providerCases(), ...fileCases(fx), ...spendCases(), ...usageCases(fx), ...dataDirCases(fx)];
 }

@@ -27,6 +27,40 @@ function wrongTypes(): HostCase[] {
   return out;
 }
 
+/** Tools, tool choice, response formats and tool results the host must refuse in one line. */
+function toolCases(start: (name: string, body: Record<string, unknown>) => HostCase, c: (channel: string, name: string, body: unknown) => HostCase): HostCase[] {
+  const tool = (over: Record<string, unknown> = {}) => ({ name: 'get_weather', parameters: { type: 'object' }, ...over });
+  const follow = (name: string, toolResults: unknown) => c('compare:follow-up', name, { runId: 'r_nope', prompt: 'next', toolResults });
+  return [
+    start('tools not an array', { tools: { name: 'x' } }),
+    start('a tool without a name', { tools: [{ parameters: { type: 'object' } }] }),
+    start('a bad tool name', { tools: [tool({ name: 'get weather' })] }),
+    start('a huge tool name', { tools: [tool({ name: HUGE })] }),
+    start('129 tools', { tools: Array.from({ length: 129 }, (_, i) => tool({ name: `t${i}` })) }),
+    start('two tools of one name', { tools: [tool(), tool()] }),
+    start('parameters not an object schema', { tools: [tool({ parameters: { type: 'string' } })] }),
+    start('parameters a string', { tools: [tool({ parameters: 'x' })] }),
+    start('a huge schema', { tools: [tool({ parameters: { type: 'object', description: HUGE } })] }),
+    start('a huge description', { tools: [tool({ description: HUGE })] }),
+    start('toolChoice an unknown word', { tools: [tool()], toolChoice: 'always' }),
+    start('toolChoice naming no tool', { tools: [tool()], toolChoice: { name: 'nope' } }),
+    start('toolChoice without tools', { toolChoice: 'required' }),
+    start('responseFormat of an unknown type', { responseFormat: { type: 'xml' } }),
+    start('responseFormat without a schema', { responseFormat: { type: 'json_schema', name: 'a' } }),
+    start('responseFormat with a bad name', { responseFormat: { type: 'json_schema', name: 'a b', schema: { type: 'object' } } }),
+    start('responseFormat a schema ajv cannot compile', { responseFormat: { type: 'json_schema', name: 'a', schema: { type: 'nonsense' } } }),
+    start('responseFormat a huge schema', { responseFormat: { type: 'json_schema', name: 'a', schema: { description: HUGE } } }),
+    c('compare:estimate-run', 'a bad tool name', { messages: msg, targets: ['mock:mock-small'], tools: [tool({ name: 'a b' })] }),
+    c('compare:estimate-run', 'a schema ajv cannot compile', { messages: msg, targets: ['mock:mock-small'], responseFormat: { type: 'json_schema', name: 'a', schema: { type: 'nonsense' } } }),
+    follow('toolResults an array', ['x']),
+    follow('a tool result not a string', { call_1: { a: 1 } }),
+    follow('an empty call id', { '': '1' }),
+    follow('a huge tool result', { call_1: 'x'.repeat(300_000) }),
+    follow('129 tool results', Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`call_${i}`, '1']))),
+    follow('results for an unknown run', { call_1: '1' }),
+  ];
+}
+
 function targeted(): HostCase[] {
   const c = (channel: string, name: string, body: unknown): HostCase => ({ name: `${channel}: ${name}`, path: rpc(channel), body });
   const start = (name: string, body: Record<string, unknown>) => c('compare:start-run', name, { messages: msg, targets: ['mock:mock-small'], ...body });
@@ -51,6 +85,7 @@ function targeted(): HostCase[] {
     start('attachment with a short hash', { messages: [{ role: 'user', content: 'hi', attachments: [{ hash: 'abc', mime: 'image/png', name: 'x.png', size: 1 }] }] }),
     start('attachment of an unknown type', { messages: [{ role: 'user', content: 'hi', attachments: [{ hash: 'a'.repeat(64), mime: 'image/svg+xml', name: 'x.svg', size: 1 }] }] }),
     start('attachment not stored', { messages: [{ role: 'user', content: 'hi', attachments: [{ hash: 'a'.repeat(64), mime: 'image/png', name: 'x.png', size: 1 }] }] }),
+    ...toolCases(start, c),
     c('compare:add-attachment', 'no fields', {}),
     c('compare:add-attachment', 'not base64', { name: 'x.png', dataBase64: '%%%' }),
     c('compare:add-attachment', 'empty file', { name: 'x.txt', dataBase64: '' }),
