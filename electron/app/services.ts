@@ -86,9 +86,9 @@ export function createApp(opts: CreateAppOptions): App {
   const handlers: ContractHandlers = {
     compare: {
       async startRun(args) {
-        const { runId, columns, done } = ctx.engine.start(args);
+        const { runId, columns, leftOut, done } = ctx.engine.start(args);
         done.catch(() => {});
-        return { runId, columns };
+        return { runId, columns, ...(leftOut.length ? { leftOut } : {}) };
       },
       async cancelRun({ runId }) {
         return { ok: ctx.engine.cancelRun(runId) };

@@ -46,6 +46,20 @@ export interface PreparedRun {
   promptTokens: number;
   /** What the store holds for each attachment the request names (type, size, dimensions). */
   attachments: ReadonlyMap<string, StoredAttachment>;
+  /** Targets of the input that cannot be served, with why; `request` no longer names them. */
+  leftOut: LeftOut[];
+}
+
+/** A target a run leaves out, and the one-line reason. */
+export interface LeftOut {
+  target: string;
+  reason: string;
+}
+
+/** The request narrowed to the targets at `kept` (in order), with their own parameters, routing and plan ids. */
+function keepTargets(r: CompareRequest, kept: number[]): CompareRequest {
+  const pick = <T>(xs: T[] | undefined): T[] | undefined => (xs ? kept.map((i) => xs[i] ?? (null as T)) : undefined);
+  return { ...r, targets: kept.map((i) => r.targets[i]!), targetParams: pick(r.targetParams), columnRouting: pick(r.columnRouting), plans: pick(r.plans) };
 }
 
 interface ActiveRun {
@@ -197,24 +211,45 @@ export class Engine {
   }
 
   /**
-   * Validates and resolves a request without sending anything. Malformed or
-   * unknown targets and missing keys are whole-request errors (one line);
-   * a target whose later chain steps can't resolve keeps the reason per column.
+   * Validates and resolves a request without sending anything. A malformed
+   * request is a whole-request error (one line). A target that cannot be
+   * served (bad syntax, unknown provider or model, a missing key) is left out
+   * with its reason, and the rest run; when none can be served, the first
+   * target's reason is the error, as it always was.
    */
   prepare(input: CompareRequestInput | unknown): PreparedRun {
-    const { request, stored } = resolveAttachments(this.store, parseRequest(input));
+    const { request: whole, stored } = resolveAttachments(this.store, parseRequest(input));
     const providers = this.providerMap();
-    const steps = request.targets.map((t) => resolveTarget(t, providers, this.catalog));
-    for (let i = 0; i < steps.length; i++) {
-      const all = steps[i]!.flatMap((s) => s.candidates);
-      const keyed = all.some((c) => c.provider.keys.length === 0 || c.provider.keys.some((k) => this.keys.isSet(k)));
-      if (!keyed) {
-        const ref = all[0]!.provider.keys[0]!;
-        const what = ref.kind === 'env' ? `environment variable ${ref.name} is not set` : 'its stored key is missing';
-        throw new UserError(`missing key for target ${quote(request.targets[i])}: ${what} (provider ${all[0]!.provider.id})`, 'config');
+    const kept: number[] = [];
+    const steps: ResolvedStep[][] = [];
+    const leftOut: LeftOut[] = [];
+    let first: unknown = null;
+    for (const [i, target] of whole.targets.entries()) {
+      try {
+        steps.push(this.resolveKeyed(target, providers));
+        kept.push(i);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        first ??= err;
+        leftOut.push({ target, reason: err.message });
       }
     }
-    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored };
+    if (kept.length === 0) throw first;
+    const request = leftOut.length ? keepTargets(whole, kept) : whole;
+    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored, leftOut };
+  }
+
+  /** One target's chain resolved, refused (UserError) when no endpoint of it has a key to send with. */
+  private resolveKeyed(target: string, providers: ReadonlyMap<string, ProviderConfig>): ResolvedStep[] {
+    const steps = resolveTarget(target, providers, this.catalog);
+    const all = steps.flatMap((s) => s.candidates);
+    const keyed = all.some((c) => c.provider.keys.length === 0 || c.provider.keys.some((k) => this.keys.isSet(k)));
+    if (!keyed) {
+      const ref = all[0]!.provider.keys[0]!;
+      const what = ref.kind === 'env' ? `environment variable ${ref.name} is not set` : 'its stored key is missing';
+      throw new UserError(`missing key for target ${quote(target)}: ${what} (provider ${all[0]!.provider.id})`, 'config');
+    }
+    return steps;
   }
 
   /**
@@ -238,7 +273,7 @@ export class Engine {
   }
 
   /** Starts a run; columns stream independently. `done` resolves when every column has finished. */
-  start(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal } = {}): { runId: string; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
+  start(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal } = {}): { runId: string; columns: Array<{ columnId: string; index: number; target: string }>; leftOut: LeftOut[]; warnings: string[]; done: Promise<RunResult> } {
     const prepared = this.prepare(input);
     const warnings = this.budgets.enforce(this.exposures(prepared));
     const runId = newId('r_');
@@ -268,7 +303,7 @@ export class Engine {
     });
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, createdAt, prepared.request, cols));
     this.active.set(runId, { controller, columns: colControllers, done });
-    return { runId, columns, warnings, done };
+    return { runId, columns, leftOut: prepared.leftOut, warnings, done };
   }
 
   private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, request: CompareRequest, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {

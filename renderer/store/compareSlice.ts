@@ -292,6 +292,13 @@ export const createCompareSlice =
         try {
           const started = await deps.client.compare.startRun(withShownPlans(converted.request, get()));
           batcher.flush();
+          // The engine leaves out what it cannot serve even when no chip said so yet (a rerun sent before its checks landed).
+          // Their chips are checked again (a stale "ok" dropped first), so each says why in the window's words.
+          const engineLeft = (started.leftOut ?? []).map((l) => l.target).filter((t) => !left.includes(t));
+          if (engineLeft.length) {
+            set((s) => ({ leftOut: [...left, ...engineLeft], targetChecks: Object.fromEntries(Object.entries(s.targetChecks).filter(([t]) => !engineLeft.includes(t))) }));
+            void get().checkTargets();
+          }
           set((s) => ({
             sending: false,
             activeRunId: started.runId,

@@ -3,6 +3,13 @@ import { CompareEvent, CompareRequest, ProviderType, RoutePlan, RunResult } from
 import { AttachmentRef, MAX_ATTACHMENT_BYTES } from '../attachments';
 import { defineCall } from './define';
 
+/**
+ * A target the engine could not serve, left out of the run (the other targets run).
+ * @example { target: 'nope:gpt-4o', reason: 'unknown provider "nope" in target "nope:gpt-4o" (configured: openai)' }
+ */
+export const LeftOutTarget = z.object({ target: z.string(), reason: z.string() });
+export type LeftOutTarget = z.infer<typeof LeftOutTarget>;
+
 export const Estimate = z.object({
   columns: z.array(
     z.object({
@@ -35,6 +42,8 @@ export const Estimate = z.object({
   /** Budgets that would be exceeded (hard) or crossed (soft) by the worst case. */
   budgetWarnings: z.array(z.string()).default([]),
   blockedBy: z.string().nullable().default(null),
+  /** Targets the send would leave out (not in `columns`), with why; absent when every target can be served. */
+  leftOut: z.array(LeftOutTarget).optional(),
 });
 export type Estimate = z.infer<typeof Estimate>;
 
@@ -82,7 +91,7 @@ export const compareContract = {
   startRun: defineCall(
     'compare:start-run',
     CompareRequest,
-    z.object({ runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })) }),
+    z.object({ runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })), leftOut: z.array(LeftOutTarget).optional() }),
   ),
   cancelRun: defineCall('compare:cancel-run', RunRef, Ok),
   cancelColumn: defineCall('compare:cancel-column', ColumnRef, Ok),

@@ -168,6 +168,8 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
     const started = f.followUp
       ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal })
       : ctx.engine.start(request!, { signal: controller.signal });
+    const leftOut = 'leftOut' in started ? started.leftOut : [];
+    for (const l of leftOut) io.err.write(`left out: ${l.target}: ${l.reason}\n`);
     for (const w of started.warnings) io.err.write(`warning: ${w}\n`);
     if (!f.json) {
       const labels = new Map(started.columns.map((c) => [c.columnId, `[${c.index + 1}]`]));
@@ -176,9 +178,10 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
       unsubscribe = ctx.engine.onEvent((e) => e.runId === started.runId && printer.onEvent(e));
     }
     const result: RunResult = await started.done;
-    if (f.json) io.out.write(JSON.stringify(runJson(result), null, 2) + '\n');
+    if (f.json) io.out.write(JSON.stringify({ ...runJson(result), ...(leftOut.length ? { leftOut } : {}) }, null, 2) + '\n');
     else io.out.write(`\n${table(COLUMN_HEADERS, result.columns.map(columnRow))}\n${totalsLine(result)}run ${result.runId}\n`);
-    return result.columns.every((c: ColumnResult) => c.status === 'ok') ? EXIT_OK : EXIT_NOT_OK;
+    // 0 says every target asked for answered: a left-out target counts as a column that did not.
+    return leftOut.length === 0 && result.columns.every((c: ColumnResult) => c.status === 'ok') ? EXIT_OK : EXIT_NOT_OK;
   } finally {
     unsubscribe();
     process.off('SIGINT', onSigint);
