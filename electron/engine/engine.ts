@@ -82,6 +82,8 @@ export function parseRequest(input: CompareRequestInput | unknown): CompareReque
   if (!r.success) throw new UserError(zodLine(r.error));
   const own = r.data.targetParams;
   if (own && own.length > r.data.targets.length) throw new UserError(`targetParams has ${own.length} entries for ${r.data.targets.length} targets (one per target, null for none)`);
+  const routes = r.data.columnRouting;
+  if (routes && routes.length > r.data.targets.length) throw new UserError(`columnRouting has ${routes.length} entries for ${r.data.targets.length} targets (one per target, null for none)`);
   return r.data;
 }
 
@@ -94,7 +96,9 @@ export function columnRequest(request: CompareRequest, index: number): CompareRe
   const own = request.targetParams?.[index];
   const params = own ? paramsFor(request.params, own) : request.params;
   if (!own && !request.columnRouting) return request;
-  return { ...request, params, routing: routingFor(request, index), columnRouting: undefined };
+  const firstTokenMs = request.columnRouting?.[index]?.firstTokenMs;
+  const timeouts = firstTokenMs === undefined ? request.timeouts : { ...request.timeouts, firstTokenMs };
+  return { ...request, params, timeouts, routing: routingFor(request, index), columnRouting: undefined };
 }
 
 /** One column's own overrides, moved to index 0 of a one-target request (a retry, a follow-up). */

@@ -65,3 +65,43 @@ describe.concurrent('compare with targets that cannot be served', { timeout: 180
     expect(mock.requests.filter((r) => r.model === 'm')).toEqual([]);
   });
 });
+
+describe.concurrent('compare --param N:… and --column-route N:…', { timeout: 180_000 }, () => {
+  it("each column sends its own parameters and follows its own routing and first-token timeout; the run's stay for the others", async (t) => {
+    const { mock, sb } = await setup(t);
+    mock.script('m-one', { fault: 'hang_before_headers' });
+    const r = await sb.run(['compare', 'hi', '-m', 'oa:m-one', '-m', 'oa:m-two', '--temperature', '1', '--param', '2:temperature=0.3', '--param', '2:seed=5', '--column-route', '1:first-token-timeout=800', '--json']);
+    expect(r.code, r.stderr).toBe(2);
+    const [one, two] = runJsonOf(r).columns;
+    expect(one!.status).toBe('error');
+    expect(one!.error).toMatch(/no first token from .* within 800 ms/);
+    expect(two!.status).toBe('ok');
+    const body = (m: string) => mock.requests.find((x) => x.model === m)!.body as Record<string, unknown>;
+    expect(body('m-two')).toMatchObject({ temperature: 0.3, seed: 5 });
+    expect(body('m-one')).toMatchObject({ temperature: 1 });
+    expect(body('m-one')).not.toHaveProperty('seed');
+    // The stored request keeps them per column, as the window writes them.
+    const db = sb.readDb();
+    t.onTestFinished(() => void db.close());
+    const request = JSON.parse((db.prepare('SELECT request_json FROM runs').pluck().get() as string)) as Record<string, unknown>;
+    expect(request.targetParams).toEqual([null, { temperature: 0.3, seed: 5 }]);
+    expect(request.columnRouting).toEqual([{ firstTokenMs: 800 }, null]);
+  });
+
+  it('--dry-run plans each column under its own routing; a bad value or column is one line naming the flag', async (t) => {
+    const { sb } = await setup(t);
+    const [dry, bad, past, followUp] = await Promise.all([
+      sb.run(['compare', 'hi', '-m', 'oa:m-one', '-m', 'oa:m-two', '--column-route', '2:ignore=oa', '--dry-run', '--json']),
+      sb.run(['compare', 'hi', '-m', 'oa:m-one', '--param', '1:temperature=9']),
+      sb.run(['compare', 'hi', '-m', 'oa:m-one', '--column-route', '2:zdr']),
+      sb.run(['compare', '--follow-up', 'r_x', 'more', '--param', '1:seed=1']),
+    ]);
+    const est = parseJsonOutput<{ columns: Array<{ plan: { primary: unknown } | null; error: string | null }> }>(dry);
+    expect(est.columns[0]!.plan?.primary).toBeTruthy();
+    expect(est.columns[1]!.plan?.primary ?? null).toBeNull();
+    expect(est.columns[1]!.error).toMatch(/oa/);
+    expectOneLineError(bad, 1, /--param <N:key=value>.*'1:temperature=9'.*1:temperature must be a number between 0 and 2/);
+    expectOneLineError(past, 1, /--column-route 2:zdr: there is 1 -m target, so no column 2/);
+    expectOneLineError(followUp, 1, /--param cannot be used with --follow-up/);
+  });
+});

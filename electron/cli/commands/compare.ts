@@ -6,6 +6,8 @@ import { COLUMN_HEADERS, columnRow, runJson, table, totalsLine } from '../output
 import { collect, effort, list, maxPrice, num, strategy } from '../parse';
 import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../errors';
 import { attachFile } from '../../engine/attachments';
+import { columnParam, columnRoute, perColumn, type ColumnSetting } from './column-flags';
+import type { ColumnRouting, GenerationParams } from '../../../shared/domain';
 
 export interface CompareFlags {
   model?: string[];
@@ -37,6 +39,10 @@ export interface CompareFlags {
   column?: number;
   image?: string[];
   file?: string[];
+  /** `--param N:key=value`, repeatable. */
+  param?: Array<ColumnSetting<GenerationParams>>;
+  /** `--column-route N:key=value`, repeatable. */
+  columnRoute?: Array<ColumnSetting<ColumnRouting>>;
 }
 
 export function addRoutingOptions(cmd: Command): Command {
@@ -52,7 +58,20 @@ export function addRoutingOptions(cmd: Command): Command {
     .option('--first-token-timeout <ms>', 'fail over when no first token arrives in time', num('--first-token-timeout', 1, 3_600_000, true))
     .option('--idle-timeout <ms>', `end or fail over a stream that stalls this long between chunks (default ${DEFAULT_IDLE_MS})`, num('--idle-timeout', 1, 3_600_000, true))
     .option('--no-fallback', 'pin each column to its first-choice endpoint')
-    .option('--continue-elsewhere', 'after a mid-stream failure, restart on another endpoint (recorded, never spliced)');
+    .option('--continue-elsewhere', 'after a mid-stream failure, restart on another endpoint (recorded, never spliced)')
+    .option('--column-route <N:key=value>', "column N's own routing over the run's (repeatable); keys: strategy, order, only, ignore, zdr, no-training, jurisdiction, max-price, first-token-timeout, no-fallback", columnRoute);
+}
+
+/** `--param N:key=value` (repeatable): column N's own generation parameters over the shared ones. */
+export function addColumnParamOption(cmd: Command): Command {
+  return cmd.option('--param <N:key=value>', "column N's own parameter over the shared one (repeatable); keys: temperature, max-tokens, top-p, seed, reasoning-effort, thinking-budget", columnParam);
+}
+
+/** The per-column flags as the request's `targetParams` and `columnRouting` (absent when none was given). */
+function columnOverrides(f: CompareFlags, targets: number): Pick<CompareRequestInput, 'targetParams' | 'columnRouting'> {
+  const targetParams = perColumn('--param', f.param, targets);
+  const columnRouting = perColumn('--column-route', f.columnRoute, targets);
+  return { ...(targetParams ? { targetParams } : {}), ...(columnRouting ? { columnRouting } : {}) };
 }
 
 export function buildRequest(prompt: string, f: CompareFlags): CompareRequestInput {
@@ -76,6 +95,7 @@ export function buildRequest(prompt: string, f: CompareFlags): CompareRequestInp
       continueElsewhere: Boolean(f.continueElsewhere),
     },
     timeouts: { ...(f.firstTokenTimeout ? { firstTokenMs: f.firstTokenTimeout } : {}), ...(f.idleTimeout ? { idleMs: f.idleTimeout } : {}) },
+    ...columnOverrides(f, f.model.length),
   };
 }
 
@@ -106,7 +126,7 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
 const NEW_RUN_FLAGS: Array<[keyof CompareFlags, string]> = [
   ['model', '-m'], ['system', '--system'], ['temperature', '--temperature'], ['maxTokens', '--max-tokens'], ['topP', '--top-p'], ['seed', '--seed'],
   ['stop', '--stop'], ['reasoningEffort', '--reasoning-effort'], ['thinkingBudget', '--thinking-budget'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
-  ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['image', '--image'], ['file', '--file'],
+  ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['image', '--image'], ['file', '--file'], ['param', '--param'], ['columnRoute', '--column-route'],
 ];
 
 /** One line for each way `--follow-up`, `--fork` and `--column` can be combined wrongly. */
@@ -136,7 +156,7 @@ function forkFromFlags(ctx: AppContext, prompt: string | undefined, f: CompareFl
   const base = ctx.engine.forkRequest(f.fork!, f.column! - 1, f.model!, prompt);
   const flags = buildRequest('-', f);
   const given = Object.fromEntries(Object.entries(flags.params ?? {}).filter(([, v]) => v !== undefined));
-  return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given } };
+  return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given }, ...columnOverrides(f, f.model!.length) };
 }
 
 /**
@@ -209,6 +229,7 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--follow-up <runId>', 'send <prompt> as the next turn of a run: every column continues its own conversation')
     .option('--fork <runId>', 'continue one column\'s conversation (--column N) as a new run with the -m models')
     .option('--column <N>', 'with --follow-up: continue only column N; with --fork: the column to fork (as printed: [1], [2], …)', num('--column', 1, 64, true));
+  addColumnParamOption(cmd);
   addRoutingOptions(cmd);
   cmd.action(async (prompt: string | undefined, flags: CompareFlags) => {
     checkConversationFlags(prompt, flags);
