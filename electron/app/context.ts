@@ -9,6 +9,7 @@ import { KeyResolver, type KeyVault } from '../engine/keys';
 import { ProvidersService } from '../engine/providers-service';
 import { loadCatalog, type LoadedCatalog } from '../engine/catalog/load';
 import { keyOrigin, type KeyPolicy } from '../engine/key-policy';
+import { collectOrphans } from './attachment-gc';
 
 export interface AppContextOptions {
   dataDir?: string;
@@ -32,6 +33,8 @@ export interface AppContext {
   catalog: LoadedCatalog;
   /** Interrupted columns billed after start-up (Engine.settleInterrupted): how many this process settled. */
   recovered: Promise<number>;
+  /** Orphaned attachments removed after start-up (attachment-gc.ts): how many; 0 for a read-only context. */
+  collected: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,9 @@ export function openAppContext(opts: AppContextOptions = {}): AppContext {
   const catalog = loadCatalog(dataDir, store);
   const engine = new Engine({ store, keys, catalog, hooks: opts.hooks });
   const providers = new ProvidersService(store, keys, vault, opts.keyPolicy, (name) => knownOrigins(catalog, name));
+  const recovered = engine.settleInterrupted();
+  // After recovery, off start-up's own turn; a failure (a read-only copy, a busy file) leaves them for the next start.
+  const collected = opts.access === 'read' ? Promise.resolve(0) : recovered.then(() => collectOrphans(store)).catch(() => 0);
   return {
     dataDir,
     store,
@@ -66,9 +72,11 @@ export function openAppContext(opts: AppContextOptions = {}): AppContext {
     engine,
     providers,
     catalog,
-    recovered: engine.settleInterrupted(),
+    recovered,
+    collected,
     async close() {
       await engine.close();
+      await collected;
       store.close();
     },
   };

@@ -14,10 +14,10 @@ import { CountAborted } from '../engine/tokens';
 import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
 import { exportRunsFor } from './export-run';
+import { deleteRunWithFiles, DRAFT_KEY } from './attachment-gc';
 
 export const APP_VERSION = '0.1.0';
 
-const DRAFT_KEY = 'compare.draft';
 
 /** A stored draft that no longer parses (written by another version) is no draft, not an error on every load. */
 function readDraft(raw: string | null): SavedDraft | null {
@@ -152,7 +152,8 @@ export function createApp(opts: CreateAppOptions): App {
       },
       async deleteRun({ runId }) {
         if (ctx.engine.isActive(runId)) throw new UserError('stop the run before deleting it');
-        return { ok: ctx.store.runs.deleteRun(runId) };
+        // The files only this run used go with it (attachment-gc.ts).
+        return { ok: deleteRunWithFiles(ctx.store, runId).ok };
       },
     },
     providers: {

@@ -153,7 +153,7 @@ describe('switchyard under kill -9 and Ctrl-C', () => {
 
     // The pre-flight's figure for these files on this endpoint (OpenAI's rule: tiles of the image, 3,000 a PDF page).
     const dry = parseJsonOutput<{ columns: Array<{ attachmentTokens: number }> }>(await sb.run(['compare', prompt, '-m', 'openai/gpt-4o', '--image', image, '--file', doc, '--dry-run', '--json']));
-    const files = binaryAttachmentTokens('openai', 'image/png', { width: 1024, height: 1024 }) + binaryAttachmentTokens('openai', 'application/pdf', { pages: 2 });
+    const files = binaryAttachmentTokens('openai', 'image/png', { width: 1024, height: 1024, pages: null }) + binaryAttachmentTokens('openai', 'application/pdf', { width: null, height: null, pages: 2 });
     expect(files).toBe(765 + 6000);
     expect(dry.columns[0]!.attachmentTokens).toBe(files);
 
