@@ -4,6 +4,7 @@
  * (a fork's pre-filled history) build the same history from the same run.
  */
 import type { ChatMessage, ColumnResult, ColumnTurn, GenerationParams, RunResult, Totals } from './domain';
+import type { AttachmentRef } from './attachments';
 
 /** The prompt a run's first turn answered: its last user message. */
 export function firstPrompt(run: Pick<RunResult, 'request'>): string {
@@ -30,7 +31,7 @@ export function usableTurn(t: Pick<ColumnTurn, 'status' | 'text'>): boolean {
  * only answers it really gave.
  * @example messagesForTurn(run, 0, 1, 'And in French?') // [user 'Hi', assistant 'Hello!', user 'And in French?']
  */
-export function messagesForTurn(run: RunResult, index: number, turn: number, prompt: string): ChatMessage[] {
+export function messagesForTurn(run: RunResult, index: number, turn: number, prompt: string, attachments?: AttachmentRef[]): ChatMessage[] {
   const column = run.columns.find((c) => c.index === index);
   if (!run.request) return [];
   if (turn === 0) return [...run.request.messages];
@@ -38,11 +39,21 @@ export function messagesForTurn(run: RunResult, index: number, turn: number, pro
   for (const t of column ? turnsOf(run, column) : []) {
     if (t.turn >= turn || !usableTurn(t)) continue;
     if (t.turn === 0) out.push(...run.request.messages);
-    else out.push({ role: 'user', content: t.prompt });
+    else out.push(userMessage(t.prompt, turnAttachments(run, t.turn)));
     out.push({ role: 'assistant', content: t.text });
   }
-  out.push({ role: 'user', content: prompt });
+  // A turn already recorded (a retry, recovery) carries its own files; a new one the ones given.
+  out.push(userMessage(prompt, attachments ?? turnAttachments(run, turn)));
   return out;
+}
+
+/** The files a follow-up turn's prompt carried (none for turn 0, whose are in the request). */
+function turnAttachments(run: Pick<RunResult, 'turns'>, turn: number): AttachmentRef[] | undefined {
+  return run.turns?.find((t) => t.turn === turn)?.attachments;
+}
+
+function userMessage(content: string, attachments: AttachmentRef[] | undefined): ChatMessage {
+  return attachments?.length ? { role: 'user', content, attachments: attachments.map((a) => ({ ...a })) } : { role: 'user', content };
 }
 
 /**

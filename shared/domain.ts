@@ -385,7 +385,8 @@ export const ColumnResult = ColumnFields.extend({
 export type ColumnResult = z.infer<typeof ColumnResult>;
 
 /** A turn of a run: the prompt sent and which columns (indexes) it went to. Turn 0 is the run's own request. */
-export const RunTurn = z.object({ turn: z.number().int().min(0), prompt: z.string(), createdAt: z.number(), columns: z.array(z.number().int()) });
+/** One prompt of a conversation; `attachments`: the files a follow-up prompt carried (turn 0's are in the request). */
+export const RunTurn = z.object({ turn: z.number().int().min(0), prompt: z.string(), createdAt: z.number(), columns: z.array(z.number().int()), attachments: z.array(AttachmentRef).optional() });
 export type RunTurn = z.infer<typeof RunTurn>;
 
 export const RunResult = z.object({

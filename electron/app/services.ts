@@ -116,8 +116,8 @@ export function createApp(opts: CreateAppOptions): App {
           if (estimating === mine) estimating = null;
         }
       },
-      async followUp({ runId, prompt, column }) {
-        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column });
+      async followUp({ runId, prompt, column, attachments }) {
+        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column, attachments });
         done.catch(() => {});
         return { runId, turn, columns, warnings };
       },

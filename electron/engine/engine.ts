@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { CompareRequest, routingFor, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
+import { ChatMessage, CompareRequest, routingFor, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
 import type { Store } from '../store';
 import { UserError, zodLine } from './errors';
 import type { KeyResolver } from './keys';
@@ -23,6 +23,7 @@ import { messagesForTurn, paramsFor, turnsOf } from '../../shared/conversation';
 import { forkRequest, planFollowUp } from './follow-up';
 import { LiveRuns } from './live-runs';
 import type { StoredAttachment } from '../store/attachments-repo';
+import type { AttachmentRef } from '../../shared/attachments';
 import type { AttachmentData } from './providers/types';
 import { attachmentTokenBound, loadAttachments, resolveAttachments } from './attachments';
 
@@ -420,16 +421,18 @@ export class Engine {
    * the same run; each column's turn is a new column id with its own attempts,
    * usage and cost. `done` resolves with the whole conversation.
    */
-  followUp(runId: string, prompt: string, opts: { column?: number; signal?: AbortSignal } = {}): { runId: string; turn: number; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
+  followUp(runId: string, prompt: string, opts: { column?: number; signal?: AbortSignal; attachments?: AttachmentRef[] } = {}): { runId: string; turn: number; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
     if (this.active.has(runId)) throw new UserError(`run ${runId} is still running; wait for it (or stop it) before a follow-up`);
     const run = this.store.runs.getRun(runId);
     if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
-    const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column);
+    const files = this.turnFiles(opts.attachments);
+    const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column, files);
     const prepared = followUp.columns.map((c) => this.prepare({ ...run.request, messages: c.messages, targets: [c.target], ...ownOf(run.request!, c.index), plans: undefined }));
     const warnings = [...followUp.skipped, ...this.budgets.enforce(prepared.flatMap((p) => this.exposures(p)))];
     const createdAt = Date.now();
     const columns = followUp.columns.map((c) => ({ columnId: newId('c_'), index: c.index, target: c.target }));
-    this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns });
+    this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns, attachments: files });
+    this.store.attachments.linkRun(runId, files.map((f) => f.hash));
     const controller = new AbortController();
     setMaxListeners(0, controller.signal);
     opts.signal?.addEventListener('abort', () => controller.abort({ kind: 'cancelled', message: 'cancelled' }), { once: true });
@@ -454,6 +457,14 @@ export class Engine {
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, run.createdAt ?? createdAt, run.request!, cols));
     this.active.set(runId, { controller, columns: colControllers, done });
     return { runId, turn: followUp.turn, columns, warnings, done };
+  }
+
+  /** A follow-up's files checked against the store (type and size as stored), in the order given. */
+  private turnFiles(refs: AttachmentRef[] | undefined): AttachmentRef[] {
+    if (!refs?.length) return [];
+    const msg = ChatMessage.safeParse({ role: 'user', content: '.', attachments: refs });
+    if (!msg.success) throw new UserError(zodLine(msg.error));
+    return resolveAttachments(this.store, parseRequest({ messages: [msg.data], targets: ['-'] })).request.messages[0]!.attachments ?? [];
   }
 
   /** The request of a fork: column `column` (0-based) of a run, its conversation sent to `targets` as a new run. */

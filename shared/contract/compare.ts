@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CompareEvent, CompareRequest, ProviderType, RoutePlan, RunResult } from '../domain';
-import { AttachmentRef, MAX_ATTACHMENT_BYTES } from '../attachments';
+import { AttachmentRef, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '../attachments';
 import { defineCall } from './define';
 
 /**
@@ -85,7 +85,13 @@ const ColumnRef = z.object({ runId: z.string().min(1), columnId: z.string().min(
 const Ok = z.object({ ok: z.boolean() });
 const StartedColumns = z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() }));
 /** `column`: 0-based; omitted, every column continues its own conversation. */
-const FollowUp = z.object({ runId: z.string().min(1), prompt: z.string().max(1_000_000), column: z.number().int().min(0).max(63).optional() });
+/** `attachments`: files (stored first with addAttachment) the follow-up prompt carries, to every column it goes to. */
+const FollowUp = z.object({
+  runId: z.string().min(1),
+  prompt: z.string().max(1_000_000),
+  column: z.number().int().min(0).max(63).optional(),
+  attachments: z.array(AttachmentRef).max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`).optional(),
+});
 
 export const compareContract = {
   startRun: defineCall(

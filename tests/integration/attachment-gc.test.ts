@@ -94,7 +94,7 @@ describe('attachment garbage collection', () => {
     await app.handlers.history.deleteRun({ runId: second.runId });
     expect(storedHashes(dir)).toEqual([other.hash]);
     // The second run's request is gone with it: the history file names no file any more.
-    expect(await app.handlers.history.listRuns({ limit: 10 })).toHaveLength(0);
+    expect(await app.handlers.history.listRuns({ limit: 10, offset: 0 })).toHaveLength(0);
   });
 
   it('a file attached again after the run (a new draft not saved yet) is not removed with the run', async () => {

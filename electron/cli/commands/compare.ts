@@ -126,7 +126,7 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
 const NEW_RUN_FLAGS: Array<[keyof CompareFlags, string]> = [
   ['model', '-m'], ['system', '--system'], ['temperature', '--temperature'], ['maxTokens', '--max-tokens'], ['topP', '--top-p'], ['seed', '--seed'],
   ['stop', '--stop'], ['reasoningEffort', '--reasoning-effort'], ['thinkingBudget', '--thinking-budget'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
-  ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['image', '--image'], ['file', '--file'], ['param', '--param'], ['columnRoute', '--column-route'],
+  ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['param', '--param'], ['columnRoute', '--column-route'],
 ];
 
 /** One line for each way `--follow-up`, `--fork` and `--column` can be combined wrongly. */
@@ -159,13 +159,18 @@ function forkFromFlags(ctx: AppContext, prompt: string | undefined, f: CompareFl
   return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given }, ...columnOverrides(f, f.model!.length) };
 }
 
+/** The `--image` and `--file` files, checked and stored: images first, then the others, each in the order given. */
+function attachedFiles(ctx: Pick<AppContext, 'store'>, f: CompareFlags) {
+  return [...(f.image ?? []).map((p) => attachFile(ctx.store, p, 'image')), ...(f.file ?? []).map((p) => attachFile(ctx.store, p, 'any'))];
+}
+
 /**
  * `--image FILE` and `--file FILE` (repeatable): each file is checked (size before
  * reading, type from its bytes) and stored once by hash; the prompt's message refers to it.
  * Images come first, then the other files, each in the order given.
  */
 export function withAttachments(ctx: Pick<AppContext, 'store'>, request: CompareRequestInput, f: CompareFlags): CompareRequestInput {
-  const files = [...(f.image ?? []).map((p) => attachFile(ctx.store, p, 'image')), ...(f.file ?? []).map((p) => attachFile(ctx.store, p, 'any'))];
+  const files = attachedFiles(ctx, f);
   if (!files.length) return request;
   // On the prompt: the last message (a fork's history comes before it).
   const last = request.messages.at(-1)!;
@@ -186,7 +191,7 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
   let unsubscribe = () => {};
   try {
     const started = f.followUp
-      ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal })
+      ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal, attachments: attachedFiles(ctx, f) })
       : ctx.engine.start(request!, { signal: controller.signal });
     const leftOut = 'leftOut' in started ? started.leftOut : [];
     for (const l of leftOut) io.err.write(`left out: ${l.target}: ${l.reason}\n`);
@@ -226,7 +231,7 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--file <file>', 'attach a PDF (up to 32 MB), a UTF-8 text file (up to 2 MB) or an image (repeatable)', collect)
     .option('--json', 'print one JSON object: { runId, columns: [...] }')
     .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing')
-    .option('--follow-up <runId>', 'send <prompt> as the next turn of a run: every column continues its own conversation')
+    .option('--follow-up <runId>', 'send <prompt> (with any --image/--file) as the next turn of a run: every column continues its own conversation')
     .option('--fork <runId>', 'continue one column\'s conversation (--column N) as a new run with the -m models')
     .option('--column <N>', 'with --follow-up: continue only column N; with --fork: the column to fork (as printed: [1], [2], …)', num('--column', 1, 64, true));
   addColumnParamOption(cmd);

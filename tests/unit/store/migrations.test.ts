@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-turn-attachments']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -312,6 +312,24 @@ describe('migrations, conversations', () => {
     // Turn 0's prompt is the run's request: it has no row here, and a turn is recorded once.
     expect(() => insert(db, 'run_turns', { run_id: 'r1', turn: 0, prompt: 'x', created_at: NOW })).toThrow(/CHECK constraint/);
     expect(() => insert(db, 'run_turns', { run_id: 'r1', turn: 1, prompt: 'again', created_at: NOW })).toThrow(/UNIQUE constraint|PRIMARY KEY/);
+    db.prepare('DELETE FROM runs WHERE id = ?').run('r1');
+    expect(read(db, 'SELECT COUNT(*) AS n FROM run_turns')).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('migrations, follow-up attachments', () => {
+  it("0013-turn-attachments: a follow-up turn keeps its prompt's attachment references; earlier turns have none", () => {
+    expect(createdBy(13)).toEqual({ tables: [], indexes: [] });
+    const db = dbAt(12);
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null });
+    insert(db, 'run_turns', { run_id: 'r1', turn: 1, prompt: 'before', created_at: NOW });
+    expect(migrate(db, 13)).toBe(13);
+    const refs = JSON.stringify([{ hash: 'a'.repeat(64), mime: 'image/png', name: 'dot.png', size: 67 }]);
+    insert(db, 'run_turns', { run_id: 'r1', turn: 2, prompt: 'with a file', created_at: NOW, attachments_json: refs });
+    expect(read(db, 'SELECT turn, attachments_json FROM run_turns ORDER BY turn')).toEqual([
+      { turn: 1, attachments_json: null },
+      { turn: 2, attachments_json: refs },
+    ]);
     db.prepare('DELETE FROM runs WHERE id = ?').run('r1');
     expect(read(db, 'SELECT COUNT(*) AS n FROM run_turns')).toEqual([{ n: 0 }]);
   });
