@@ -398,6 +398,10 @@ export const RunResult = z.object({
   /** Present once the run has a follow-up: every turn, oldest first, and the sums over all columns and turns. */
   turns: z.array(RunTurn).optional(),
   totals: Totals.optional(),
+  /** History's labels (a stored run has them; a live one may not): tags as typed, the note, where it came from (null: unknown). */
+  tags: z.array(z.string()).optional(),
+  note: z.string().nullable().optional(),
+  source: z.string().nullable().optional(),
 });
 export type RunResult = z.infer<typeof RunResult>;
 
@@ -423,6 +427,9 @@ export const RunSummary = z.object({
   cursor: z.number().optional(),
   /** What each column came to, in column order: what the summary row (shared/run-summary.ts) is made from. */
   columns: z.array(ColumnFacts).optional(),
+  tags: z.array(z.string()).optional(),
+  /** Where the run was made (window, cli, rerun, fork…); null: before sources were kept. */
+  source: z.string().nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

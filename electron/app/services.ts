@@ -5,6 +5,7 @@
 import { ingestAttachment } from '../engine/attachments';
 import type { CompareEvent } from '../../shared/domain';
 import { SavedDraft, type ContractHandlers, type ModelOption } from '../../shared/contract';
+import { THUMBNAIL_MAX_BYTES, type PastAttachment } from '../../shared/contract/history';
 import { openAppContext, type AppContext } from './context';
 import type { KeyVault } from '../engine/keys';
 import { UserError } from '../engine/errors';
@@ -75,6 +76,15 @@ export function modelOptions(ctx: AppContext, query: string | undefined, limit =
   return out.slice(0, limit);
 }
 
+/** A past run's file as History shows it: what is stored of it, and an image's bytes when small enough for a thumbnail. */
+function pastAttachment(ctx: AppContext, hash: string): PastAttachment {
+  const meta = ctx.store.attachments.meta(hash);
+  if (!meta) return { hash, stored: false, mime: null, size: null, dataBase64: null };
+  const thumb = meta.mime.startsWith('image/') && meta.size <= THUMBNAIL_MAX_BYTES;
+  const bytes = thumb ? ctx.store.attachments.bytes(hash) : null;
+  return { hash, stored: true, mime: meta.mime, size: meta.size, dataBase64: bytes ? bytes.toString('base64') : null };
+}
+
 export function createApp(opts: CreateAppOptions): App {
   const ctx = openAppContext({
     dataDir: opts.dataDir, vault: opts.keyVault ?? null, env: opts.env,
@@ -86,7 +96,8 @@ export function createApp(opts: CreateAppOptions): App {
   const handlers: ContractHandlers = {
     compare: {
       async startRun(args) {
-        const { runId, columns, leftOut, done } = ctx.engine.start(args);
+        const { source, ...request } = args;
+        const { runId, columns, leftOut, done } = ctx.engine.start(request, { source: source ?? 'window' });
         done.catch(() => {});
         return { runId, columns, ...(leftOut.length ? { leftOut } : {}) };
       },
@@ -149,6 +160,18 @@ export function createApp(opts: CreateAppOptions): App {
       },
       async getStats({ countColumns }) {
         return ctx.store.runs.stats({ countColumns });
+      },
+      async setTags({ runId, tags }) {
+        return { tags: ctx.store.labels.setTags(runId, tags) };
+      },
+      async setNote({ runId, note }) {
+        return { note: ctx.store.labels.setNote(runId, note) };
+      },
+      async listTags() {
+        return { tags: ctx.store.labels.knownTags() };
+      },
+      async getAttachment({ hash }) {
+        return pastAttachment(ctx, hash);
       },
       async deleteRun({ runId }) {
         if (ctx.engine.isActive(runId)) throw new UserError('stop the run before deleting it');

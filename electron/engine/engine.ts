@@ -3,6 +3,7 @@
  * its own failover path, everything persisted as it happens. The same class
  * runs inside Electron's main process, the headless host and the CLI.
  */
+import type { RunSource } from '../../shared/run-labels';
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ChatMessage, CompareRequest, routingFor, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
@@ -278,14 +279,16 @@ export class Engine {
   }
 
   /** Starts a run; columns stream independently. `done` resolves when every column has finished. */
-  start(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal } = {}): { runId: string; columns: Array<{ columnId: string; index: number; target: string }>; leftOut: LeftOut[]; warnings: string[]; done: Promise<RunResult> } {
+  start(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal; source?: RunSource } = {}): { runId: string; columns: Array<{ columnId: string; index: number; target: string }>; leftOut: LeftOut[]; warnings: string[]; done: Promise<RunResult> } {
     const prepared = this.prepare(input);
     const warnings = this.budgets.enforce(this.exposures(prepared));
     const runId = newId('r_');
     const createdAt = Date.now();
     const columns = prepared.request.targets.map((target, index) => ({ columnId: newId('c_'), index, target }));
     const files = loadAttachments(this.store, prepared.attachments);
-    this.store.runs.createRun({ runId, createdAt, request: prepared.request, columns, pid: process.pid });
+    // A fork is a fork whoever sends it; otherwise the caller says where the run came from (none: unknown).
+    const source = prepared.request.forkedFrom ? 'fork' : (opts.source ?? null);
+    this.store.runs.createRun({ runId, createdAt, request: prepared.request, columns, pid: process.pid, source });
     this.store.attachments.linkRun(runId, [...prepared.attachments.keys()]);
     const controller = new AbortController();
     // One listener per column on the run's signal: 64 columns is a design point, not a leak.
@@ -365,7 +368,7 @@ export class Engine {
     this.checkpointTimer.unref?.();
   }
 
-  async compare(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal } = {}): Promise<RunResult> {
+  async compare(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal; source?: RunSource } = {}): Promise<RunResult> {
     return this.start(input, opts).done;
   }
 

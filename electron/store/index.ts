@@ -17,6 +17,7 @@ import { createCatalogRepo } from './catalog-repo';
 import { createSpendRepo } from './spend-repo';
 import { createKeyBindingsRepo } from './key-bindings-repo';
 import { createAttachmentsRepo } from './attachments-repo';
+import { createRunLabelsRepo } from './run-labels-repo';
 
 export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -47,6 +48,7 @@ export function createStore(db: DB, opts: StoreOptions = {}) {
     spend: createSpendRepo(db),
     keyBindings: createKeyBindingsRepo(db),
     attachments: createAttachmentsRepo(db),
+    labels: createRunLabelsRepo(db),
     /** Folds the WAL back into the database file on this thread (about 1 ms per MB of WAL): only while nothing streams. */
     checkpoint: () => db.pragma('wal_checkpoint(PASSIVE)'),
     /** The same on a worker thread, never blocking this one; null when no worker can run. */

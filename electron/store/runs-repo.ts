@@ -9,7 +9,9 @@ import { firstPrompt, messagesForTurn, totalsOf } from '../../shared/conversatio
 import type { AttachmentRef } from '../../shared/attachments';
 import type { DB } from './db';
 import { createMatchBuilder } from './fts-match';
+import { createHistoryFilters } from './history-filters';
 import { SEQ_PER_MS } from './migrations/0010-history-keyset';
+import { noFilters, type HistoryFilters } from '../../shared/run-labels';
 
 interface ColumnRow {
   id: string; run_id: string; idx: number; target: string; status: ColumnStatus;
@@ -27,7 +29,7 @@ interface AttemptRow {
   status: AttemptRecord['status']; http_status: number | null; error: string | null; error_kind: AttemptRecord['errorKind'];
   started_at: number; ttft_ms: number | null; total_ms: number | null; retry_after_ms: number | null; output_tokens: number | null;
 }
-interface RunRow { id: string; created_at: number; status: RunResult['status'] & string; request_json: string; prompt_preview: string; pid: number | null }
+interface RunRow { id: string; seq: number; created_at: number; status: RunResult['status'] & string; request_json: string; prompt_preview: string; pid: number | null; source: string | null; note: string | null }
 
 /** `price`: the endpoint's price when sent, kept so crash recovery bills what the provider charged then. */
 export interface NewAttempt extends AttemptRecord { endpointId: string; seq: number; price?: Price | null }
@@ -47,7 +49,22 @@ export interface Settlement {
 /** Above every seq (created_at * 1024 stays below 2^53 until the year 2248): "from the newest". */
 const NO_CURSOR = Number.MAX_SAFE_INTEGER;
 
-interface SummaryRow { id: string; seq: number; created_at: number; status: RunSummary['status']; prompt_preview: string; cols: string; cost: number | null }
+interface SummaryRow { id: string; seq: number; created_at: number; status: RunSummary['status']; prompt_preview: string; cols: string; cost: number | null; tags: string; source: string | null }
+
+/**
+ * What a summary row reads of run `r`: one subquery gathers each column's facts (columns_run gives them in order);
+ * cost stays SQL's SUM as before. A conversation's column is one entry: status and TTFT of its latest turn (SQLite
+ * takes a bare column from the MAX(turn) row), cost and tokens summed over its turns.
+ */
+const SUMMARY_COLUMNS = `r.id, r.seq, r.created_at, r.status, r.prompt_preview, r.source,
+        (SELECT json_group_array(json_array(target, status, cost_usd, ttft_ms, input_tokens, output_tokens))
+          FROM (SELECT target, status, ttft_ms, MAX(turn) AS turn, SUM(cost_usd) AS cost_usd, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens
+            FROM columns WHERE run_id = r.id GROUP BY idx ORDER BY idx)) AS cols,
+        (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost,
+        (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags WHERE run_id = r.id ORDER BY tag_key)) AS tags`;
+
+/** The run summary's kind of a column's status (shared/run-summary.ts); queued and running have none yet. */
+const STATUS_KIND: Partial<Record<ColumnStatus, string>> = { error: 'failed', incomplete: 'incomplete', cancelled: 'stopped', interrupted: 'interrupted' };
 type FactsTuple = [string, ColumnStatus, number | null, number | null, number | null, number | null];
 
 function attemptFromRow(r: AttemptRow): AttemptRecord {
@@ -114,7 +131,11 @@ function preview(req: CompareRequest): string {
 
 export function createRunsRepo(db: DB) {
   const s = {
-    insertRun: db.prepare('INSERT INTO runs (id, created_at, status, request_json, prompt_preview, pid, seq) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertRun: db.prepare('INSERT INTO runs (id, created_at, status, request_json, prompt_preview, pid, seq, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    seqOf: db.prepare('SELECT seq FROM runs WHERE id = ?').pluck(),
+    clearFacets: db.prepare('DELETE FROM run_facets WHERE seq = ?'),
+    addFacet: db.prepare('INSERT OR IGNORE INTO run_facets (kind, value, seq) VALUES (?, ?, ?)'),
+    tagsOf: db.prepare('SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag_key').pluck(),
     lastSeqIn: db.prepare('SELECT MAX(seq) AS m FROM runs WHERE seq >= ? AND seq < ?').pluck(),
     lastSeqFrom: db.prepare('SELECT MAX(seq) AS m FROM runs WHERE seq >= ?').pluck(),
     insertColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`),
@@ -148,21 +169,9 @@ export function createRunsRepo(db: DB) {
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     columnsOf: db.prepare('SELECT * FROM columns WHERE run_id = ? ORDER BY idx, turn'),
     attemptsOfRun: db.prepare('SELECT a.* FROM attempts a JOIN columns c ON c.id = a.column_id WHERE c.run_id = ? ORDER BY a.seq, a.id'),
-    // One subquery gathers each column's facts (columns_run gives them in order); cost stays SQL's SUM as before.
-    // A conversation's column is one entry: status and TTFT of its latest turn (SQLite takes a bare column from
-    // the MAX(turn) row), cost and tokens summed over its turns.
-    listRuns: db.prepare(`SELECT r.id, r.seq, r.created_at, r.status, r.prompt_preview,
-        (SELECT json_group_array(json_array(target, status, cost_usd, ttft_ms, input_tokens, output_tokens))
-          FROM (SELECT target, status, ttft_ms, MAX(turn) AS turn, SUM(cost_usd) AS cost_usd, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens
-            FROM columns WHERE run_id = r.id GROUP BY idx ORDER BY idx)) AS cols,
-        (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
-      FROM runs r WHERE r.seq < ? ORDER BY r.seq DESC LIMIT ? OFFSET ?`),
+    listRuns: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs r WHERE r.seq < ? ORDER BY r.seq DESC LIMIT ? OFFSET ?`),
     // The index is walked backwards by rowid (= seq) and stops after a page: no match is joined or sorted beyond it.
-    searchRuns: db.prepare(`SELECT r.id, r.seq, r.created_at, r.status, r.prompt_preview,
-        (SELECT json_group_array(json_array(target, status, cost_usd, ttft_ms, input_tokens, output_tokens))
-          FROM (SELECT target, status, ttft_ms, MAX(turn) AS turn, SUM(cost_usd) AS cost_usd, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens
-            FROM columns WHERE run_id = r.id GROUP BY idx ORDER BY idx)) AS cols,
-        (SELECT SUM(cost_usd) FROM columns WHERE run_id = r.id) AS cost
+    searchRuns: db.prepare(`SELECT ${SUMMARY_COLUMNS}
       FROM runs_fts f JOIN runs r ON r.seq = f.rowid WHERE runs_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC LIMIT ? OFFSET ?`),
     countRuns: db.prepare('SELECT COUNT(*) FROM runs').pluck(),
     countColumns: db.prepare('SELECT COUNT(*) FROM columns').pluck(),
@@ -198,6 +207,31 @@ export function createRunsRepo(db: DB) {
   }
 
   const matchFor = createMatchBuilder(db);
+  const filtered = createHistoryFilters(db, SUMMARY_COLUMNS);
+
+  /**
+   * Rebuilds what the filters know of a run from its columns: each target and served model, each serving
+   * provider, and the status kinds of each column's latest turn (`ok` only when every column is ok).
+   */
+  function refreshFacets(runId: string, rows?: ColumnRow[]): void {
+    const seq = s.seqOf.get(runId) as number | undefined;
+    if (seq === undefined) return;
+    const cols = rows ?? (s.columnsOf.all(runId) as ColumnRow[]);
+    s.clearFacets.run(seq);
+    const latest = new Map<number, ColumnRow>();
+    for (const c of cols) {
+      s.addFacet.run('model', c.target.toLowerCase(), seq);
+      if (c.served_model) s.addFacet.run('model', c.served_model.toLowerCase(), seq);
+      if (c.served_provider) s.addFacet.run('provider', c.served_provider.toLowerCase(), seq);
+      if ((latest.get(c.idx)?.turn ?? -1) < c.turn) latest.set(c.idx, c);
+    }
+    const statuses = [...latest.values()].map((c) => c.status);
+    for (const st of statuses) {
+      const kind = STATUS_KIND[st];
+      if (kind) s.addFacet.run('status', kind, seq);
+    }
+    if (statuses.length && statuses.every((st) => st === 'ok')) s.addFacet.run('status', 'ok', seq);
+  }
 
   function toSummary(r: SummaryRow): RunSummary {
     const facts = (JSON.parse(r.cols) as FactsTuple[]).map(([target, status, costUsd, ttftMs, inputTokens, outputTokens]) => ({
@@ -206,7 +240,7 @@ export function createRunsRepo(db: DB) {
     return {
       runId: r.id, createdAt: r.created_at, status: r.status, promptPreview: r.prompt_preview,
       targets: facts.map((f) => f.target), columnStatuses: facts.map((f) => f.fact.status), costUsd: r.cost,
-      cursor: r.seq, columns: facts.map((f) => f.fact),
+      cursor: r.seq, columns: facts.map((f) => f.fact), tags: JSON.parse(r.tags) as string[], source: r.source,
     };
   }
 
@@ -220,11 +254,16 @@ export function createRunsRepo(db: DB) {
   }
 
   const api = {
-    createRun(run: { runId: string; createdAt: number; request: CompareRequest; columns: Array<{ columnId: string; index: number; target: string }>; pid: number }) {
+    /** `source`: where the run was made (window, cli, rerun, fork…); null when the caller did not say. */
+    createRun(run: { runId: string; createdAt: number; request: CompareRequest; columns: Array<{ columnId: string; index: number; target: string }>; pid: number; source?: string | null }) {
       db.transaction(() => {
         const seq = nextSeq(run.createdAt);
-        s.insertRun.run(run.runId, run.createdAt, 'running', JSON.stringify(run.request), preview(run.request), run.pid, seq);
-        for (const c of run.columns) s.insertColumn.run(c.columnId, run.runId, c.index, c.target, run.createdAt, run.createdAt);
+        s.insertRun.run(run.runId, run.createdAt, 'running', JSON.stringify(run.request), preview(run.request), run.pid, seq, run.source ?? null);
+        for (const c of run.columns) {
+          s.insertColumn.run(c.columnId, run.runId, c.index, c.target, run.createdAt, run.createdAt);
+          // A run still streaming is found by the models it asked for; the rest is known when it finishes.
+          s.addFacet.run('model', c.target.toLowerCase(), seq);
+        }
         const prompt = [run.request.system ?? '', ...run.request.messages.map((m) => m.content)].join('\n');
         s.insertFts.run(seq, run.runId, prompt, '', run.columns.map((c) => c.target).join(' '));
       })();
@@ -273,8 +312,9 @@ export function createRunsRepo(db: DB) {
     finishRun(runId: string, at: number) {
       db.transaction(() => {
         s.runStatus.run('done', at, runId);
-        const answers = (s.columnsOf.all(runId) as ColumnRow[]).map((c) => c.text).join('\n');
-        s.ftsAnswers.run(answers, runId);
+        const rows = s.columnsOf.all(runId) as ColumnRow[];
+        s.ftsAnswers.run(rows.map((c) => c.text).join('\n'), runId);
+        refreshFacets(runId, rows);
       })();
     },
     getRun(runId: string): RunResult | null {
@@ -290,7 +330,8 @@ export function createRunsRepo(db: DB) {
       const rows = (s.columnsOf.all(runId) as ColumnRow[]).map((row) => ({ row, column: columnFromRow(row, byColumn.get(row.id) ?? []) }));
       const run: RunResult = { runId: r.id, createdAt: r.created_at, status: r.status, request: JSON.parse(r.request_json) as CompareRequest, columns: rows.map((x) => x.column) };
       const turnRows = s.turnsOf.all(runId) as TurnRow[];
-      return turnRows.length ? composeConversation(run, rows, turnRows) : run;
+      const labels = { tags: s.tagsOf.all(runId) as string[], note: r.note, source: r.source };
+      return { ...(turnRows.length ? composeConversation(run, rows, turnRows) : run), ...labels };
     },
     /** The next turn number of a run (1 after its first answers). */
     nextTurn(runId: string): number {
@@ -313,14 +354,20 @@ export function createRunsRepo(db: DB) {
      * Newest first. `before` is the `cursor` of the last run of the previous page (keyset paging: page
      * 1,000 costs what page 1 does); `offset` still works but reads every row it skips.
      */
-    listRuns(opts: { limit: number; offset?: number | undefined; before?: number | undefined; query?: string | undefined }): RunSummary[] {
+    listRuns(opts: { limit: number; offset?: number | undefined; before?: number | undefined; query?: string | undefined; filters?: HistoryFilters | undefined }): RunSummary[] {
       const q = opts.query?.trim();
       const before = opts.before ?? NO_CURSOR;
       const offset = opts.offset ?? 0;
-      if (!q) return (s.listRuns.all(before, opts.limit, offset) as SummaryRow[]).map(toSummary);
-      const match = matchFor(q);
+      const match = q ? matchFor(q) : undefined;
       if (match === null) return [];
+      if (!noFilters(opts.filters)) return (filtered.page({ filters: opts.filters!, match, before, limit: opts.limit, offset }) as SummaryRow[]).map(toSummary);
+      if (match === undefined) return (s.listRuns.all(before, opts.limit, offset) as SummaryRow[]).map(toSummary);
       return (s.searchRuns.all(match, before, opts.limit, offset) as SummaryRow[]).map(toSummary);
+    },
+    /** SQLite's plan for a filtered page (tests check that no filter scans history whole). */
+    filteredPlan(filters: HistoryFilters, query?: string): string[] {
+      const match = query?.trim() ? (matchFor(query) ?? '"none"') : undefined;
+      return filtered.plan({ filters, match, before: NO_CURSOR, limit: 50, offset: 0 });
     },
     /** SQLite's plan for each read History makes at scale (tests check no table is scanned or sorted whole). */
     queryPlans(): Record<'list' | 'search' | 'getRun' | 'columnsOf' | 'attemptsOfRun' | 'recover' | 'ftsAnswers' | 'deleteFts', string[]> {
@@ -363,6 +410,7 @@ export function createRunsRepo(db: DB) {
           s.interruptAttempts.run(at, r.id);
           s.interruptColumns.run(at, r.id);
           s.runStatus.run('interrupted', at, r.id);
+          refreshFacets(r.id);
         }
       })();
       return stale.map((r) => r.id);
@@ -387,7 +435,15 @@ export function createRunsRepo(db: DB) {
           costUsd: st.costUsd, priceJson: st.price ? JSON.stringify(st.price) : null, provider: c.provider, model: c.model,
           endpointId: c.endpointId, fellBack: c.fellBack ? 1 : 0, now: at,
         }).changes === 1;
-        if (changed) extra?.();
+        if (changed) {
+          // The column now says what served it: the filters learn it too.
+          const seq = s.seqOf.get(c.runId) as number | undefined;
+          if (seq !== undefined) {
+            s.addFacet.run('model', c.model.toLowerCase(), seq);
+            s.addFacet.run('provider', c.provider.toLowerCase(), seq);
+          }
+          extra?.();
+        }
         return changed;
       }).immediate();
     },

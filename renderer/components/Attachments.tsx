@@ -19,13 +19,15 @@ export interface AttachmentsProps {
 /** What the picker offers; anything else dropped or pasted is still told by its bytes, and refused in one line. */
 const ACCEPT = 'image/png,image/jpeg,image/webp,image/gif,application/pdf,text/*,.md,.txt,.csv,.json,.log,.yaml,.yml';
 
-function size(bytes: number): string {
+/** "48 KB", "2.1 MB" */
+export function attachmentSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 const KIND: Record<AttachmentRef['mime'], string> = {
   'image/png': 'PNG', 'image/jpeg': 'JPEG', 'image/webp': 'WebP', 'image/gif': 'GIF', 'application/pdf': 'PDF', 'text/plain': 'text',
 };
+export const attachmentKind = (mime: AttachmentRef['mime']): string => KIND[mime];
 
 export function Attachments(p: AttachmentsProps) {
   const input = useRef<HTMLInputElement>(null);
@@ -61,10 +63,10 @@ export function Attachments(p: AttachmentsProps) {
       {p.attachments.length > 0 && (
         <ul className="chips" aria-label="attached files">
           {p.attachments.map((a) => (
-            <li key={`${a.hash}:${a.name}`} className="chip attachment-chip" data-testid="attachment-chip" data-hash={a.hash} title={`${a.name} (${KIND[a.mime]}, ${size(a.size)})`}>
+            <li key={`${a.hash}:${a.name}`} className="chip attachment-chip" data-testid="attachment-chip" data-hash={a.hash} title={`${a.name} (${KIND[a.mime]}, ${attachmentSize(a.size)})`}>
               {p.previews[a.hash] ? <img className="attachment-thumb" src={p.previews[a.hash]} alt="" /> : <span className="attachment-kind mono">{KIND[a.mime]}</span>}
               <span>{a.name}</span>
-              <span className="muted">{size(a.size)}</span>
+              <span className="muted">{attachmentSize(a.size)}</span>
               <button type="button" className="chip-x" aria-label={`remove ${a.name}`} onClick={() => p.onRemove(a.hash)}>
                 ×
               </button>

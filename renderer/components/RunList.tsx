@@ -13,6 +13,8 @@ export interface RunListProps {
   runs: RunSummary[];
   /** The search these runs answer: an empty list means "no match", not "no history". */
   query: string;
+  /** Filters are set: an empty list means none match them. */
+  filtered?: boolean;
   selectedId: string | null;
   hasMore: boolean;
   loading: boolean;
@@ -30,7 +32,7 @@ function totalsOf(s: RunSummary): RunTotals {
 }
 
 /** Virtualised: history grows without bound, the DOM should not. */
-export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onEndReached, picked, onPick }: RunListProps) {
+export function RunList({ runs, query, filtered = false, selectedId, hasMore, loading, onOpen, onEndReached, picked, onPick }: RunListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: runs.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
@@ -110,6 +112,16 @@ export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onE
                     <span className="sr-only"> more</span>
                   </span>
                 )}
+                {run.tags && run.tags.length > 0 && (
+                  <span className="run-tags" data-testid="history-row-tags" title={run.tags.join(', ')}>
+                    <span className="sr-only">tags: </span>
+                    {run.tags.map((t) => (
+                      <span key={t} className="run-tag">
+                        {t}
+                      </span>
+                    ))}
+                  </span>
+                )}
               </div>
               <div className="run-meta">
                 <span>{formatDate(run.createdAt)}</span>
@@ -124,7 +136,11 @@ export function RunList({ runs, query, selectedId, hasMore, loading, onOpen, onE
           );
         })}
       </div>
-      {runs.length === 0 && !loading && <p className="empty">{query.trim() ? `No runs match “${query.trim()}”.` : 'No runs yet.'}</p>}
+      {runs.length === 0 && !loading && (
+        <p className="empty" data-testid="history-empty">
+          {query.trim() ? `No runs match “${query.trim()}”${filtered ? ' with these filters' : ''}.` : filtered ? 'No runs match these filters.' : 'No runs yet.'}
+        </p>
+      )}
     </div>
   );
 }

@@ -34,7 +34,8 @@ export interface CompareSlice {
   addTarget(target: string): void;
   removeTarget(target: string): void;
   loadRequest(request: CompareRequest | CompareRequestInput): void;
-  send(): Promise<void>;
+  /** `source`: History's Rerun says `rerun`; the window's own Send is `window`. */
+  send(source?: 'window' | 'rerun'): Promise<void>;
   stopAll(): Promise<void>;
   stopColumn(columnId: string): Promise<void>;
   retryColumn(columnId: string): Promise<void>;
@@ -276,7 +277,7 @@ export const createCompareSlice =
       removeTarget: (target) => set((s) => ({ draft: { ...s.draft, targets: s.draft.targets.filter((t) => t !== target) } })),
       loadRequest: (request) => set({ draft: requestToDraft(request), sendError: null }),
 
-      send: async () => {
+      send: async (source = 'window') => {
         if (get().sending) return;
         // One run at a time: a second would stream on unseen, and nothing in view could stop it.
         const active = get().activeRunId;
@@ -301,7 +302,7 @@ export const createCompareSlice =
         }
         set({ sending: true, sendError: null, leftOut: left });
         try {
-          const started = await deps.client.compare.startRun(withShownPlans(converted.request, get()));
+          const started = await deps.client.compare.startRun({ ...withShownPlans(converted.request, get()), source });
           batcher.flush();
           // The engine leaves out what it cannot serve even when no chip said so yet (a rerun sent before its checks landed).
           // Their chips are checked again (a stale "ok" dropped first), so each says why in the window's words.

@@ -63,7 +63,11 @@ export function syncDraft(store: StoreApi<AppState>, client: ContractClient, opt
     .getDraft({})
     .then(({ draft }) => {
       lastSaved = draft ? JSON.stringify(draftFromSaved(draft)) : JSON.stringify(emptyDraft);
-      if (draft && isBlank(store.getState().draft)) store.setState({ draft: draftFromSaved(draft) });
+      if (draft && isBlank(store.getState().draft)) {
+        store.setState({ draft: draftFromSaved(draft) });
+        // The previews were the page's own: after a reload the images' thumbnails come back from the store.
+        void store.getState().loadAttachmentPreviews(store.getState().draft.attachments);
+      }
     })
     .catch(() => {
       // No saved draft to offer (an older host): the form starts empty and is saved from here on.

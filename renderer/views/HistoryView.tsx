@@ -7,6 +7,10 @@ import { ColumnView } from '../components/ColumnView';
 import { ColumnNotes, EarlierTurns, columnNotes } from '../components/Conversation';
 import { ExportMenu } from '../components/ExportMenu';
 import { RunList } from '../components/RunList';
+import { HistoryFilterBar } from '../components/HistoryFilterBar';
+import { PastAttachments } from '../components/PastAttachments';
+import { RunLabels } from '../components/RunLabels';
+import { noFilters } from '../../shared/run-labels';
 import { RunTotalsRow } from '../components/RunTotals';
 import { copyText } from '../lib/clipboard';
 import { formatDate } from '../lib/format';
@@ -73,8 +77,20 @@ function HistoryColumn({ column }: { column: ColumnResult }) {
   return <ColumnView column={column} actions={actions} width={width} onResize={onResize} earlier={earlier} footer={notes.length ? <ColumnNotes notes={notes} /> : null} />;
 }
 
+/** Every file the run's user messages carried, once each (a fork's history repeats earlier ones). */
+function attachmentsOf(run: RunResult) {
+  const seen = new Set<string>();
+  return (run.request?.messages ?? []).flatMap((m) => (m.role === 'user' ? (m.attachments ?? []) : [])).filter((a) => !seen.has(`${a.hash}:${a.name}`) && !!seen.add(`${a.hash}:${a.name}`));
+}
+
 function RunDetail({ run }: { run: RunResult }) {
   const rerun = useApp((s) => s.rerun);
+  const labels = useApp(useShallow((s) => ({ knownTags: s.knownTags, setRunTags: s.setRunTags, saveRunNote: s.saveRunNote, pastAttachments: s.pastAttachments, loadPastAttachment: s.loadPastAttachment })));
+  const files = useMemo(() => attachmentsOf(run), [run]);
+  const { setRunTags, saveRunNote, loadPastAttachment } = labels;
+  const onTags = useCallback((tags: string[]) => setRunTags(run.runId, tags), [setRunTags, run.runId]);
+  const onNote = useCallback((note: string) => saveRunNote(run.runId, note), [saveRunNote, run.runId]);
+  const load = useCallback((hash: string) => void loadPastAttachment(hash), [loadPastAttachment]);
   const deleteHistoryRun = useApp((s) => s.deleteHistoryRun);
   const [confirming, setConfirming] = useState(false);
   const prompt = run.request ? ([...run.request.messages].reverse().find((m) => m.role === 'user')?.content ?? '') : '';
@@ -94,12 +110,15 @@ function RunDetail({ run }: { run: RunResult }) {
               {columns.length} column{columns.length === 1 ? '' : 's'}
             </span>
             {run.turns && run.turns.length > 1 && <span data-testid="history-turns">{run.turns.length} turns</span>}
+            <span data-testid="history-source">from {run.source ?? 'unknown'}</span>
             <RunTotalsRow totals={totals} />
           </div>
           {run.request?.system && <SystemPrompt text={run.request.system} />}
           <p className="run-detail-prompt" data-testid="history-prompt">
             {prompt || <span className="muted">(prompt not stored)</span>}
           </p>
+          <PastAttachments attachments={files} loaded={labels.pastAttachments} load={load} />
+          <RunLabels runId={run.runId} tags={run.tags ?? []} note={run.note ?? null} knownTags={labels.knownTags} onTags={onTags} onNote={onNote} />
         </div>
         <div className="run-detail-actions">
           <ExportMenu runIds={[run.runId]} label="Export…" testId="history-export-run" />
@@ -149,8 +168,14 @@ export function HistoryView() {
       togglePick: s.togglePick,
       clearPicks: s.clearPicks,
       stats: s.historyStats,
+      filters: s.historyFilters,
+      setFilters: s.setHistoryFilters,
+      knownTags: s.knownTags,
+      loadKnownTags: s.loadKnownTags,
     })),
   );
+  const { loadKnownTags } = h;
+  useEffect(() => void loadKnownTags(), [loadKnownTags]);
   const picked = useMemo(() => new Set(h.picks), [h.picks]);
   const [query, setQuery] = useState(h.query);
   const { search } = h;
@@ -175,6 +200,13 @@ export function HistoryView() {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
+        <HistoryFilterBar filters={h.filters} knownTags={h.knownTags} onChange={(f) => void h.setFilters(f)} />
+        {!noFilters(h.filters) && h.runs.length > 0 && (
+          <p className="history-count muted" data-testid="history-count" role="status">
+            {h.runs.length.toLocaleString('en-US')}
+            {h.hasMore ? '+' : ''} run{h.runs.length === 1 && !h.hasMore ? '' : 's'} match these filters
+          </p>
+        )}
         {h.error && (
           <p className="field-error" role="alert">
             {h.error}
@@ -191,7 +223,7 @@ export function HistoryView() {
             </>
           )}
         </div>
-        <RunList runs={h.runs} query={h.query} selectedId={h.openRunId} hasMore={h.hasMore} loading={h.loading} onOpen={(id) => void h.open(id)} onEndReached={onEndReached} picked={picked} onPick={h.togglePick} />
+        <RunList runs={h.runs} query={h.query} filtered={!noFilters(h.filters)} selectedId={h.openRunId} hasMore={h.hasMore} loading={h.loading} onOpen={(id) => void h.open(id)} onEndReached={onEndReached} picked={picked} onPick={h.togglePick} />
         {h.stats && <HistoryFooter stats={h.stats} />}
       </aside>
       <main className="history-main">

@@ -94,9 +94,10 @@ const FollowUp = z.object({
 });
 
 export const compareContract = {
+  /** `source`: what in the window sent it (History's Rerun says `rerun`; a fork's request says `fork` by itself). */
   startRun: defineCall(
     'compare:start-run',
-    CompareRequest,
+    CompareRequest.extend({ source: z.enum(['window', 'rerun']).optional() }),
     z.object({ runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })), leftOut: z.array(LeftOutTarget).optional() }),
   ),
   cancelRun: defineCall('compare:cancel-run', RunRef, Ok),

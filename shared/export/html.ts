@@ -43,6 +43,8 @@ function runSection(run: RunResult): string {
     `<section class="run" id="${escapeHtml(run.runId)}">`,
     `<h1>Run ${escapeHtml(run.runId)}</h1>`,
     date ? `<p class="meta">${escapeHtml(date)} UTC${run.status ? ` · ${escapeHtml(run.status)}` : ''}</p>` : '',
+    run.tags?.length ? `<p class="meta">Tags: ${run.tags.map(escapeHtml).join(', ')}</p>` : '',
+    run.note ? `<h2>Note</h2><pre>${escapeHtml(run.note)}</pre>` : '',
     run.request?.system ? `<h2>System prompt</h2><pre>${escapeHtml(run.request.system)}</pre>` : '',
     `<h2>Prompt</h2><pre>${escapeHtml(promptOf(run))}</pre>`,
     `<table class="metrics"><thead><tr><th scope="col">#</th>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`,

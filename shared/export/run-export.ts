@@ -52,6 +52,8 @@ function runMarkdown(run: RunResult): string {
   const out: string[] = [`# Run ${run.runId}`, ''];
   const date = runDate(run);
   if (date) out.push(`${date} UTC${run.status ? ` · ${run.status}` : ''}`, '');
+  if (run.tags?.length) out.push(`Tags: ${run.tags.map((t) => mdCell(t)).join(', ')}`, '');
+  if (run.note) out.push('**Note**', '', fence(run.note), '');
   if (run.request?.system) out.push('**System prompt**', '', fence(run.request.system), '');
   out.push('**Prompt**', '', fence(promptOf(run)), '');
   out.push(`| # | ${METRIC_HEADERS.join(' | ')} |`, `|---|${METRIC_HEADERS.map(() => '---').join('|')}|`);

@@ -6,9 +6,17 @@ import type { ColumnResult, RunResult } from '../domain';
  * stored request and bookkeeping. Anything else a RunResult comes to carry
  * (a conversation's turns) flows through as it is.
  */
-export function exportJson(run: RunResult): Omit<RunResult, 'request' | 'createdAt' | 'status'> {
-  const { request: _request, createdAt: _createdAt, status: _status, ...rest } = run;
-  return rest;
+export function exportJson(run: RunResult): Omit<RunResult, 'request' | 'createdAt' | 'status' | 'source'> {
+  const { request: _request, createdAt: _createdAt, status: _status, tags: _tags, note: _note, source: _source, ...rest } = run;
+  return { ...rest, ...labelsJson(run) };
+}
+
+/**
+ * A run's tags and note in its JSON, only when it has them: an unlabelled run's
+ * `history show --json` stays exactly its `compare --json`.
+ */
+export function labelsJson(run: Pick<RunResult, 'tags' | 'note'>): { tags?: string[]; note?: string } {
+  return { ...(run.tags?.length ? { tags: run.tags } : {}), ...(run.note ? { note: run.note } : {}) };
 }
 
 export function promptOf(run: RunResult): string {
@@ -47,7 +55,7 @@ export function metricCells(c: ColumnResult): string[] {
 
 const CSV_HEAD = [
   'run_id', 'created_at_utc', 'turn', 'column', 'target', 'status', 'served_provider', 'served_model', 'fell_back',
-  'ttft_ms', 'total_ms', 'tokens_per_second', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'error',
+  'ttft_ms', 'total_ms', 'tokens_per_second', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'error', 'tags', 'note',
 ];
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
@@ -83,6 +91,8 @@ export function csvRows(runs: readonly RunResult[]): string {
           c.metrics.ttftMs == null ? null : Math.round(c.metrics.ttftMs), c.metrics.totalMs == null ? null : Math.round(c.metrics.totalMs),
           c.metrics.tokensPerSecond == null ? null : Number(c.metrics.tokensPerSecond.toFixed(2)),
           c.usage.inputTokens, c.usage.outputTokens, c.usage.estimated, c.costUsd, c.error,
+          // The run's labels on each of its rows, tags joined by "; ".
+          (run.tags ?? []).join('; ') || null, run.note ?? null,
         ]);
       }
     });

@@ -15,6 +15,7 @@ import { openStore } from '../../electron/store';
 import { legacyHistoryQueries } from '../../electron/store/history-baseline';
 import { benchHistoryUi, type HistoryUiBench } from './history-ui';
 import { ensureSeeded, mulberry32, SEED, vocabulary } from './history-seed';
+import { FILTER_PAGE, filterCases, labelSeeded } from './history-filters';
 
 const PAGE = 50;
 
@@ -67,6 +68,12 @@ export interface HistoryBench {
   listDeep: Timing;
   listDeepLegacy: Timing;
   openRun: Timing;
+  /** Filters (history-filters.ts): every case's first page, 7 rounds; per case its p50 and how many rows the page held. */
+  labelledMs: number | null;
+  filters: Timing;
+  filterCases: Array<{ name: string; rows: number; p50Ms: number; p95Ms: number }>;
+  /** The next 50 pages of the common tag, by cursor. */
+  filterNextPages: Timing;
   /** The same history in the built UI in Chromium (null when dist/renderer is missing). */
   ui: HistoryUiBench | null;
 }
@@ -142,7 +149,30 @@ export async function benchHistory(): Promise<HistoryBench> {
     let openRun: number[] = [];
     const openRunCpu = cpuOf(() => (openRun = ids.map((id) => time(() => store.runs.getRun(id))[0])));
 
+    // Filters, alone, combined and with a search.
+    const { labelledMs } = labelSeeded(store);
+    const cases = filterCases(store, w);
+    const perCase: number[][] = cases.map(() => []);
+    const filterCpu = cpuOf(() => {
+      for (let round = 0; round < 7; round++) {
+        cases.forEach((c, i) => perCase[i]!.push(time(() => store.runs.listRuns({ limit: FILTER_PAGE, filters: c.filters, query: c.query }))[0]));
+      }
+    });
+    const filterRows = cases.map((c, i) => ({
+      name: c.name, rows: store.runs.listRuns({ limit: FILTER_PAGE, filters: c.filters, query: c.query }).length, p50Ms: timing(perCase[i]!).p50Ms, p95Ms: timing(perCase[i]!).p95Ms,
+    }));
+    const filterNext: number[] = [];
+    before = undefined;
+    const filterNextCpu = cpuOf(() => {
+      for (let page = 0; page <= 50; page++) {
+        const [ms, rows] = time(() => store.runs.listRuns({ limit: FILTER_PAGE, filters: { tags: ['common'] }, before }));
+        if (page > 0) filterNext.push(ms);
+        before = rows.at(-1)?.cursor;
+      }
+    }).slice(1);
+
     measured = {
+      labelledMs, filters: timing(perCase.flat(), filterCpu), filterCases: filterRows, filterNextPages: timing(filterNext, filterNextCpu),
       seededMs, openStoreMs, stats: { ...stats, ms: statsMs, footerMs }, queries: queryRows,
       search: timing(perQuery.flat(), searchCpu), searchLegacy: timing(legacyPerQuery),
       searchNextPages: timing(nextPages, nextPagesCpu), searchNextPagesLegacy: timing(nextPagesLegacy),

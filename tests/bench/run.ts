@@ -77,6 +77,8 @@ await section('history', async () => {
   rows.push({ name: 'history: list, first page of 100', value: t(r.listFirst), target: 'p95 < 50 ms', pass: r.listFirst.p95Ms < 50 });
   rows.push({ name: 'history: list, next 50 pages (cursor) / half-way down', value: `${t(r.listNextPages)} / ${t(r.listDeep)} (OFFSET ${Math.floor(r.stats.runs / 2).toLocaleString('en-US')}, pre-0010: ${t(r.listDeepLegacy)})`, target: 'p95 < 50 ms', pass: r.listNextPages.p95Ms < 50 && r.listDeep.p95Ms < 50 });
   rows.push({ name: 'history: open a random run (200 runs)', value: t(r.openRun), target: 'p95 < 50 ms', pass: r.openRun.p95Ms < 50 });
+  rows.push({ name: `history: filters, first page of 50 (${r.filterCases.length} cases x 7: tags, status, model, provider, source, dates, combined, with a search)`, value: `${t(r.filters)}; slowest case ${[...r.filterCases].sort((a, b) => b.p95Ms - a.p95Ms)[0]?.name ?? '-'}${r.labelledMs === null ? '' : `; tags and sources added in ${f(r.labelledMs / 1000, 1)} s`}`, target: 'p95 < 50 ms', pass: r.filters.p95Ms < 50 });
+  rows.push({ name: 'history: filter by a common tag, next 50 pages (cursor)', value: t(r.filterNextPages), target: 'p95 < 50 ms', pass: r.filterNextPages.p95Ms < 50 });
   if (r.ui) {
     const u = r.ui;
     const worst = (xs: number[]) => Math.max(...xs);

@@ -224,6 +224,7 @@ describe('compare actions', () => {
       messages: [{ role: 'user', content: 'hi' }],
       params: { maxTokens: 64 },
       targets: ['mock:m1'],
+      source: 'window',
     });
     expect(store.getState().activeRunId).toBe('r1');
     expect(store.getState().live.r1!.order).toEqual(['c1']);

@@ -192,7 +192,7 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
   try {
     const started = f.followUp
       ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal, attachments: attachedFiles(ctx, f) })
-      : ctx.engine.start(request!, { signal: controller.signal });
+      : ctx.engine.start(request!, { signal: controller.signal, source: 'cli' });
     const leftOut = 'leftOut' in started ? started.leftOut : [];
     for (const l of leftOut) io.err.write(`left out: ${l.target}: ${l.reason}\n`);
     for (const w of started.warnings) io.err.write(`warning: ${w}\n`);

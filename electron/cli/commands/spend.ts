@@ -21,12 +21,13 @@ function scopeOf(f: { provider?: string; key?: string }): { scope: BudgetScope; 
   return { scope: 'all', scopeValue: '' };
 }
 
-export function parseSince(v: string | undefined, now = Date.now()): number {
+/** A date (2026-11-01, or with a time) or a span back from now (7d, 4w, 3m); `flag` names it in the error. */
+export function parseSince(v: string | undefined, now = Date.now(), flag = '--since'): number {
   if (v === undefined) return 0;
   const rel = /^(\d+)([dwm])$/.exec(v);
   if (rel) return now - Number(rel[1]) * { d: 1, w: 7, m: 30 }[rel[2] as 'd' | 'w' | 'm'] * 86_400_000;
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new CliExit(`invalid --since ${quote(v)}: expected a date like 2026-11-01 or 7d`, EXIT_USAGE);
+  if (Number.isNaN(t) || t < 0) throw new CliExit(`invalid ${flag} ${quote(v)}: expected a date like 2026-11-01 or 7d`, EXIT_USAGE);
   return t;
 }
 

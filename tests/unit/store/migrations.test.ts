@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-turn-attachments']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-turn-attachments']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -317,13 +317,39 @@ describe('migrations, conversations', () => {
   });
 });
 
-describe('migrations, follow-up attachments', () => {
-  it("0013-turn-attachments: a follow-up turn keeps its prompt's attachment references; earlier turns have none", () => {
-    expect(createdBy(13)).toEqual({ tables: [], indexes: [] });
+describe('migrations, labels', () => {
+  it('0013-run-labels: source, note, tags and filter facets; old runs are filed by their columns, forks by their request', () => {
+    expect(createdBy(13)).toEqual({ tables: ['run_facets', 'run_tags'], indexes: ['run_facets_seq', 'run_tags_tag', 'runs_source'] });
     const db = dbAt(12);
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null, seq: 1024 });
+    insert(db, 'runs', { id: 'r2', created_at: NOW + 1, status: 'done', request_json: '{"forkedFrom":{"runId":"r1","index":0}}', prompt_preview: 'fork', pid: null, seq: 2048 });
+    insert(db, 'columns', { id: 'a', run_id: 'r1', idx: 0, target: 'OpenAI:GPT-4o', status: 'error', served_provider: 'openai', served_model: 'gpt-4o', updated_at: NOW });
+    // A follow-up answered where turn 0 failed: the run is filed by the latest turn's status.
+    insert(db, 'columns', { id: 'b', run_id: 'r1', idx: 0, turn: 1, target: 'OpenAI:GPT-4o', status: 'ok', updated_at: NOW });
+    insert(db, 'columns', { id: 'c', run_id: 'r1', idx: 1, target: 'g:m', status: 'cancelled', updated_at: NOW });
+    insert(db, 'columns', { id: 'd', run_id: 'r2', idx: 0, target: 'g:m', status: 'ok', updated_at: NOW });
+    expect(migrate(db, 13)).toBe(13);
+    expect(read(db, 'SELECT id, source, note FROM runs ORDER BY id')).toEqual([{ id: 'r1', source: null, note: null }, { id: 'r2', source: 'fork', note: null }]);
+    expect(read(db, 'SELECT kind, value, seq FROM run_facets ORDER BY seq, kind, value')).toEqual([
+      { kind: 'model', value: 'g:m', seq: 1024 }, { kind: 'model', value: 'gpt-4o', seq: 1024 }, { kind: 'model', value: 'openai:gpt-4o', seq: 1024 },
+      { kind: 'provider', value: 'openai', seq: 1024 }, { kind: 'status', value: 'stopped', seq: 1024 },
+      { kind: 'model', value: 'g:m', seq: 2048 }, { kind: 'status', value: 'ok', seq: 2048 },
+    ]);
+    insert(db, 'run_tags', { run_id: 'r1', tag: 'Baseline', tag_key: 'baseline', seq: 1024 });
+    expect(() => insert(db, 'run_tags', { run_id: 'r1', tag: 'BASELINE', tag_key: 'baseline', seq: 1024 })).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.prepare('DELETE FROM runs WHERE id = ?').run('r1');
+    expect(read(db, 'SELECT COUNT(*) AS n FROM run_tags')).toEqual([{ n: 0 }]);
+    expect(read(db, 'SELECT COUNT(*) AS n FROM run_facets WHERE seq = 1024')).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('migrations, follow-up attachments', () => {
+  it("0014-turn-attachments: a follow-up turn keeps its prompt's attachment references; earlier turns have none", () => {
+    expect(createdBy(14)).toEqual({ tables: [], indexes: [] });
+    const db = dbAt(13);
     insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null });
     insert(db, 'run_turns', { run_id: 'r1', turn: 1, prompt: 'before', created_at: NOW });
-    expect(migrate(db, 13)).toBe(13);
+    expect(migrate(db, 14)).toBe(14);
     const refs = JSON.stringify([{ hash: 'a'.repeat(64), mime: 'image/png', name: 'dot.png', size: 67 }]);
     insert(db, 'run_turns', { run_id: 'r1', turn: 2, prompt: 'with a file', created_at: NOW, attachments_json: refs });
     expect(read(db, 'SELECT turn, attachments_json FROM run_turns ORDER BY turn')).toEqual([
