@@ -15,6 +15,11 @@ export function sendShortcutLabel(): string {
   return isMac() ? '⌘↵' : 'Ctrl+↵';
 }
 
+/** Opens the prompt library. */
+export function libraryShortcutLabel(): string {
+  return isMac() ? '⌘L' : 'Ctrl+L';
+}
+
 export function handleShortcut(e: KeyboardEvent, store: AppStore): boolean {
   if (e.defaultPrevented) return false;
   const mod = e.ctrlKey || e.metaKey;
@@ -22,6 +27,12 @@ export function handleShortcut(e: KeyboardEvent, store: AppStore): boolean {
   if (mod && e.key === 'Enter') {
     if (s.view !== 'compare') return false;
     void s.send();
+    return true;
+  }
+  if (mod && !e.altKey && !e.shiftKey && e.code === 'KeyL') {
+    // Over the browser's own Ctrl+L (the address bar): in this page the library is what the key means.
+    if (s.view !== 'compare') s.setView('compare');
+    s.setLibraryOpen(true);
     return true;
   }
   // Browsers keep Ctrl+1..3 for their own tabs, so Alt+1..3 does the same in the headless host's page.

@@ -18,9 +18,25 @@ export function turnsOf(run: Pick<RunResult, 'request'>, column: ColumnResult): 
   return [{ ...fields, turn: 0, prompt: firstPrompt(run) }];
 }
 
-/** A turn that can be built on: it finished and said something. */
-export function usableTurn(t: Pick<ColumnTurn, 'status' | 'text'>): boolean {
-  return t.status === 'ok' && t.text.trim() !== '';
+/** A turn that can be built on: it finished and said something, or called a tool. */
+export function usableTurn(t: Pick<ColumnTurn, 'status' | 'text'> & { toolCalls?: ColumnTurn['toolCalls'] }): boolean {
+  return t.status === 'ok' && (t.text.trim() !== '' || Boolean(t.toolCalls?.length));
+}
+
+/** A turn's answer as the assistant message it is sent back as: its text and the tool calls it made. */
+function answerOf(t: Pick<ColumnTurn, 'text' | 'toolCalls'>): ChatMessage {
+  if (!t.toolCalls?.length) return { role: 'assistant', content: t.text };
+  return { role: 'assistant', content: t.text, toolCalls: t.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments, ...(c.signature ? { signature: c.signature } : {}) })) };
+}
+
+/** A follow-up's prompt with the tool results it carries (for the calls of the answer before it). */
+function promptOf(content: string, toolResults: ColumnTurn['toolResults'], attachments?: AttachmentRef[]): ChatMessage {
+  return {
+    role: 'user',
+    content,
+    ...(attachments?.length ? { attachments: attachments.map((a) => ({ ...a })) } : {}),
+    ...(toolResults?.length ? { toolResults } : {}),
+  };
 }
 
 /**
@@ -31,19 +47,20 @@ export function usableTurn(t: Pick<ColumnTurn, 'status' | 'text'>): boolean {
  * only answers it really gave.
  * @example messagesForTurn(run, 0, 1, 'And in French?') // [user 'Hi', assistant 'Hello!', user 'And in French?']
  */
-export function messagesForTurn(run: RunResult, index: number, turn: number, prompt: string, attachments?: AttachmentRef[]): ChatMessage[] {
+export function messagesForTurn(run: RunResult, index: number, turn: number, prompt: string, toolResults?: ColumnTurn['toolResults'], attachments?: AttachmentRef[]): ChatMessage[] {
   const column = run.columns.find((c) => c.index === index);
   if (!run.request) return [];
   if (turn === 0) return [...run.request.messages];
   const out: ChatMessage[] = [];
-  for (const t of column ? turnsOf(run, column) : []) {
+  const turns = column ? turnsOf(run, column) : [];
+  for (const t of turns) {
     if (t.turn >= turn || !usableTurn(t)) continue;
     if (t.turn === 0) out.push(...run.request.messages);
-    else out.push(userMessage(t.prompt, turnAttachments(run, t.turn)));
-    out.push({ role: 'assistant', content: t.text });
+    else out.push(promptOf(t.prompt, t.toolResults, turnAttachments(run, t.turn)));
+    out.push(answerOf(t));
   }
-  // A turn already recorded (a retry, recovery) carries its own files; a new one the ones given.
-  out.push(userMessage(prompt, attachments ?? turnAttachments(run, turn)));
+  // A retry of a turn sends the results and files that turn was sent; a new one the ones given.
+  out.push(promptOf(prompt, toolResults ?? turns.find((t) => t.turn === turn)?.toolResults, attachments ?? turnAttachments(run, turn)));
   return out;
 }
 
@@ -52,9 +69,6 @@ function turnAttachments(run: Pick<RunResult, 'turns'>, turn: number): Attachmen
   return run.turns?.find((t) => t.turn === turn)?.attachments;
 }
 
-function userMessage(content: string, attachments: AttachmentRef[] | undefined): ChatMessage {
-  return attachments?.length ? { role: 'user', content, attachments: attachments.map((a) => ({ ...a })) } : { role: 'user', content };
-}
 
 /**
  * The column's whole conversation so far, ending with its latest usable answer.
@@ -64,7 +78,7 @@ export function conversationOf(run: RunResult, index: number): ChatMessage[] {
   const column = run.columns.find((c) => c.index === index);
   const last = column ? turnsOf(run, column).filter(usableTurn).at(-1) : undefined;
   if (!last) return [];
-  return [...messagesForTurn(run, index, last.turn, last.prompt), { role: 'assistant', content: last.text }];
+  return [...messagesForTurn(run, index, last.turn, last.prompt), answerOf(last)];
 }
 
 /**
@@ -72,9 +86,9 @@ export function conversationOf(run: RunResult, index: number): ChatMessage[] {
  * prompt; without one, the conversation up to the column's last prompt, so the
  * new models answer the same question with the same history before it.
  */
-export function forkMessages(run: RunResult, index: number, prompt?: string): ChatMessage[] {
+export function forkMessages(run: RunResult, index: number, prompt?: string, toolResults?: ColumnTurn['toolResults']): ChatMessage[] {
   const history = conversationOf(run, index);
-  if (prompt !== undefined && prompt.trim() !== '') return [...history, { role: 'user', content: prompt }];
+  if (prompt !== undefined && prompt.trim() !== '') return [...history, promptOf(prompt, toolResults)];
   return history.at(-1)?.role === 'assistant' ? history.slice(0, -1) : history;
 }
 

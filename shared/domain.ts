@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AttachmentRef, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments';
+import { ResponseFormat, StructuredCheck, ToolCall, ToolChoice, ToolList, ToolResult } from './tools';
 
 export const ProviderType = z.enum(['openai', 'anthropic', 'gemini']);
 export type ProviderType = z.infer<typeof ProviderType>;
@@ -186,6 +187,10 @@ export const ChatMessage = z.object({
   role: z.enum(['user', 'assistant']),
   content: z.string(),
   attachments: z.array(AttachmentRef).max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`).optional(),
+  /** Assistant messages: the tool calls the model made (sent back in each protocol's own shape). */
+  toolCalls: z.array(ToolCall.pick({ id: true, name: true, arguments: true, signature: true })).max(128).optional(),
+  /** User messages: results for the previous assistant message's tool calls (see shared/tools.ts completeToolResults). */
+  toolResults: z.array(ToolResult).max(128).optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
@@ -241,6 +246,21 @@ export const CompareRequest = z.object({
   forkedFrom: z.object({ runId: z.string(), index: z.number().int().min(0) }).optional(),
   /** Per-column routing overrides, one per target (null: the request's routing as is). */
   columnRouting: z.array(ColumnRouting.nullable()).max(64).optional(),
+  /**
+   * Tools every column may call (JSON Schema parameters), translated for each protocol.
+   * @example tools: [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }]
+   */
+  tools: ToolList.optional(),
+  /** `required`: some tool must be called; `{ name }`: that one. Needs `tools`. */
+  toolChoice: ToolChoice.optional(),
+  /** A structured answer: JSON per a schema (each column's answer is validated against it) or any JSON object. */
+  responseFormat: ResponseFormat.optional(),
+}).superRefine((r, ctx) => {
+  if (r.toolChoice === undefined) return;
+  if (!r.tools?.length) ctx.addIssue({ code: 'custom', path: ['toolChoice'], message: 'a tool choice needs tools' });
+  else if (typeof r.toolChoice === 'object' && !r.tools.some((t) => t.name === (r.toolChoice as { name: string }).name)) {
+    ctx.addIssue({ code: 'custom', path: ['toolChoice'], message: `no tool named "${r.toolChoice.name}" is defined` });
+  }
 });
 export type CompareRequest = z.infer<typeof CompareRequest>;
 export type CompareRequestInput = z.input<typeof CompareRequest>;
@@ -358,6 +378,12 @@ const ColumnFields = z.object({
   replanned: z.boolean().optional(),
   /** No cache-write price in the catalog: priced at Anthropic's documented 1.25 x the input price. */
   cacheWritePriceFallback: z.boolean().optional(),
+  /** The tool calls the model made, in order (present when it made any). */
+  toolCalls: z.array(ToolCall).optional(),
+  /** Present when the request had a response format with a schema: whether the answer validates against it. */
+  structured: StructuredCheck.optional(),
+  /** Results this turn's prompt carried for the column's earlier tool calls (a follow-up's `--tool-result`). */
+  toolResults: z.array(ToolResult).optional(),
 });
 
 /** Sums over a conversation's turns (null when no turn had the figure). */

@@ -16,6 +16,7 @@ import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
 import { exportRunsFor } from './export-run';
 import { deleteRunWithFiles, DRAFT_KEY } from './attachment-gc';
+import { promptHandlers } from './prompt-library';
 
 export const APP_VERSION = '0.1.0';
 
@@ -127,8 +128,8 @@ export function createApp(opts: CreateAppOptions): App {
           if (estimating === mine) estimating = null;
         }
       },
-      async followUp({ runId, prompt, column, attachments }) {
-        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column, attachments });
+      async followUp({ runId, prompt, column, toolResults, attachments }) {
+        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column, toolResults, attachments });
         done.catch(() => {});
         return { runId, turn, columns, warnings };
       },
@@ -234,6 +235,7 @@ export function createApp(opts: CreateAppOptions): App {
       },
     },
     ...dataHandlers(ctx),
+    ...promptHandlers(ctx.store),
   };
   return {
     ctx,

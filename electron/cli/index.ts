@@ -14,6 +14,7 @@ import { registerEndpoints } from './commands/endpoints';
 import { registerServe } from './commands/serve';
 import { registerCatalog } from './commands/catalog';
 import { registerSpend } from './commands/spend';
+import { registerPrompts } from './commands/prompts';
 
 const VERSION = '0.1.0';
 
@@ -77,6 +78,7 @@ export function buildProgram(outcome: Outcome = { code: 0, thrown: false }): Com
   registerEndpoints(program, withCtx);
   registerCatalog(program, withCtx);
   registerSpend(program, withCtx);
+  registerPrompts(program, withCtx);
   registerServe(program);
   program.commands.forEach(function deep(c: Command) {
     c.exitOverride();

@@ -9,6 +9,7 @@ import type { CompareRequest, ErrorKind, Timeouts } from '../../shared/domain';
 import { getAdapter } from './providers';
 import type { AdapterOutcome, AttachmentData } from './providers/types';
 import type { Candidate } from './resolve';
+import { completeToolResults } from '../../shared/tools';
 
 export interface AbortReason {
   kind: ErrorKind;
@@ -27,6 +28,8 @@ export interface AttemptRun {
   reasoning: string;
   /** Number of text deltas received: "interrupted after N tokens" when the provider reports none. */
   deltas: number;
+  /** Pieces of tool calls received: output too, though not text. */
+  toolDeltas: number;
 }
 
 export interface AttemptSinks {
@@ -59,6 +62,7 @@ export async function runAttempt(
   const textParts: string[] = [];
   const reasoningParts: string[] = [];
   let deltas = 0;
+  let toolDeltas = 0;
 
   const fail = (kind: ErrorKind, message: string) => {
     if (!ac.signal.aborted) ac.abort({ kind, message } satisfies AbortReason);
@@ -93,9 +97,13 @@ export async function runAttempt(
         apiKey,
         model: c.endpoint.upstreamModel,
         system: req.system,
-        messages: req.messages,
+        // Every tool call answered (a placeholder where none was given): the protocols refuse a bare call.
+        messages: req.tools || req.messages.some((m) => m.toolCalls?.length) ? completeToolResults(req.messages) : req.messages,
         attachments,
         params: req.params,
+        tools: req.tools,
+        toolChoice: req.toolChoice,
+        responseFormat: req.responseFormat,
         signal: ac.signal,
       },
       {
@@ -120,6 +128,15 @@ export async function runAttempt(
           reasoningParts.push(delta);
           sinks.onReasoning(delta);
         },
+        onToolCall() {
+          // A call is the answer's first token when the model answers with one.
+          if (firstTokenHr === null) {
+            firstTokenHr = performance.now();
+            firstOutputHr ??= firstTokenHr;
+            sinks.onFirstToken?.();
+          }
+          toolDeltas++;
+        },
       },
     );
   } finally {
@@ -138,6 +155,7 @@ export async function runAttempt(
     text: textParts.join(''),
     reasoning: reasoningParts.join(''),
     deltas,
+    toolDeltas,
   };
 }
 

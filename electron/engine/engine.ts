@@ -27,6 +27,7 @@ import type { StoredAttachment } from '../store/attachments-repo';
 import type { AttachmentRef } from '../../shared/attachments';
 import type { AttachmentData } from './providers/types';
 import { attachmentTokenBound, loadAttachments, resolveAttachments } from './attachments';
+import { compileStructured, type StructuredChecker } from './structured';
 
 export interface EngineOptions {
   store: Store;
@@ -48,6 +49,8 @@ export interface PreparedRun {
   promptTokens: number;
   /** What the store holds for each attachment the request names (type, size, dimensions). */
   attachments: ReadonlyMap<string, StoredAttachment>;
+  /** The response format's schema, compiled (null without one). */
+  structured: StructuredChecker | null;
   /** Targets of the input that cannot be served, with why; `request` no longer names them. */
   leftOut: LeftOut[];
 }
@@ -225,6 +228,7 @@ export class Engine {
    */
   prepare(input: CompareRequestInput | unknown): PreparedRun {
     const { request: whole, stored } = resolveAttachments(this.store, parseRequest(input));
+    const structured = compileStructured(whole.responseFormat);
     const providers = this.providerMap();
     const kept: number[] = [];
     const steps: ResolvedStep[][] = [];
@@ -242,7 +246,7 @@ export class Engine {
     }
     if (kept.length === 0) throw first;
     const request = leftOut.length ? keepTargets(whole, kept) : whole;
-    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored, leftOut };
+    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored, structured, leftOut };
   }
 
   /** One target's chain resolved, refused (UserError) when no endpoint of it has a key to send with. */
@@ -316,7 +320,7 @@ export class Engine {
 
   private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, request: CompareRequest, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
     const result = await runColumn(
-      { runId, columnId: c.columnId, index: c.index, target: c.target, request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments },
+      { runId, columnId: c.columnId, index: c.index, target: c.target, request, steps, promptTokens: prepared.promptTokens, signal, queuedAt, ...routed, gate, attachments, storedAttachments: prepared.attachments, structured: prepared.structured },
       { store: this.store, keys: this.keys, health: this.health, breakers: this.breakers, budgets: this.budgets, keyRotation: this.keyRotation, random: this.random, emit: this.emit, delta: this.delta, ...this.opts.hooks },
     ).catch((err: unknown): ColumnResult => this.crashColumn(runId, c, err));
     this.emit({ type: 'column-finished', runId, column: result });
@@ -424,17 +428,17 @@ export class Engine {
    * the same run; each column's turn is a new column id with its own attempts,
    * usage and cost. `done` resolves with the whole conversation.
    */
-  followUp(runId: string, prompt: string, opts: { column?: number; signal?: AbortSignal; attachments?: AttachmentRef[] } = {}): { runId: string; turn: number; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
+  followUp(runId: string, prompt: string, opts: { column?: number; signal?: AbortSignal; toolResults?: Readonly<Record<string, string>>; attachments?: AttachmentRef[] } = {}): { runId: string; turn: number; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
     if (this.active.has(runId)) throw new UserError(`run ${runId} is still running; wait for it (or stop it) before a follow-up`);
     const run = this.store.runs.getRun(runId);
     if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
     const files = this.turnFiles(opts.attachments);
-    const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column, files);
+    const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column, opts.toolResults, files);
     const prepared = followUp.columns.map((c) => this.prepare({ ...run.request, messages: c.messages, targets: [c.target], ...ownOf(run.request!, c.index), plans: undefined }));
     const warnings = [...followUp.skipped, ...this.budgets.enforce(prepared.flatMap((p) => this.exposures(p)))];
     const createdAt = Date.now();
     const columns = followUp.columns.map((c) => ({ columnId: newId('c_'), index: c.index, target: c.target }));
-    this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns, attachments: files });
+    this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns: columns.map((c, i) => ({ ...c, toolResults: followUp.columns[i]!.toolResults })), attachments: files });
     this.store.attachments.linkRun(runId, files.map((f) => f.hash));
     const controller = new AbortController();
     setMaxListeners(0, controller.signal);
@@ -471,10 +475,10 @@ export class Engine {
   }
 
   /** The request of a fork: column `column` (0-based) of a run, its conversation sent to `targets` as a new run. */
-  forkRequest(runId: string, column: number, targets: string[], prompt?: string): CompareRequestInput {
+  forkRequest(runId: string, column: number, targets: string[], prompt?: string, toolResults?: Readonly<Record<string, string>>): CompareRequestInput {
     const run = this.store.runs.getRun(runId);
     if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
-    return forkRequest(run, column, targets, prompt);
+    return forkRequest(run, column, targets, prompt, toolResults);
   }
 
   isActive(runId: string): boolean {

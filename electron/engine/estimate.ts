@@ -100,7 +100,13 @@ export async function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, inp
       error: refusal,
       plan: plans[i]?.view ?? null,
       ...(binaryOnly(prepared.attachments).size ? { attachmentTokens: binary } : {}),
-      ...(unknownModalities ? { warnings: [`${first.endpoint.id}: the catalog does not say whether it accepts ${needs.map((n) => (n === 'pdf' ? 'PDFs' : 'images')).join(' or ')}; sending anyway`] } : {}),
+      ...(() => {
+        const warnings = [
+          ...(unknownModalities ? [`${first.endpoint.id}: the catalog does not say whether it accepts ${needs.map((n) => (n === 'pdf' ? 'PDFs' : 'images')).join(' or ')}; sending anyway`] : []),
+          ...(first && prepared.request.tools?.length && first.endpoint.capabilities.tools === null ? [`${first.endpoint.id}: the catalog does not say whether it can call tools; sending anyway`] : []),
+        ];
+        return warnings.length ? { warnings } : {};
+      })(),
     };
   });
   const totalMinUsd = columns.reduce((s, c) => s + (c.inputCostUsd ?? 0), 0);

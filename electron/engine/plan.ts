@@ -88,13 +88,14 @@ export function planSteps(
   const misconfigured = (memo.misconfigured ??= new Set(deps.store.routing.listMisconfigured().map((m) => m.endpointId)));
   const planned: PlannedStep[] = [];
   const modalities = requiredModalities(job.request.messages);
+  const features = [...(job.request.tools?.length ? ['tools' as const] : []), ...(job.request.responseFormat ? ['json' as const] : [])];
   for (let si = 0; si < steps.length; si++) {
     const s = steps[si]!;
     const byId = new Map(s.candidates.map((c) => [c.endpoint.id, c]));
     const { eligible, excluded } = applyConstraints(
       s.candidates.map((c) => c.endpoint),
       routing,
-      { promptTokens: job.promptTokens, maxOutputTokens: job.request.params.maxTokens ?? null, modalities },
+      { promptTokens: job.promptTokens, maxOutputTokens: job.request.params.maxTokens ?? null, modalities, features },
     );
     const missing = eligible.map((e) => e.id).filter((id) => !memo.health.has(id));
     if (missing.length) for (const [id, h] of deps.health.getMany(missing)) memo.health.set(id, h);

@@ -21,6 +21,7 @@ import type { KeyRotation } from './router/keys';
 import type { AttachmentData } from './providers/types';
 import type { StoredAttachment } from '../store/attachments-repo';
 import { fallbackAttachmentTokens } from './attachments';
+import type { StructuredChecker } from './structured';
 
 /** Same-endpoint retries once nothing else is left (429 waits count too). */
 const MAX_SAME_RETRIES = 2;
@@ -66,6 +67,8 @@ export interface ColumnJob {
   attachments?: ReadonlyMap<string, AttachmentData>;
   /** What the store says of them (type, dimensions, pages), for a local token count. */
   storedAttachments?: ReadonlyMap<string, StoredAttachment>;
+  /** Checks the answer against the response format's schema (compiled once per run). */
+  structured?: StructuredChecker | null;
 }
 
 /**
@@ -217,7 +220,7 @@ export async function runColumn(job: ColumnJob, deps: ColumnDeps): Promise<Colum
           const o = run.outcome;
           // An unfinished stream's output count is interim (Anthropic's message_start says 1): count what arrived instead.
           if (o.status !== 'ok') o.usage = { ...o.usage, outputTokens: null };
-          const streamed = run.deltas > 0;
+          const streamed = run.deltas > 0 || run.toolDeltas > 0;
           record.httpStatus = o.httpStatus;
           record.ttftMs = run.ttftMs;
           record.totalMs = run.totalMs;
@@ -289,7 +292,8 @@ async function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts
   const run = f.run;
   const cand = f.cand;
   const text = run?.text ?? '';
-  const served = run && cand && (f.status === 'ok' || f.status === 'incomplete' || (f.status === 'cancelled' && run.deltas > 0));
+  const served = run && cand && (f.status === 'ok' || f.status === 'incomplete' || (f.status === 'cancelled' && (run.deltas > 0 || run.toolDeltas > 0)));
+  const toolCalls = served ? run.outcome.toolCalls : undefined;
   const u = run?.outcome.usage;
   // A column that got no answer used no tokens worth reporting; one that did is counted even if cut short.
   // Local counts (a real tokenizer, off the event loop: other columns may still be streaming).
@@ -329,6 +333,9 @@ async function finishColumn(job: ColumnJob, deps: ColumnDeps, f: Final, attempts
     costDrift: costUsd !== null && providerCostUsd !== null ? costDrift(costUsd, providerCostUsd) : null,
     ...(job.plan ? { plan: job.plan.view, replanned: Boolean(job.replanned) } : {}),
     ...(billed?.fallback && costUsd !== null ? { cacheWritePriceFallback: true } : {}),
+    ...(toolCalls?.length ? { toolCalls } : {}),
+    ...(served && job.structured ? { structured: job.structured(text) } : {}),
+    ...(job.request.messages.at(-1)?.toolResults?.length ? { toolResults: job.request.messages.at(-1)!.toolResults } : {}),
   };
   const at = Date.now();
   const servingKey = served ? (attempts.filter((a) => a.status !== 'skipped').at(-1)?.keyIndex ?? null) : null;

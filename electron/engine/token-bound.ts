@@ -1,3 +1,5 @@
+import { toolPromptTexts } from '../../shared/tools';
+
 /**
  * A tokenizer-free upper bound on prompt tokens, for the request path: loading
  * a BPE table costs 0.5-3 s, which a CLI call or a fan-out must not pay before
@@ -6,7 +8,7 @@
  * safe for budgets (worst case) and context checks. Exact counts come from
  * tokens.ts where they are shown (pre-flight estimate, usage fallback).
  */
-export function promptTokenBound(prompt: { system?: string | null | undefined; messages: ReadonlyArray<{ content: string }> }): number {
+export function promptTokenBound(prompt: { system?: string | null | undefined; messages: ReadonlyArray<{ content: string }> } & Partial<Parameters<typeof toolPromptTexts>[0]>): number {
   let total = 3;
   const add = (s: string) => {
     let bytes = 0;
@@ -23,5 +25,6 @@ export function promptTokenBound(prompt: { system?: string | null | undefined; m
   };
   if (prompt.system) add(prompt.system);
   for (const m of prompt.messages) add(m.content);
+  for (const t of toolPromptTexts({ ...prompt, messages: prompt.messages })) add(t);
   return total;
 }

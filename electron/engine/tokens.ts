@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { counterFor, type BoundedCount, type CountOptions } from './token-count.mjs';
+import { toolPromptTexts } from '../../shared/tools';
 
 export type { BoundedCount } from './token-count.mjs';
 
@@ -82,7 +83,10 @@ export const REPLY_PRIMING = 3;
 
 export interface PromptForCount {
   system?: string | null;
-  messages: ReadonlyArray<{ role: string; content: string }>;
+  messages: ReadonlyArray<{ role: string; content: string; toolCalls?: ReadonlyArray<{ name: string; arguments: string }> | undefined; toolResults?: ReadonlyArray<{ content: string }> | undefined }>;
+  /** Tool definitions and a response format count as input too (see shared/tools.ts toolPromptTexts). */
+  tools?: readonly unknown[] | undefined;
+  responseFormat?: unknown;
 }
 
 /**
@@ -94,6 +98,7 @@ export function countPromptTokens(prompt: PromptForCount, modelId?: string | nul
   let total = REPLY_PRIMING;
   if (prompt.system) total += MESSAGE_OVERHEAD + countTokens(prompt.system, modelId);
   for (const m of prompt.messages) total += MESSAGE_OVERHEAD + countTokens(m.content, modelId);
+  for (const t of toolPromptTexts(prompt)) total += MESSAGE_OVERHEAD + countTokens(t, modelId);
   return total;
 }
 
@@ -212,7 +217,7 @@ export async function countTokensBatch(texts: readonly string[], modelId?: strin
 }
 
 function promptParts(prompt: PromptForCount): string[] {
-  return [...(prompt.system ? [prompt.system] : []), ...prompt.messages.map((m) => m.content)];
+  return [...(prompt.system ? [prompt.system] : []), ...prompt.messages.map((m) => m.content), ...toolPromptTexts(prompt)];
 }
 
 function promptTotal(counts: readonly BoundedCount[]): PromptCount {

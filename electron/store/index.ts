@@ -18,6 +18,7 @@ import { createSpendRepo } from './spend-repo';
 import { createKeyBindingsRepo } from './key-bindings-repo';
 import { createAttachmentsRepo } from './attachments-repo';
 import { createRunLabelsRepo } from './run-labels-repo';
+import { createPromptsRepo } from './prompts-repo';
 
 export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -49,6 +50,7 @@ export function createStore(db: DB, opts: StoreOptions = {}) {
     keyBindings: createKeyBindingsRepo(db),
     attachments: createAttachmentsRepo(db),
     labels: createRunLabelsRepo(db),
+    prompts: createPromptsRepo(db),
     /** Folds the WAL back into the database file on this thread (about 1 ms per MB of WAL): only while nothing streams. */
     checkpoint: () => db.pragma('wal_checkpoint(PASSIVE)'),
     /** The same on a worker thread, never blocking this one; null when no worker can run. */

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { RoutePlan, type AttemptRecord, type ColumnFacts, type ColumnResult, type ColumnStatus, type ColumnTurn, type CompareRequest, type HistoryStats, type Price, type RunResult, type RunSummary, type RunTurn } from '../../shared/domain';
 import { firstPrompt, messagesForTurn, totalsOf } from '../../shared/conversation';
 import type { AttachmentRef } from '../../shared/attachments';
+import { StructuredCheck, ToolCall, ToolResult } from '../../shared/tools';
 import type { DB } from './db';
 import { createMatchBuilder } from './fts-match';
 import { createHistoryFilters } from './history-filters';
@@ -23,6 +24,7 @@ interface ColumnRow {
   cost_usd: number | null; provider_cost_usd: number | null; cost_drift: number | null;
   plan_json: string | null; replanned: number;
   turn: number; cache_write_tokens: number | null; cache_write_fallback: number;
+  tool_calls_json: string | null; structured_json: string | null; tool_results_json: string | null;
 }
 interface AttemptRow {
   id: number; column_id: string; seq: number; endpoint_id: string; provider: string; model: string; key_index: number | null;
@@ -88,7 +90,25 @@ function columnFromRow(c: ColumnRow, attempts: AttemptRecord[]): ColumnResult {
     costUsd: c.cost_usd, providerCostUsd: c.provider_cost_usd, costDrift: c.cost_drift,
     ...planFromRow(c),
     ...(c.cache_write_fallback === 1 ? { cacheWritePriceFallback: true } : {}),
+    ...toolsFromRow(c),
   };
+}
+
+/** JSON columns parsed through their schemas: a row that does not parse (hand-edited, a bug) loses the field, not the run. */
+function toolsFromRow(c: ColumnRow): Pick<ColumnResult, 'toolCalls' | 'structured' | 'toolResults'> {
+  const read = <T>(json: string | null, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | undefined => {
+    if (json === null) return undefined;
+    try {
+      const r = schema.safeParse(JSON.parse(json));
+      return r.success ? r.data : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const toolCalls = read(c.tool_calls_json, ToolCall.array());
+  const structured = read(c.structured_json, StructuredCheck);
+  const toolResults = read(c.tool_results_json, ToolResult.array());
+  return { ...(toolCalls ? { toolCalls } : {}), ...(structured ? { structured } : {}), ...(toolResults ? { toolResults } : {}) };
 }
 
 interface TurnRow { turn: number; prompt: string; created_at: number; attachments_json: string | null }
@@ -139,7 +159,7 @@ export function createRunsRepo(db: DB) {
     lastSeqIn: db.prepare('SELECT MAX(seq) AS m FROM runs WHERE seq >= ? AND seq < ?').pluck(),
     lastSeqFrom: db.prepare('SELECT MAX(seq) AS m FROM runs WHERE seq >= ?').pluck(),
     insertColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`),
-    insertTurnColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, turn, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`),
+    insertTurnColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, turn, target, status, queued_at, updated_at, tool_results_json) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`),
     insertTurn: db.prepare('INSERT INTO run_turns (run_id, turn, prompt, created_at, attachments_json) VALUES (?, ?, ?, ?, ?)'),
     turnsOf: db.prepare('SELECT turn, prompt, created_at, attachments_json FROM run_turns WHERE run_id = ? ORDER BY turn'),
     lastTurn: db.prepare('SELECT MAX(turn) AS turn FROM columns WHERE run_id = ?'),
@@ -156,12 +176,13 @@ export function createRunsRepo(db: DB) {
       input_tokens = @inputTokens, output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cached_tokens = @cachedTokens,
       usage_estimated = @estimated, sent_at = @sentAt, ttft_ms = @ttftMs, total_ms = @totalMs, tps = @tps, cost_usd = @costUsd,
       provider_cost_usd = @providerCostUsd, cost_drift = @costDrift, price_json = @priceJson, plan_json = @planJson, replanned = @replanned,
-      cache_write_tokens = @cacheWriteTokens, cache_write_fallback = @cacheWriteFallback, updated_at = @now WHERE id = @id`),
+      cache_write_tokens = @cacheWriteTokens, cache_write_fallback = @cacheWriteFallback, tool_calls_json = @toolCallsJson,
+      structured_json = @structuredJson, tool_results_json = COALESCE(@toolResultsJson, tool_results_json), updated_at = @now WHERE id = @id`),
     resetColumn: db.prepare(`UPDATE columns SET status = 'queued', served_provider = NULL, served_model = NULL, endpoint_id = NULL, fell_back = 0,
       text = '', reasoning = '', finish_reason = NULL, error = NULL, input_tokens = NULL, output_tokens = NULL, reasoning_tokens = NULL,
       cached_tokens = NULL, usage_estimated = 0, queued_at = ?, sent_at = NULL, ttft_ms = NULL, total_ms = NULL, tps = NULL, cost_usd = NULL,
       provider_cost_usd = NULL, cost_drift = NULL, price_json = NULL, plan_json = NULL, replanned = 0, cache_write_tokens = NULL,
-      cache_write_fallback = 0, updated_at = ? WHERE id = ?`),
+      cache_write_fallback = 0, tool_calls_json = NULL, structured_json = NULL, updated_at = ? WHERE id = ?`),
     deleteAttempts: db.prepare('DELETE FROM attempts WHERE column_id = ?'),
     runStatus: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
     // By rowid: run_id is UNINDEXED, and matching on it would read every row of the index's content.
@@ -297,6 +318,8 @@ export function createRunsRepo(db: DB) {
           totalMs: c.metrics.totalMs, tps: c.metrics.tokensPerSecond, costUsd: c.costUsd, providerCostUsd: c.providerCostUsd,
           costDrift: c.costDrift, priceJson: meta.priceJson, planJson: c.plan ? JSON.stringify(c.plan) : null, replanned: c.replanned ? 1 : 0,
           cacheWriteTokens: c.usage.cacheWriteTokens ?? null, cacheWriteFallback: c.cacheWritePriceFallback ? 1 : 0, now: at,
+          toolCallsJson: c.toolCalls?.length ? JSON.stringify(c.toolCalls) : null, structuredJson: c.structured ? JSON.stringify(c.structured) : null,
+          toolResultsJson: c.toolResults?.length ? JSON.stringify(c.toolResults) : null,
         });
         extra?.();
       })();
@@ -342,10 +365,12 @@ export function createRunsRepo(db: DB) {
      * to, and the run running again, in one transaction. The prompt joins the
      * run's searchable text.
      */
-    addTurn(t: { runId: string; turn: number; prompt: string; createdAt: number; columns: Array<{ columnId: string; index: number; target: string }>; attachments?: AttachmentRef[] }) {
+    addTurn(t: { runId: string; turn: number; prompt: string; createdAt: number; columns: Array<{ columnId: string; index: number; target: string; toolResults?: ToolResult[] | undefined }>; attachments?: AttachmentRef[] }) {
       db.transaction(() => {
         s.insertTurn.run(t.runId, t.turn, t.prompt, t.createdAt, t.attachments?.length ? JSON.stringify(t.attachments) : null);
-        for (const c of t.columns) s.insertTurnColumn.run(c.columnId, t.runId, c.index, t.turn, c.target, t.createdAt, t.createdAt);
+        for (const c of t.columns) {
+          s.insertTurnColumn.run(c.columnId, t.runId, c.index, t.turn, c.target, t.createdAt, t.createdAt, c.toolResults?.length ? JSON.stringify(c.toolResults) : null);
+        }
         s.runStatus.run('running', null, t.runId);
         s.ftsPrompt.run(`\n${t.prompt}`, t.runId);
       })();

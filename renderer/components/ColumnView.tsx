@@ -7,6 +7,7 @@ import { Markdown } from './Markdown';
 import { ColumnResizer } from './ColumnResizer';
 import { useFollow } from './useFollow';
 import { useOnScreen } from './useOnScreen';
+import { StructuredBadge, ToolCalls } from './ToolCalls';
 
 export interface ColumnViewProps {
   column: ColumnResult;
@@ -24,10 +25,13 @@ export interface ColumnViewProps {
   earlier?: ReactNode;
   /** Under the body: the column's conversation actions. */
   footer?: ReactNode;
+  /** Results typed for this column's tool calls, and where a new one goes (live runs only). */
+  toolResults?: Readonly<Record<string, string>>;
+  onToolResult?(callId: string, value: string): void;
 }
 
 /** One answer: header with metrics, attempts, the failure cause, reasoning and the reply. */
-export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false, liveTtftMs = null, onScreenChange, runActive = false, earlier, footer }: ColumnViewProps) {
+export const ColumnView = memo(function ColumnView({ column, actions, width, onResize, follow = false, liveTtftMs = null, onScreenChange, runActive = false, earlier, footer, toolResults, onToolResult }: ColumnViewProps) {
   const sectionRef = useRef<HTMLElement>(null);
   const streaming = column.status === 'running' || column.status === 'queued';
   const cause = failureCause(column);
@@ -86,7 +90,9 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
           ) : (
             streaming && <p className="col-empty">{column.status === 'queued' ? 'Queued…' : 'Waiting for the first token…'}</p>
           )}
-          {column.status === 'ok' && !column.text && !column.reasoning && <p className="col-empty">The model returned an empty answer.</p>}
+          {column.status === 'ok' && !column.text && !column.reasoning && !column.toolCalls?.length && <p className="col-empty">The model returned an empty answer.</p>}
+          {column.toolCalls && <ToolCalls calls={column.toolCalls} results={toolResults} onResult={onToolResult} />}
+          {column.structured && <StructuredBadge check={column.structured} />}
         </div>
       </div>
       {footer}

@@ -6,6 +6,7 @@
 import { memo, useId, type ReactNode } from 'react';
 import type { ChatMessage, ColumnResult, ColumnTurn } from '../../shared/domain';
 import { formatCost } from '../lib/format';
+import { ToolCalls } from './ToolCalls';
 
 /** Earlier turns of a column, oldest first, collapsed: the column's own body is its latest answer. */
 export const EarlierTurns = memo(function EarlierTurns({ turns }: { turns: ColumnTurn[] }) {
@@ -19,7 +20,9 @@ export const EarlierTurns = memo(function EarlierTurns({ turns }: { turns: Colum
         {turns.map((t) => (
           <li key={t.columnId} data-testid="column-turn" data-turn={t.turn}>
             {t.prompt && <p className="col-turn-prompt">{t.prompt}</p>}
-            <p className="col-turn-answer">{t.text || t.error || `(${t.status})`}</p>
+            {t.toolResults?.length ? <p className="muted col-turn-meta">sent {t.toolResults.length} tool result{t.toolResults.length === 1 ? '' : 's'}</p> : null}
+            {(t.text || !t.toolCalls?.length) && <p className="col-turn-answer">{t.text || t.error || `(${t.status})`}</p>}
+            {t.toolCalls && <ToolCalls calls={t.toolCalls} />}
             <p className="muted col-turn-meta">
               turn {t.turn + 1} · {t.status} · {formatCost(t.costUsd)}
             </p>

@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { DEFAULT_IDLE_MS } from '../../shared/domain';
 import type { Draft, DraftField, FieldErrors } from '../store/draft';
 import { RoutingControls } from './RoutingControls';
@@ -29,6 +29,9 @@ export interface PromptEditorProps {
   attachments?: ReactNode;
   /** Files dropped on the prompt or pasted into it. */
   onAttachFiles?(files: File[]): void;
+  /** Opens the prompt library; `libraryShortcut` is its key (Ctrl+L). */
+  onOpenLibrary?(): void;
+  libraryShortcut?: string;
 }
 
 /** Files carried by a drop or a paste; none for plain text. */
@@ -68,6 +71,13 @@ export function PromptEditor(p: PromptEditorProps) {
   const sendOff = p.sending || p.running || !!p.blockedReason;
   return (
     <div className="prompt-editor">
+      {p.onOpenLibrary && (
+        <div className="library-open-row">
+          <button type="button" className="btn btn-small" data-testid="library-open" aria-keyshortcuts={p.libraryShortcut === '⌘L' ? 'Meta+L' : 'Control+L'} onClick={p.onOpenLibrary} title="Saved prompts and system prompts, with {{variables}} you fill in">
+            Library… {p.libraryShortcut && <kbd>{p.libraryShortcut}</kbd>}
+          </button>
+        </div>
+      )}
       <details className="system" open={p.systemOpen} onToggle={(e) => p.onToggleSystem(e.currentTarget.open)}>
         <summary>
           System prompt{!p.systemOpen && p.draft.system.trim() ? <span className="muted"> · set</span> : null}
@@ -156,6 +166,7 @@ export function PromptEditor(p: PromptEditorProps) {
           </label>
         ))}
       </fieldset>
+      <ToolsAndFormat draft={p.draft} errors={errors} errId={errId} onChange={p.onChange} />
       <RoutingControls
         value={p.draft.routing}
         errors={errors}
@@ -202,5 +213,71 @@ export function PromptEditor(p: PromptEditorProps) {
         </div>
       </div>
     </div>
+  );
+}
+
+const TOOLS_PLACEHOLDER = `[{ "name": "get_weather", "description": "Weather for a city",
+  "parameters": { "type": "object", "properties": { "city": { "type": "string" } }, "required": ["city"] } }]`;
+const SCHEMA_PLACEHOLDER = `{ "type": "object", "properties": { "answer": { "type": "string" } }, "required": ["answer"] }
+or { "type": "json_object" } for any JSON object`;
+
+/** "Tools & format": tool definitions and a response schema, each a JSON editor checked as typed, the problem marked on the field. */
+function ToolsAndFormat({ draft, errors, errId, onChange }: { draft: Draft; errors: FieldErrors; errId: (k: DraftField) => string; onChange(patch: Partial<Draft>): void }) {
+  const set = (draft.tools ?? '').trim() !== '' || (draft.responseFormat ?? '').trim() !== '';
+  const [open, setOpen] = useState(set);
+  const bad = Boolean(errors.tools || errors.toolChoice || errors.responseFormat);
+  return (
+    <details className="tools-format" open={open || bad} onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="tools-format">
+      <summary>
+        Tools &amp; format{!open && set ? <span className="muted"> · set</span> : null}
+        {bad && !open ? <span className="field-error"> · needs a fix</span> : null}
+      </summary>
+      <label className="field">
+        <span className="field-label">Tools (JSON array; OpenAI&apos;s shape works too)</span>
+        <textarea
+          className="input mono"
+          data-testid="tools-json"
+          rows={5}
+          spellCheck={false}
+          value={draft.tools ?? ''}
+          placeholder={TOOLS_PLACEHOLDER}
+          {...invalid(errId('tools'), errors.tools)}
+          onChange={(e) => onChange({ tools: e.target.value })}
+        />
+        <FieldError id={errId('tools')} message={errors.tools} testId="tools-json-error" />
+      </label>
+      <label className="param">
+        <span>tool choice</span>
+        <input
+          className="input mono"
+          data-testid="tool-choice"
+          list={`${errId('toolChoice')}-list`}
+          placeholder="auto"
+          value={draft.toolChoice ?? ''}
+          {...invalid(errId('toolChoice'), errors.toolChoice)}
+          onChange={(e) => onChange({ toolChoice: e.target.value })}
+        />
+        <datalist id={`${errId('toolChoice')}-list`}>
+          <option value="auto" />
+          <option value="none" />
+          <option value="required" />
+        </datalist>
+        <FieldError id={errId('toolChoice')} message={errors.toolChoice} testId="tool-choice-error" />
+      </label>
+      <label className="field">
+        <span className="field-label">Response schema (JSON Schema; each answer is checked against it)</span>
+        <textarea
+          className="input mono"
+          data-testid="response-schema"
+          rows={4}
+          spellCheck={false}
+          value={draft.responseFormat ?? ''}
+          placeholder={SCHEMA_PLACEHOLDER}
+          {...invalid(errId('responseFormat'), errors.responseFormat)}
+          onChange={(e) => onChange({ responseFormat: e.target.value })}
+        />
+        <FieldError id={errId('responseFormat')} message={errors.responseFormat} testId="response-schema-error" />
+      </label>
+    </details>
   );
 }

@@ -40,7 +40,9 @@ export interface CompareSlice {
   stopColumn(columnId: string): Promise<void>;
   retryColumn(columnId: string): Promise<void>;
   /** The follow-up box under a finished run: its text and the column (0-based) it goes to alone, or null for all. */
-  followUp: { prompt: string; column: number | null; error: string | null; attachments: AttachmentRef[]; attachError: string | null; attaching: number };
+  followUp: { prompt: string; column: number | null; error: string | null; toolResults?: Record<string, string>; attachments: AttachmentRef[]; attachError: string | null; attaching: number };
+  /** The result typed for one tool call of the last answers, sent with the next follow-up. */
+  setToolResult(callId: string, value: string): void;
   setFollowUp(patch: { prompt?: string; column?: number | null }): void;
   /** Sends the box's prompt as the next turn of the run in view. */
   sendFollowUp(): Promise<void>;
@@ -185,10 +187,11 @@ export const createCompareSlice =
       followUp: EMPTY_FOLLOW_UP,
 
       setFollowUp: (patch) => set((s) => ({ followUp: { ...s.followUp, ...patch, error: null } })),
+      setToolResult: (callId, value) => set((s) => ({ followUp: { ...s.followUp, toolResults: { ...s.followUp.toolResults, [callId]: value }, error: null } })),
 
       sendFollowUp: async () => {
         const runId = get().activeRunId;
-        const { prompt, column } = get().followUp;
+        const { prompt, column, toolResults = {} } = get().followUp;
         if (!runId) return;
         batcher.flush();
         if (get().live[runId]?.status === 'running') {
@@ -200,8 +203,12 @@ export const createCompareSlice =
           return;
         }
         try {
+          // Only the calls of the columns this turn goes to, and only results actually typed.
+          const live = get().live[runId];
+          const calls = new Set(Object.values(live?.columns ?? {}).flatMap((c) => (column === null || c.index === column ? (c.toolCalls ?? []).map((t) => t.id) : [])));
+          const given = Object.fromEntries(Object.entries(toolResults).filter(([id, v]) => calls.has(id) && v.trim() !== ''));
           const { attachments } = get().followUp;
-          const started = await deps.client.compare.followUp({ runId, prompt, ...(column === null ? {} : { column }), ...(attachments.length ? { attachments } : {}) });
+          const started = await deps.client.compare.followUp({ runId, prompt, ...(column === null ? {} : { column }), ...(Object.keys(given).length ? { toolResults: given } : {}), ...(attachments.length ? { attachments } : {}) });
           set({ followUp: EMPTY_FOLLOW_UP });
           if (started.warnings.length) get().setNotice(started.warnings.join('; '));
         } catch (err) {

@@ -5,6 +5,7 @@
 import { PARAM_LIMITS, RoutingOptions, type ChatMessage, type ColumnRouting, type CompareRequest, type CompareRequestInput, type GenerationParams } from '../../shared/domain';
 import { emptyRoutingDraft, routingFromDraft, routingToDraft, type RoutingDraft, type RoutingField } from './routingDraft';
 import type { AttachmentRef } from '../../shared/attachments';
+import { ResponseFormat, ToolChoice, ToolList, normaliseResponseFormat, normaliseTools, type ToolDefinition } from '../../shared/tools';
 
 /** The longest stall the window accepts, in seconds (the CLI's --idle-timeout bound). */
 const MAX_IDLE_S = 3600;
@@ -33,6 +34,12 @@ export interface Draft {
   forkedFrom?: { runId: string; index: number };
   /** Per-column parameters as typed, by target (a target picked twice shares them); blank keeps the shared value. */
   targetParams?: Record<string, TargetParamsDraft>;
+  /** "Tools & format": tool definitions as typed (a JSON array; blank: none). */
+  tools: string;
+  /** '' (the models decide), auto, none, required, or a tool's name. */
+  toolChoice: string;
+  /** A JSON Schema the answers must follow, or {"type":"json_object"} (blank: free text). */
+  responseFormat: string;
 }
 
 export interface TargetParamsDraft {
@@ -78,10 +85,13 @@ export const emptyDraft: Draft = {
   routing: emptyRoutingDraft,
   columnRouting: {},
   attachments: [],
+  tools: '',
+  toolChoice: '',
+  responseFormat: '',
 };
 
 /** Every field of the form that can hold a bad value, each marked with its own sentence. */
-export type DraftField = 'temperature' | 'maxTokens' | 'topP' | 'seed' | 'idleTimeout' | 'firstTokenTimeout' | RoutingField;
+export type DraftField = 'temperature' | 'maxTokens' | 'topP' | 'seed' | 'idleTimeout' | 'firstTokenTimeout' | 'tools' | 'toolChoice' | 'responseFormat' | RoutingField;
 export type FieldErrors = Partial<Record<DraftField, string>>;
 
 type Converted = { ok: true; request: CompareRequestInput } | { ok: false; error: string };
@@ -99,7 +109,56 @@ const L = PARAM_LIMITS;
 const DEFAULT_ROUTING = JSON.stringify(RoutingOptions.parse({}));
 const within = (n: number, r: { min: number; max: number }) => n >= r.min && n <= r.max;
 
-type Parsed = { params: GenerationParams; idle: number | undefined; firstTokenMs: number | undefined; errors: FieldErrors };
+type ToolFields = Pick<CompareRequestInput, 'tools' | 'toolChoice' | 'responseFormat'>;
+type Parsed = { params: GenerationParams; idle: number | undefined; firstTokenMs: number | undefined; tools: ToolFields; errors: FieldErrors };
+
+/** The first zod issue as a sentence, its place in the JSON first (`1.name: …`). */
+function issueLine(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): string {
+  const i = error.issues[0]!;
+  return i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message;
+}
+
+function jsonOf(raw: string, what: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(raw) as unknown };
+  } catch (err) {
+    return { ok: false, error: `${what} is not JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** The "Tools & format" fields, each checked as typed; a problem is marked on its own field. */
+function parseToolFields(d: Draft, errors: FieldErrors): ToolFields {
+  const out: ToolFields = {};
+  let tools: ToolDefinition[] = [];
+  if ((d.tools ?? '').trim()) {
+    const j = jsonOf(d.tools, 'tools');
+    if (!j.ok) errors.tools = j.error;
+    else if (!Array.isArray(j.value)) errors.tools = 'tools must be a JSON array of { name, description, parameters }';
+    else {
+      const r = ToolList.safeParse(normaliseTools(j.value));
+      if (!r.success) errors.tools = `tools: ${issueLine(r.error)}`;
+      else if (r.data.length) out.tools = tools = r.data;
+    }
+  }
+  const choice = (d.toolChoice ?? '').trim();
+  if (choice) {
+    const r = ToolChoice.safeParse(['auto', 'none', 'required'].includes(choice) ? choice : { name: choice });
+    if (!r.success) errors.toolChoice = 'tool choice is auto, none, required or a tool\'s name';
+    else if (!errors.tools && tools.length === 0) errors.toolChoice = 'a tool choice needs tools';
+    else if (typeof r.data === 'object' && !errors.tools && !tools.some((t) => t.name === (r.data as { name: string }).name)) errors.toolChoice = `no tool named "${choice}" is defined`;
+    else out.toolChoice = r.data;
+  }
+  if ((d.responseFormat ?? '').trim()) {
+    const j = jsonOf(d.responseFormat, 'the response schema');
+    if (!j.ok) errors.responseFormat = j.error;
+    else {
+      const r = ResponseFormat.safeParse(normaliseResponseFormat(j.value));
+      if (!r.success) errors.responseFormat = `response schema: ${issueLine(r.error)}`;
+      else out.responseFormat = r.data;
+    }
+  }
+  return out;
+}
 
 function parseFields(d: Draft): Parsed {
   const params: GenerationParams = {};
@@ -120,7 +179,8 @@ function parseFields(d: Draft): Parsed {
   const firstTokenMs = num(d.firstTokenTimeout, 'first-token timeout', (n) => Number.isInteger(n) && n >= 1 && n <= 3_600_000, 'a whole number of ms from 1 to 3600000');
   if (typeof firstTokenMs === 'string') errors.firstTokenTimeout = firstTokenMs;
   Object.assign(errors, routingFromDraft(d.routing).errors);
-  return { params, idle: typeof idle === 'number' ? idle : undefined, firstTokenMs: typeof firstTokenMs === 'number' ? firstTokenMs : undefined, errors };
+  const tools = parseToolFields(d, errors);
+  return { params, idle: typeof idle === 'number' ? idle : undefined, firstTokenMs: typeof firstTokenMs === 'number' ? firstTokenMs : undefined, tools, errors };
 }
 
 /** Every bad field of the draft at once (empty when all are fine), for marking them all together. */
@@ -131,7 +191,7 @@ export function draftFieldErrors(d: Draft): FieldErrors {
 export function draftToRequest(d: Draft): Converted {
   if (!d.prompt.trim()) return { ok: false, error: 'write a prompt first' };
   if (d.targets.length === 0) return { ok: false, error: 'pick at least one model' };
-  const { params, idle, firstTokenMs, errors } = parseFields(d);
+  const { params, idle, firstTokenMs, tools, errors } = parseFields(d);
   const first = Object.values(errors)[0];
   if (first !== undefined) return { ok: false, error: first };
   const request: CompareRequestInput = {
@@ -153,6 +213,7 @@ export function draftToRequest(d: Draft): Converted {
   }
   const own = d.targets.map((t) => (d.columnRouting[t] && Object.keys(d.columnRouting[t]).length ? d.columnRouting[t] : null));
   if (own.some(Boolean)) request.columnRouting = own;
+  Object.assign(request, tools);
   return { ok: true, request };
 }
 
@@ -179,6 +240,9 @@ export function requestToDraft(r: CompareRequest | CompareRequestInput): Draft {
     routing: routingToDraft(r.routing),
     columnRouting: Object.fromEntries(r.targets.flatMap((t, i) => (r.columnRouting?.[i] ? [[t, r.columnRouting[i]]] : []))),
     attachments: (lastUser?.attachments ?? []).map((a) => ({ ...a })),
+    tools: r.tools?.length ? JSON.stringify(r.tools, null, 2) : '',
+    toolChoice: r.toolChoice === undefined ? '' : typeof r.toolChoice === 'string' ? r.toolChoice : r.toolChoice.name,
+    responseFormat: !r.responseFormat ? '' : JSON.stringify(r.responseFormat.type === 'json_schema' ? r.responseFormat : { type: 'json_object' }, null, 2),
   };
 }
 

@@ -14,6 +14,7 @@ import { createExportSlice } from './exportSlice';
 import { createHistorySlice } from './historySlice';
 import { createPreflightSlice } from './preflightSlice';
 import { createProvidersSlice } from './providersSlice';
+import { createPromptsSlice } from './promptsSlice';
 import { createSettingsSlice } from './settingsSlice';
 import { createSpendSlice } from './spendSlice';
 import { createTargetsSlice } from './targetsSlice';
@@ -64,6 +65,7 @@ export function createAppStore(deps: StoreDeps, prefsStorage?: StateStorage): Ap
         ...createPreflightSlice(deps)(...a),
         ...createExportSlice(deps)(...a),
         ...createTargetsSlice(deps)(...a),
+        ...createPromptsSlice(deps)(...a),
       }),
       {
         name: 'switchyard.ui-prefs',

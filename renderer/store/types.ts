@@ -6,6 +6,7 @@ import type { EndpointsSlice } from './endpointsSlice';
 import type { ExportSlice } from './exportSlice';
 import type { HistorySlice } from './historySlice';
 import type { PreflightSlice } from './preflightSlice';
+import type { PromptsSlice } from './promptsSlice';
 import type { ProvidersSlice } from './providersSlice';
 import type { SettingsSlice } from './settingsSlice';
 import type { SpendSlice } from './spendSlice';
@@ -13,7 +14,7 @@ import type { TargetsSlice } from './targetsSlice';
 import type { UiSlice } from './uiSlice';
 import type { FrameScheduler } from './frames';
 
-export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice & CatalogSlice & SpendSlice & EndpointsSlice & PreflightSlice & TargetsSlice & ExportSlice;
+export type AppState = CompareSlice & HistorySlice & ProvidersSlice & SettingsSlice & UiSlice & CatalogSlice & SpendSlice & EndpointsSlice & PreflightSlice & TargetsSlice & ExportSlice & PromptsSlice;
 
 /** Slices are written against the root's middleware (persist), which only the root applies. */
 export type SliceCreator<S> = StateCreator<AppState, [['zustand/persist', unknown]], [], S>;

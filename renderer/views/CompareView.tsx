@@ -14,7 +14,8 @@ import { RunTotalsRow } from '../components/RunTotals';
 import { draftFieldErrors } from '../store/draft';
 import type { ColumnRouting } from '../../shared/domain';
 import { useApp } from '../store';
-import { sendShortcutLabel } from '../shortcuts';
+import { libraryShortcutLabel, sendShortcutLabel } from '../shortcuts';
+import { PromptLibrary } from '../components/PromptLibrary';
 import { LiveColumn } from './LiveColumn';
 import { ModelSets } from './ModelSets';
 
@@ -91,6 +92,7 @@ function PromptEditorContainer() {
       send: s.send,
       stopAll: s.stopAll,
       attachFiles: s.attachFiles,
+      setLibraryOpen: s.setLibraryOpen,
     })),
   );
   const fieldErrors = useMemo(() => draftFieldErrors(s.draft), [s.draft]);
@@ -117,6 +119,8 @@ function PromptEditorContainer() {
       leftOut={leftOut}
       attachments={ATTACHMENTS}
       onAttachFiles={(files) => void s.attachFiles(files)}
+      onOpenLibrary={() => s.setLibraryOpen(true)}
+      libraryShortcut={libraryShortcutLabel()}
     />
   );
 }
@@ -294,6 +298,7 @@ export function CompareView() {
       <main className="compare-main">
         <RunColumns />
       </main>
+      <PromptLibrary />
     </div>
   );
 }

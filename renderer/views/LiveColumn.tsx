@@ -35,6 +35,8 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
   const setNotice = useApp((s) => s.setNotice);
   const setFollowUp = useApp((s) => s.setFollowUp);
   const forkColumn = useApp((s) => s.forkColumn);
+  const toolResults = useApp((s) => s.followUp.toolResults);
+  const setToolResult = useApp((s) => s.setToolResult);
   const store = useAppStore();
   const index = column?.index ?? 0;
 
@@ -60,7 +62,7 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
     return before.length ? <EarlierTurns turns={before} /> : null;
   }, [turns, columnId]);
   // A conversation continues from an answer: a finished column that has one.
-  const canContinue = !runActive && column?.status === 'ok' && column.text.trim() !== '';
+  const canContinue = !runActive && column?.status === 'ok' && (column.text.trim() !== '' || Boolean(column.toolCalls?.length));
   const notes = useMemo(() => (column ? columnNotes(column) : []), [column]);
   const noteKey = notes.join('\n');
   const footer = useMemo(
@@ -75,5 +77,5 @@ export function LiveColumn({ runId, columnId }: { runId: string; columnId: strin
   );
 
   if (!column) return null;
-  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow liveTtftMs={liveTtftMs} onScreenChange={setOnScreen} runActive={runActive} earlier={earlier} footer={footer} />;
+  return <ColumnView column={column} actions={actions} width={width} onResize={onResize} follow liveTtftMs={liveTtftMs} onScreenChange={setOnScreen} runActive={runActive} earlier={earlier} footer={footer} toolResults={toolResults} onToolResult={canContinue ? setToolResult : undefined} />;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CompareEvent, CompareRequest, ProviderType, RoutePlan, RunResult } from '../domain';
 import { AttachmentRef, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '../attachments';
 import { defineCall } from './define';
+import { TOOL_LIMITS } from '../tools';
 
 /**
  * A target the engine could not serve, left out of the run (the other targets run).
@@ -91,6 +92,11 @@ const FollowUp = z.object({
   prompt: z.string().max(1_000_000),
   column: z.number().int().min(0).max(63).optional(),
   attachments: z.array(AttachmentRef).max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`).optional(),
+  /** Results for the last answers' tool calls, by call id (JSON or text); a call given none is sent "no result provided". */
+  toolResults: z
+    .record(z.string().min(1).max(256), z.string().max(TOOL_LIMITS.resultChars, `a tool result is at most ${TOOL_LIMITS.resultChars / 1024} KiB`))
+    .refine((r) => Object.keys(r).length <= 128, 'at most 128 tool results')
+    .optional(),
 });
 
 export const compareContract = {

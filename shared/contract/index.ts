@@ -10,6 +10,7 @@ import { settingsContract } from './settings';
 import { catalogContract } from './catalog';
 import { routingContract } from './routing';
 import { spendContract } from './spend';
+import { promptsContract } from './prompts';
 import type { CompareEvent } from '../domain';
 
 export const contract = {
@@ -20,6 +21,7 @@ export const contract = {
   catalog: catalogContract,
   routing: routingContract,
   spend: spendContract,
+  prompts: promptsContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -56,5 +58,6 @@ export * from './settings';
 export * from './catalog';
 export * from './routing';
 export * from './spend';
+export * from './prompts';
 export type { Args, Result, ParsedArgs, CallDef } from './define';
 export { unknownArgKeys } from './define';

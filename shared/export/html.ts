@@ -5,7 +5,7 @@
  * output is never HTML here.
  */
 import type { ColumnResult, RunResult } from '../domain';
-import { METRIC_HEADERS, metricCells, promptOf, runDate } from './shape';
+import { METRIC_HEADERS, metricCells, promptOf, runDate, toolBlocks } from './shape';
 
 export const EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -30,7 +30,10 @@ section.run + section.run { border-top: 2px solid var(--line); margin-top: 2rem;
 function answerHtml(c: ColumnResult): string {
   const parts = [`<article class="answer"><h2>[${c.index + 1}] ${escapeHtml(c.target)}</h2>`];
   if (c.error) parts.push(`<p class="error">${escapeHtml(c.status)}: ${escapeHtml(c.error)}</p>`);
-  parts.push(c.text ? `<pre>${escapeHtml(c.text)}</pre>` : c.error ? '' : '<p class="status">(no answer)</p>');
+  const tools = toolBlocks(c);
+  parts.push(c.text ? `<pre>${escapeHtml(c.text)}</pre>` : c.error || tools.calls.length ? '' : '<p class="status">(no answer)</p>');
+  for (const t of tools.calls) parts.push(`<h3>Tool call ${escapeHtml(t.title)}</h3>${t.note ? `<p class="error">${escapeHtml(t.note)}</p>` : ''}<pre class="tool-call">${escapeHtml(t.args)}</pre>`);
+  if (tools.schema) parts.push(`<p class="schema">Schema: ${escapeHtml(tools.schema)}</p>`);
   parts.push('</article>');
   return parts.join('');
 }

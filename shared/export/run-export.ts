@@ -6,7 +6,7 @@
  */
 import type { ColumnResult, RunResult } from '../domain';
 import { runHtml } from './html';
-import { csvRows, exportJson, fence, metricCells, METRIC_HEADERS, promptOf, runDate } from './shape';
+import { csvRows, exportJson, fence, metricCells, METRIC_HEADERS, promptOf, runDate, toolBlocks } from './shape';
 
 export const EXPORT_FORMATS = ['md', 'json', 'csv', 'html'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -67,7 +67,10 @@ function answerMarkdown(c: ColumnResult): string[] {
   const out = [`## [${c.index + 1}] ${c.target}`, ''];
   if (c.error) out.push(`> ${c.status}: ${c.error.replace(/\r?\n/g, ' ')}`, '');
   // The answer is the model's own Markdown: kept as written, so it reads as it did in the window.
+  const tools = toolBlocks(c);
   if (c.text) out.push(c.text.trimEnd(), '');
-  else if (!c.error) out.push('_(no answer)_', '');
+  else if (!c.error && tools.calls.length === 0) out.push('_(no answer)_', '');
+  for (const t of tools.calls) out.push(`**Tool call** \`${t.title}\`${t.note ? ` (${t.note})` : ''}`, '', fence(t.args).replace(/^(`+)text/, '$1json'), '');
+  if (tools.schema) out.push(`**Schema:** ${tools.schema}`, '');
   return out;
 }

@@ -1,5 +1,6 @@
 /** What every export format shares: the JSON shape, the metric cells, the CSV writer. */
 import type { ColumnResult, RunResult } from '../domain';
+import { prettyArguments } from '../tools';
 
 /**
  * The `compare --json` / `history show --json` shape: the run without its
@@ -56,7 +57,15 @@ export function metricCells(c: ColumnResult): string[] {
 const CSV_HEAD = [
   'run_id', 'created_at_utc', 'turn', 'column', 'target', 'status', 'served_provider', 'served_model', 'fell_back',
   'ttft_ms', 'total_ms', 'tokens_per_second', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'error', 'tags', 'note',
+  'tool_calls', 'schema_valid',
 ];
+
+/** A column's tool calls and schema check as text blocks: `name (id)` and the pretty-printed arguments; null when there is nothing. */
+export function toolBlocks(c: Pick<ColumnResult, 'toolCalls' | 'structured'>): { calls: Array<{ title: string; args: string; note: string | null }>; schema: string | null } {
+  const calls = (c.toolCalls ?? []).map((t) => ({ title: `${t.name} (${t.id})`, args: prettyArguments(t), note: t.parseError ?? null }));
+  const schema = c.structured ? (c.structured.valid ? 'valid JSON per schema' : `invalid: ${(c.structured.errors ?? []).join('; ')}`) : null;
+  return { calls, schema };
+}
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
 function csvCell(v: string | number | boolean | null): string {
@@ -93,6 +102,7 @@ export function csvRows(runs: readonly RunResult[]): string {
           c.usage.inputTokens, c.usage.outputTokens, c.usage.estimated, c.costUsd, c.error,
           // The run's labels on each of its rows, tags joined by "; ".
           (run.tags ?? []).join('; ') || null, run.note ?? null,
+          c.toolCalls?.length ? c.toolCalls.map((t) => t.name).join(' ') : null, c.structured ? c.structured.valid : null,
         ]);
       }
     });

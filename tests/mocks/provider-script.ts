@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createWire, type Channel, type Protocol, type WireUsage } from './provider-wire';
+import { createWire, type Channel, type Protocol, type WireToolCall, type WireUsage } from './provider-wire';
 
 export type MockFault =
   | 'rate_limit'
@@ -58,6 +58,12 @@ export interface MockScript {
   costUsd?: number;
   /** Delay between the terminal event and the end of the body, as servers that flush them apart do. */
   endDelayMs?: number;
+  /**
+   * Tool calls made after the text (with `text: ''`, an answer that is only calls); the finish reason
+   * becomes the protocol's own (`tool_calls`, `tool_use`, Gemini's STOP). `id` defaults to `call_mock_<n>`;
+   * `arguments` as an object is sent as its JSON, as a string verbatim (so a broken one can be tested).
+   */
+  toolCalls?: Array<{ id?: string; name: string; arguments: string | Record<string, unknown>; signature?: string }>;
 }
 
 export const HTTP_FAULTS: Partial<Record<MockFault, [number, string]>> = {
@@ -143,7 +149,11 @@ export async function streamScript(
   if (fault === 'error_event') write(wire.errorEvent('Overloaded: the model stopped mid-stream'));
   else if (fault === 'reflect_key_event') write(wire.errorEvent(`Upstream revoked the key ${ctx.key ?? '(none)'} mid-stream (authorization: Bearer ${ctx.key ?? ''})`));
   else if (fault === 'malformed_event') write(wire.malformed());
-  else if (fault !== 'missing_terminal') write(wire.finish(text.length < full.length ? 'length' : 'stop', usage));
+  else if (fault !== 'missing_terminal') {
+    const calls: WireToolCall[] = (script.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `call_mock_${i}`, name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments), ...(c.signature ? { signature: c.signature } : {}) }));
+    calls.forEach((c, i) => write(wire.toolCall(i, c)));
+    write(wire.finish(text.length < full.length ? 'length' : calls.length ? 'tool' : 'stop', usage));
+  }
   // The client may leave once it has the terminal event: a pause here is not an abort.
   if (script.endDelayMs && !(await pause(script.endDelayMs))) return;
   res.end();

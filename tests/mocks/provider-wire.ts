@@ -18,14 +18,32 @@ export interface WireUsage {
 
 export type Channel = 'reasoning' | 'text';
 
+/** A tool call the mock model makes; `arguments` is sent as given (split into pieces where the protocol streams them). */
+export interface WireToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+  /** Gemini only: the part's thoughtSignature, as thinking models send it. */
+  signature?: string;
+}
+
+/** Arguments in pieces of about 8 characters, as the real APIs stream them (cut mid-token and mid-string). */
+function argPieces(args: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i += 8) out.push(args.slice(i, i + 8));
+  return out;
+}
+
 export interface Wire {
   /** Frames sent right after the headers. */
   open(usage: WireUsage): string;
   /** A frame with no content, like the role-only chunk real providers send first. */
   empty(channel: Channel): string;
   delta(channel: Channel, piece: string): string;
+  /** The whole of one tool call (the `i`th of the answer), in the protocol's streamed shape. */
+  toolCall(i: number, call: WireToolCall): string;
   /** Finish reason, usage and the terminal event. */
-  finish(reason: 'stop' | 'length', usage: WireUsage): string;
+  finish(reason: 'stop' | 'length' | 'tool', usage: WireUsage): string;
   errorEvent(message: string): string;
   malformed(): string;
 }
@@ -49,8 +67,14 @@ function openaiWire(o: WireOptions): Wire {
     open: () => chunk({ role: 'assistant', content: '' }),
     empty: () => chunk({ content: '' }),
     delta: (channel, piece) => chunk(channel === 'text' ? { content: piece } : { [o.reasoningField]: piece }),
+    toolCall(i, call) {
+      // The first delta names the call with empty arguments; the arguments follow in pieces, keyed by index.
+      let out = chunk({ tool_calls: [{ index: i, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] });
+      for (const piece of argPieces(call.arguments)) out += chunk({ tool_calls: [{ index: i, function: { arguments: piece } }] });
+      return out;
+    },
     finish(reason, u) {
-      let out = chunk({}, reason);
+      let out = chunk({}, reason === 'tool' ? 'tool_calls' : reason);
       if (o.includeUsage) {
         const usage = {
           prompt_tokens: u.inputTokens,
@@ -71,7 +95,7 @@ function openaiWire(o: WireOptions): Wire {
 
 function anthropicWire(o: WireOptions): Wire {
   const ev = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  let block: { type: 'thinking' | 'text'; index: number } | null = null;
+  let block: { type: 'thinking' | 'text' | 'tool_use'; index: number } | null = null;
   let nextIndex = 0;
   const closeBlock = (): string => {
     if (!block) return '';
@@ -111,10 +135,19 @@ function anthropicWire(o: WireOptions): Wire {
       const out = ensureBlock(channel === 'text' ? 'text' : 'thinking');
       return `${out}${ev('content_block_delta', { index: nextIndex - 1, delta: deltaOf(channel, piece) })}`;
     },
+    toolCall(_i, call) {
+      let out = closeBlock();
+      block = { type: 'tool_use', index: nextIndex++ };
+      out += ev('content_block_start', { index: block.index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } });
+      out += ev('content_block_delta', { index: block.index, delta: { type: 'input_json_delta', partial_json: '' } });
+      for (const piece of argPieces(call.arguments)) out += ev('content_block_delta', { index: block.index, delta: { type: 'input_json_delta', partial_json: piece } });
+      return out;
+    },
     finish(reason, u) {
+      const stop = reason === 'stop' ? 'end_turn' : reason === 'tool' ? 'tool_use' : 'max_tokens';
       return (
         closeBlock() +
-        ev('message_delta', { delta: { stop_reason: reason === 'stop' ? 'end_turn' : 'max_tokens', stop_sequence: null }, usage: { output_tokens: u.outputTokens } }) +
+        ev('message_delta', { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: u.outputTokens } }) +
         ev('message_stop', {})
       );
     },
@@ -143,6 +176,8 @@ function geminiWire(o: WireOptions): Wire {
     },
     empty: (channel) => chunk([part(channel, '')]),
     delta: (channel, piece) => chunk([part(channel, piece)]),
+    // Gemini sends a call whole, its arguments parsed, with no id.
+    toolCall: (_i, call) => chunk([{ functionCall: { name: call.name, args: JSON.parse(call.arguments || '{}') as unknown }, ...(call.signature ? { thoughtSignature: call.signature } : {}) }]),
     finish(reason, u) {
       const usage = {
         promptTokenCount: u.inputTokens,
@@ -151,7 +186,7 @@ function geminiWire(o: WireOptions): Wire {
         ...(u.reasoningTokens > 0 ? { thoughtsTokenCount: u.reasoningTokens } : {}),
         ...(u.cachedInputTokens > 0 ? { cachedContentTokenCount: u.cachedInputTokens } : {}),
       };
-      return chunk([{ text: '' }], { finishReason: reason === 'stop' ? 'STOP' : 'MAX_TOKENS' }, usage);
+      return chunk([{ text: '' }], { finishReason: reason === 'length' ? 'MAX_TOKENS' : 'STOP' }, usage);
     },
     errorEvent: (message) => frame({ error: { code: 500, message, status: 'INTERNAL' } }),
     malformed: () => 'data: {"candidates":[{"content":\r\n\r\n',
@@ -253,6 +288,34 @@ export function validateRequest(protocol: Protocol, hasAnthropicVersion: boolean
   if (protocol === 'anthropic') {
     if (!hasAnthropicVersion) return 'anthropic-version: header is required';
     if (typeof body.max_tokens !== 'number') return 'max_tokens: Field required';
+  }
+  return toolTurnError(protocol, body.messages as unknown[]);
+}
+
+/** The rule both real APIs enforce: every tool call of an assistant turn is answered right after it. */
+function toolTurnError(protocol: 'openai' | 'anthropic', messages: unknown[]): string | null {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (!isRecord(m) || m.role !== 'assistant') continue;
+    if (protocol === 'openai') {
+      const ids = Array.isArray(m.tool_calls) ? m.tool_calls.map((c) => (isRecord(c) ? c.id : null)) : [];
+      const answered = new Set<unknown>();
+      for (let k = i + 1; k < messages.length; k++) {
+        const t = messages[k];
+        if (!isRecord(t) || t.role !== 'tool') break;
+        answered.add(t.tool_call_id);
+      }
+      const missing = ids.find((id) => !answered.has(id));
+      if (missing !== undefined) return `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${String(missing)}`;
+    } else {
+      const uses = Array.isArray(m.content) ? m.content.filter((b) => isRecord(b) && b.type === 'tool_use').map((b) => (b as Record<string, unknown>).id) : [];
+      if (uses.length === 0) continue;
+      const next = messages[i + 1];
+      const blocks = isRecord(next) && Array.isArray(next.content) ? next.content : [];
+      const results = new Set(blocks.filter((b) => isRecord(b) && b.type === 'tool_result').map((b) => (b as Record<string, unknown>).tool_use_id));
+      const missing = uses.find((id) => !results.has(id));
+      if (missing !== undefined) return `messages.${i + 1}: tool_use ids were found without tool_result blocks immediately after: ${String(missing)}`;
+    }
   }
   return null;
 }

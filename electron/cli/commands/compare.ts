@@ -8,8 +8,10 @@ import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../erro
 import { attachFile } from '../../engine/attachments';
 import { columnParam, columnRoute, perColumn, type ColumnSetting } from './column-flags';
 import type { ColumnRouting, GenerationParams } from '../../../shared/domain';
+import { loadToolFlags, parseToolResults, toolLines, type ToolFields, type ToolFlags } from '../tool-flags';
+import { applyTemplates, checkTemplateFlags, templateVar, type TemplateFlags } from './compare-template';
 
-export interface CompareFlags {
+export interface CompareFlags extends TemplateFlags, ToolFlags {
   model?: string[];
   system?: string;
   temperature?: number;
@@ -43,6 +45,8 @@ export interface CompareFlags {
   param?: Array<ColumnSetting<GenerationParams>>;
   /** `--column-route N:key=value`, repeatable. */
   columnRoute?: Array<ColumnSetting<ColumnRouting>>;
+  /** What `--tools`, `--tool-choice` and `--response-format` named, read and checked (see tool-flags.ts). */
+  loadedTools?: ToolFields;
 }
 
 export function addRoutingOptions(cmd: Command): Command {
@@ -96,6 +100,7 @@ export function buildRequest(prompt: string, f: CompareFlags): CompareRequestInp
     },
     timeouts: { ...(f.firstTokenTimeout ? { firstTokenMs: f.firstTokenTimeout } : {}), ...(f.idleTimeout ? { idleMs: f.idleTimeout } : {}) },
     ...columnOverrides(f, f.model.length),
+    ...f.loadedTools,
   };
 }
 
@@ -116,6 +121,7 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
         const rest = partial.get(e.column.columnId);
         if (rest) write(e.column.columnId, rest);
         partial.delete(e.column.columnId);
+        for (const l of toolLines(e.column)) write(e.column.columnId, l);
         write(e.column.columnId, `= ${e.column.status}${e.column.error ? `: ${e.column.error}` : ''}`);
       }
     },
@@ -127,13 +133,18 @@ const NEW_RUN_FLAGS: Array<[keyof CompareFlags, string]> = [
   ['model', '-m'], ['system', '--system'], ['temperature', '--temperature'], ['maxTokens', '--max-tokens'], ['topP', '--top-p'], ['seed', '--seed'],
   ['stop', '--stop'], ['reasoningEffort', '--reasoning-effort'], ['thinkingBudget', '--thinking-budget'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
   ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['param', '--param'], ['columnRoute', '--column-route'],
+  ['tools', '--tools'], ['toolChoice', '--tool-choice'], ['responseFormat', '--response-format'],
+  ['systemTemplate', '--system-template'],
 ];
 
 /** One line for each way `--follow-up`, `--fork` and `--column` can be combined wrongly. */
 export function checkConversationFlags(prompt: string | undefined, f: CompareFlags): void {
+  checkTemplateFlags(prompt, f);
+  // --template gives the prompt; whether it fills in is known once the library is open.
+  const hasPrompt = f.template !== undefined || Boolean(prompt?.trim());
   if (f.followUp !== undefined && f.fork !== undefined) throw new CliExit('--follow-up and --fork do not go together: a follow-up continues the run, a fork starts a new one', EXIT_USAGE);
   if (f.followUp !== undefined) {
-    if (!prompt?.trim()) throw new CliExit('--follow-up needs the prompt to send: compare --follow-up <runId> <prompt> [--column N]', EXIT_USAGE);
+    if (!hasPrompt) throw new CliExit('--follow-up needs the prompt to send: compare --follow-up <runId> <prompt> [--column N]', EXIT_USAGE);
     const given = NEW_RUN_FLAGS.find(([k]) => f[k] !== undefined);
     if (given) throw new CliExit(`${given[1]} cannot be used with --follow-up: a follow-up keeps its run's models and settings (use --fork <runId> --column N -m … for other models)`, EXIT_USAGE);
     if (f.training === false || f.fallback === false) throw new CliExit(`${f.training === false ? '--no-training' : '--no-fallback'} cannot be used with --follow-up: a follow-up keeps its run's settings`, EXIT_USAGE);
@@ -145,7 +156,8 @@ export function checkConversationFlags(prompt: string | undefined, f: CompareFla
     return;
   }
   if (f.column !== undefined) throw new CliExit('--column goes with --follow-up <runId> or --fork <runId>', EXIT_USAGE);
-  if (prompt === undefined) throw new CliExit('compare needs a prompt: compare <prompt> -m <target>', EXIT_USAGE);
+  if (f.toolResult?.length) throw new CliExit('--tool-result goes with --follow-up <runId> or --fork <runId>: it answers a tool call of that run', EXIT_USAGE);
+  if (prompt === undefined && f.template === undefined) throw new CliExit('compare needs a prompt: compare <prompt> -m <target> (or --template NAME)', EXIT_USAGE);
 }
 
 /**
@@ -153,10 +165,10 @@ export function checkConversationFlags(prompt: string | undefined, f: CompareFla
  * targets, and any generation flag given now over the run's own.
  */
 function forkFromFlags(ctx: AppContext, prompt: string | undefined, f: CompareFlags): CompareRequestInput {
-  const base = ctx.engine.forkRequest(f.fork!, f.column! - 1, f.model!, prompt);
+  const base = ctx.engine.forkRequest(f.fork!, f.column! - 1, f.model!, prompt, parseToolResults(f.toolResult));
   const flags = buildRequest('-', f);
   const given = Object.fromEntries(Object.entries(flags.params ?? {}).filter(([, v]) => v !== undefined));
-  return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given }, ...columnOverrides(f, f.model!.length) };
+  return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given }, ...columnOverrides(f, f.model!.length), ...f.loadedTools };
 }
 
 /** The `--image` and `--file` files, checked and stored: images first, then the others, each in the order given. */
@@ -177,7 +189,7 @@ export function withAttachments(ctx: Pick<AppContext, 'store'>, request: Compare
   return { ...request, messages: [...request.messages.slice(0, -1), { ...last, attachments: files }] };
 }
 
-export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
+export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream; onStarted?: () => void }): Promise<number> {
   const request = f.followUp ? null : withAttachments(ctx, f.fork ? forkFromFlags(ctx, prompt || undefined, f) : buildRequest(prompt, f), f);
   const controller = new AbortController();
   let interrupts = 0;
@@ -191,8 +203,9 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
   let unsubscribe = () => {};
   try {
     const started = f.followUp
-      ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal, attachments: attachedFiles(ctx, f) })
+      ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal, toolResults: parseToolResults(f.toolResult), attachments: attachedFiles(ctx, f) })
       : ctx.engine.start(request!, { signal: controller.signal, source: 'cli' });
+    io.onStarted?.();
     const leftOut = 'leftOut' in started ? started.leftOut : [];
     for (const l of leftOut) io.err.write(`left out: ${l.target}: ${l.reason}\n`);
     for (const w of started.warnings) io.err.write(`warning: ${w}\n`);
@@ -220,6 +233,9 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .argument('[prompt]', 'the user prompt (a fork\'s is optional: without one, its models answer the column\'s last prompt)')
     .option('-m, --model <target>', 'a target (repeatable): provider:model, lab/model, lab/model@provider, or a chain a,b,c', collect)
     .option('--system <text>', 'system prompt')
+    .option('--template <name>', 'the prompt from the library (switchyard prompts list), its {{variables}} filled with --var')
+    .option('--system-template <name>', 'the system prompt from the library, filled with --var')
+    .option('--var <key=value>', 'a value for a template variable (repeatable)', templateVar)
     .option('--temperature <t>', 'sampling temperature 0-2', num('--temperature', PARAM_LIMITS.temperature.min, PARAM_LIMITS.temperature.max))
     .option('--max-tokens <n>', 'maximum output tokens', num('--max-tokens', PARAM_LIMITS.maxTokens.min, PARAM_LIMITS.maxTokens.max, true))
     .option('--top-p <p>', 'nucleus sampling 0-1', num('--top-p', PARAM_LIMITS.topP.min, PARAM_LIMITS.topP.max))
@@ -233,18 +249,26 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing')
     .option('--follow-up <runId>', 'send <prompt> (with any --image/--file) as the next turn of a run: every column continues its own conversation')
     .option('--fork <runId>', 'continue one column\'s conversation (--column N) as a new run with the -m models')
-    .option('--column <N>', 'with --follow-up: continue only column N; with --fork: the column to fork (as printed: [1], [2], …)', num('--column', 1, 64, true));
+    .option('--column <N>', 'with --follow-up: continue only column N; with --fork: the column to fork (as printed: [1], [2], …)', num('--column', 1, 64, true))
+    .option('--tools <file>', 'tool definitions the models may call: a JSON array of { name, description, parameters (JSON Schema) }, or OpenAI\'s [{ type: "function", function }]')
+    .option('--tool-choice <choice>', 'auto|none|required, or the name of the one tool to call (needs --tools)')
+    .option('--response-format <file|json>', 'a structured answer: a JSON Schema file (each answer is validated against it), or json for any JSON object')
+    .option('--tool-result <callId=result>', 'with --follow-up or --fork: the result of a tool call (JSON or text); a call given none is sent "no result provided" (repeatable)', collect);
   addColumnParamOption(cmd);
   addRoutingOptions(cmd);
-  cmd.action(async (prompt: string | undefined, flags: CompareFlags) => {
-    checkConversationFlags(prompt, flags);
+  cmd.action(async (promptArg: string | undefined, givenFlags: CompareFlags) => {
+    checkConversationFlags(promptArg, givenFlags);
     await withCtx(async (ctx) => {
+      const filled = applyTemplates(ctx, promptArg, givenFlags);
+      const prompt = filled.prompt;
+      const flags: CompareFlags = { ...givenFlags, system: filled.system };
+      flags.loadedTools = await loadToolFlags(flags);
       if (flags.dryRun) {
         const { runDryRun } = await import('./estimate');
         return runDryRun(ctx, withAttachments(ctx, flags.fork ? forkFromFlags(ctx, prompt, flags) : buildRequest(prompt ?? '', flags), flags), Boolean(flags.json), process.stdout);
       }
-      return runCompare(ctx, prompt ?? '', flags, { out: process.stdout, err: process.stderr });
+      return runCompare(ctx, prompt ?? '', flags, { out: process.stdout, err: process.stderr, onStarted: filled.markUsed });
       // A dry run with files stores them (by hash) so that it can estimate them: that writes.
-    }, flags.dryRun && !flags.image?.length && !flags.file?.length ? 'read' : 'write');
+    }, givenFlags.dryRun && !givenFlags.image?.length && !givenFlags.file?.length ? 'read' : 'write');
   });
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { CliExit, EXIT_OK, EXIT_USAGE, type WithCtx } from '../errors';
+import { toolLines } from '../tool-flags';
 import { COLUMN_HEADERS, columnRow, fmtBytes, fmtDate, fmtUsd, runJson, table, totalsLine } from '../output';
 import { collect, num } from '../parse';
 import { parseSince } from './spend';
@@ -128,11 +129,11 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
           // A conversation prints every turn the column answered, each under its prompt.
           for (const t of c.turns ?? []) {
             if (t.columnId === c.columnId) break;
-            process.stdout.write(`--- [${c.index + 1}] ${c.target} turn ${t.turn + 1} (${t.status}) ---\n> ${t.prompt}\n${t.text || t.error || ''}\n\n`);
+            process.stdout.write(`--- [${c.index + 1}] ${c.target} turn ${t.turn + 1} (${t.status}) ---\n> ${t.prompt}\n${t.text || t.error || ''}\n${withNewline(toolLines(t))}\n`);
           }
           const turn = c.turns?.at(-1);
           const label = turn ? ` turn ${turn.turn + 1}` : '';
-          process.stdout.write(`--- [${c.index + 1}] ${c.target}${label} (${c.status}) ---\n${turn ? `> ${turn.prompt}\n` : ''}${c.text || c.error || ''}\n\n`);
+          process.stdout.write(`--- [${c.index + 1}] ${c.target}${label} (${c.status}) ---\n${turn ? `> ${turn.prompt}\n` : ''}${c.text || c.error || ''}\n${withNewline(toolLines(c))}\n`);
         }
         process.stdout.write(table(COLUMN_HEADERS, run.columns.map(columnRow)) + '\n' + totalsLine(run));
         return EXIT_OK;
@@ -200,4 +201,8 @@ export function registerHistory(program: Command, withCtx: WithCtx) {
         return EXIT_OK;
       }, 'read');
     });
+}
+
+function withNewline(lines: string[]): string {
+  return lines.map((l) => `${l}\n`).join('');
 }

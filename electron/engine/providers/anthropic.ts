@@ -1,6 +1,6 @@
 /** Anthropic Messages API. */
 import { failStream, getJson, isRecord, joinUrl, numOrNull, oneLine, parseData, runStream, type EventHandler } from './sse';
-import { anthropicContent } from './parts';
+import { anthropicAnswerTool, anthropicMessages, anthropicToolFields } from './tool-wire';
 import type { AdapterRequest, ProviderAdapter } from './types';
 
 const API_VERSION = '2023-06-01';
@@ -17,8 +17,9 @@ interface AnthropicUsage {
 interface AnthropicEvent {
   type?: string;
   message?: { usage?: AnthropicUsage };
-  content_block?: { type?: string; text?: string; thinking?: string };
-  delta?: { type?: string; text?: string; thinking?: string; stop_reason?: string | null };
+  index?: number;
+  content_block?: { type?: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown };
+  delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
   usage?: AnthropicUsage;
   error?: { type?: string; message?: string };
 }
@@ -35,16 +36,24 @@ function requestBody(req: AdapterRequest): Record<string, unknown> {
     // max_tokens must exceed the thinking budget: the default leaves the answer its usual room beyond it.
     max_tokens: p.maxTokens ?? (thinking ? p.thinkingBudget! + DEFAULT_MAX_TOKENS : DEFAULT_MAX_TOKENS),
     system: req.system || undefined,
-    messages: req.messages.map((m) => ({ role: m.role, content: anthropicContent(m, req.attachments) })),
+    messages: anthropicMessages(req.messages, req.attachments),
     stream: true,
     temperature: p.temperature,
     top_p: p.topP,
     stop_sequences: p.stop,
     thinking,
+    ...anthropicToolFields(req.tools, req.toolChoice, req.responseFormat),
   };
 }
 
-function handler(label: string): EventHandler {
+/**
+ * `answerTool`: the forced tool a structured answer comes through (see tool-wire.ts);
+ * its input is streamed as the answer's text, not as a tool call.
+ */
+function handler(label: string, answerTool: string | null): EventHandler {
+  // Blocks by index: the answer tool's, and tool_use blocks whose input has not streamed yet.
+  let answerBlock = -1;
+  const initialInput = new Map<number, string>();
   // Counts arrive split across message_start and message_delta; keep the latest of each.
   const raw = { input: null as number | null, cacheRead: null as number | null, cacheWrite: null as number | null, output: null as number | null };
   const absorb = (u: AnthropicUsage | undefined): void => {
@@ -65,14 +74,47 @@ function handler(label: string): EventHandler {
         break;
       case 'content_block_start': {
         const block = data.content_block;
+        const index = data.index ?? -1;
         if (block?.type === 'text' && block.text) sink.onText(block.text);
         else if (block?.type === 'thinking' && block.thinking) sink.onReasoning(block.thinking);
+        else if (block?.type === 'tool_use') {
+          // The start carries `input: {}`; the input streams as partial JSON. A non-empty start input stands if nothing streams.
+          const input = block.input && typeof block.input === 'object' && Object.keys(block.input).length ? JSON.stringify(block.input) : '';
+          if (answerTool !== null && block.name === answerTool && answerBlock < 0) {
+            answerBlock = index;
+            if (input) initialInput.set(index, input);
+          } else {
+            state.tools.push({ id: block.id ?? `toolu_${state.tools.length}`, name: block.name ?? '', args: [], key: index });
+            if (input) initialInput.set(index, input);
+            sink.onToolCall?.();
+          }
+        }
         return;
       }
       case 'content_block_delta': {
         const delta = data.delta;
         if (delta?.type === 'text_delta' && delta.text) sink.onText(delta.text);
         else if (delta?.type === 'thinking_delta' && delta.thinking) sink.onReasoning(delta.thinking);
+        else if (delta?.type === 'input_json_delta' && delta.partial_json) {
+          const index = data.index ?? -1;
+          initialInput.delete(index);
+          if (index === answerBlock) sink.onText(delta.partial_json);
+          else {
+            const call = state.tools.find((t) => t.key === index) ?? state.tools.at(-1);
+            call?.args.push(delta.partial_json);
+            sink.onToolCall?.();
+          }
+        }
+        return;
+      }
+      case 'content_block_stop': {
+        const index = data.index ?? -1;
+        const input = initialInput.get(index);
+        if (input !== undefined) {
+          initialInput.delete(index);
+          if (index === answerBlock) sink.onText(input);
+          else state.tools.find((t) => t.key === index)?.args.push(input);
+        }
         return;
       }
       case 'message_delta':
@@ -94,7 +136,7 @@ function handler(label: string): EventHandler {
         return;
       }
       default:
-        return; // ping, content_block_stop, and event types added after this was written
+        return; // ping, and event types added after this was written
     }
     // Normalised: input includes cache reads and writes, as OpenAI's prompt_tokens does.
     const input = raw.input === null ? null : raw.input + (raw.cacheRead ?? 0) + (raw.cacheWrite ?? 0);
@@ -112,7 +154,7 @@ export const anthropicAdapter: ProviderAdapter = {
     return runStream(
       { label, url: joinUrl(req.baseUrl, '/messages'), headers: headers(req.apiKey), body: requestBody(req), signal: req.signal },
       sink,
-      handler(label),
+      handler(label, anthropicAnswerTool(req.responseFormat)?.name ?? null),
     );
   },
   async listModels(req) {

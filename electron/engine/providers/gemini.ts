@@ -1,11 +1,12 @@
 /** Google Gemini (Generative Language API), streamed with `alt=sse`. */
 import { failStream, getJson, isRecord, joinUrl, numOrNull, oneLine, parseData, runStream, type EventHandler } from './sse';
-import { geminiParts } from './parts';
+import { randomBytes } from 'node:crypto';
+import { geminiContents, geminiFormatFields, geminiToolFields } from './tool-wire';
 import type { AdapterRequest, ProviderAdapter } from './types';
 
 interface GeminiChunk {
   candidates?: Array<{
-    content?: { parts?: Array<{ text?: string; thought?: boolean }> };
+    content?: { parts?: Array<{ text?: string; thought?: boolean; thoughtSignature?: string; functionCall?: { id?: string; name?: string; args?: unknown } }> };
     finishReason?: string;
   }>;
   usageMetadata?: {
@@ -16,6 +17,7 @@ interface GeminiChunk {
   };
   promptFeedback?: { blockReason?: string };
   error?: { message?: string; status?: string; code?: number };
+  responseId?: string;
 }
 
 function headers(apiKey: string | null): Record<string, string> {
@@ -36,15 +38,19 @@ function requestBody(req: AdapterRequest): Record<string, unknown> {
     seed: p.seed,
     stopSequences: p.stop,
     thinkingConfig: p.thinkingBudget === undefined ? undefined : { thinkingBudget: p.thinkingBudget },
+    ...geminiFormatFields(req.responseFormat),
   };
   return {
-    contents: req.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: geminiParts(m, req.attachments) })),
+    contents: geminiContents(req.messages, req.attachments),
     systemInstruction: req.system ? { parts: [{ text: req.system }] } : undefined,
     generationConfig: Object.values(generationConfig).some((v) => v !== undefined) ? generationConfig : undefined,
+    ...geminiToolFields(req.tools, req.toolChoice),
   };
 }
 
 function handler(label: string): EventHandler {
+  // Gemini's calls often have no id: one is made from the response id, unique per column, for results to name.
+  let fallbackId: string | null = null;
   return (event, state, sink) => {
     if (event.data.trim() === '') return;
     const chunk = parseData<GeminiChunk>(event.data, state, label);
@@ -59,6 +65,14 @@ function handler(label: string): EventHandler {
     const parts = candidate?.content?.parts;
     if (parts) {
       for (const part of parts) {
+        const fc = part.functionCall;
+        if (fc) {
+          fallbackId ??= chunk.responseId || randomBytes(6).toString('hex');
+          const n = state.tools.length;
+          state.tools.push({ id: fc.id || `fc_${fallbackId}_${n}`, name: fc.name ?? '', args: [JSON.stringify(fc.args ?? {})], key: n, ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) });
+          sink.onToolCall?.();
+          continue;
+        }
         if (typeof part.text !== 'string' || part.text === '') continue;
         if (part.thought === true) sink.onReasoning(part.text);
         else sink.onText(part.text);

@@ -2,9 +2,9 @@
  * OpenAI Chat Completions, which also covers OpenRouter, Groq, Together,
  * DeepSeek, Ollama, vLLM and every other OpenAI-compatible base URL.
  */
-import { failStream, getJson, isRecord, joinUrl, numOrNull, oneLine, parseData, runStream, type EventHandler } from './sse';
-import { openaiContent } from './parts';
-import type { AdapterRequest, ProviderAdapter } from './types';
+import { failStream, getJson, isRecord, joinUrl, numOrNull, oneLine, parseData, runStream, type EventHandler, type StreamState } from './sse';
+import { openaiMessages, openaiResponseFormat, openaiToolChoice, openaiTools } from './tool-wire';
+import type { AdapterRequest, ProviderAdapter, StreamSink } from './types';
 
 interface OpenAIDelta {
   content?: string | null;
@@ -13,6 +13,7 @@ interface OpenAIDelta {
   /** OpenRouter. */
   reasoning?: string | null;
   refusal?: string | null;
+  tool_calls?: Array<{ index?: number; id?: string; type?: string; function?: { name?: string; arguments?: string } }> | null;
 }
 
 interface OpenAIUsage {
@@ -36,7 +37,7 @@ function headers(apiKey: string | null): Record<string, string> {
 }
 
 function requestBody(req: AdapterRequest): Record<string, unknown> {
-  const turns = req.messages.map((m) => ({ role: m.role, content: openaiContent(m, req.attachments) }));
+  const turns = openaiMessages(req.messages, req.attachments);
   const messages = req.system ? [{ role: 'system', content: req.system }, ...turns] : turns;
   const p = req.params;
   return {
@@ -50,6 +51,9 @@ function requestBody(req: AdapterRequest): Record<string, unknown> {
     seed: p.seed,
     stop: p.stop,
     reasoning_effort: p.reasoningEffort,
+    tools: openaiTools(req.tools),
+    tool_choice: openaiToolChoice(req.toolChoice),
+    response_format: openaiResponseFormat(req.responseFormat),
   };
 }
 
@@ -78,6 +82,7 @@ function handler(label: string): EventHandler {
         if (typeof reasoning === 'string' && reasoning !== '') sink.onReasoning(reasoning);
         if (typeof delta.content === 'string' && delta.content !== '') sink.onText(delta.content);
         if (typeof delta.refusal === 'string' && delta.refusal !== '') sink.onText(delta.refusal);
+        if (delta.tool_calls) toolDeltas(delta.tool_calls, state, sink);
       }
       if (choice.finish_reason) {
         state.finishReason = choice.finish_reason;
@@ -95,6 +100,26 @@ function handler(label: string): EventHandler {
       };
     }
   };
+}
+
+/**
+ * Streamed tool calls are keyed by `index`: the first delta of a call has its id
+ * and name, later ones pieces of its arguments. Parallel calls interleave by index.
+ */
+function toolDeltas(calls: NonNullable<OpenAIDelta['tool_calls']>, state: StreamState, sink: StreamSink): void {
+  for (const d of calls) {
+    // A compatible server that leaves out `index` sends each call whole, or with its id on every piece.
+    const key = typeof d.index === 'number' ? d.index : d.id ? -1 - state.tools.length : (state.tools.at(-1)?.key ?? 0);
+    let call = state.tools.find((t) => t.key === key && (!d.id || !t.id || t.id === d.id));
+    if (!call) {
+      call = { id: d.id ?? `call_${state.tools.length}`, name: '', args: [], key };
+      state.tools.push(call);
+    }
+    if (d.id && call.id !== d.id) call.id = d.id;
+    if (d.function?.name) call.name += d.function.name;
+    if (typeof d.function?.arguments === 'string' && d.function.arguments !== '') call.args.push(d.function.arguments);
+    sink.onToolCall?.();
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ErrorKind } from '../../../shared/domain';
 import { scrub, scrubError } from '../scrub';
+import { toolCall } from '../../../shared/tools';
 import type { AdapterError, AdapterOutcome, ReportedUsage, StreamSink } from './types';
 
 export type { EventSourceMessage };
@@ -19,6 +20,23 @@ export interface StreamState {
   /** Stop reading now ([DONE], message_stop, an error event). */
   stop: boolean;
   error: AdapterError | null;
+  /** Tool calls as they stream: arguments arrive in pieces (OpenAI, Anthropic) or whole (Gemini). */
+  tools: PendingToolCall[];
+}
+
+export interface PendingToolCall {
+  id: string;
+  name: string;
+  args: string[];
+  /** The protocol's own key for the call within the stream (OpenAI `index`, Anthropic block index). */
+  key: number;
+  /** Gemini's thoughtSignature on the call's part. */
+  signature?: string;
+}
+
+/** The calls of a stream, their arguments joined and parsed; undefined when there were none. */
+function finishedCalls(tools: PendingToolCall[]): AdapterOutcome['toolCalls'] {
+  return tools.length ? tools.map((t) => ({ ...toolCall(t.id, t.name, t.args.join('')), ...(t.signature ? { signature: t.signature } : {}) })) : undefined;
 }
 
 export interface StreamCall {
@@ -231,7 +249,7 @@ export function parseData<T>(data: string, state: StreamState, label: string): T
 
 /** POSTs `call.body` and feeds each SSE event to `onEvent` until the stream ends or the handler stops it. */
 export async function runStream(call: StreamCall, sink: StreamSink, onEvent: EventHandler): Promise<AdapterOutcome> {
-  const state: StreamState = { finishReason: null, usage: emptyUsage(), terminal: false, stop: false, error: null };
+  const state: StreamState = { finishReason: null, usage: emptyUsage(), terminal: false, stop: false, error: null, tools: [] };
   // Every string of the outcome that came from the upstream passes the scrubber here, once per stream.
   const secrets = credentialsOf(call.headers);
   const finish = (status: AdapterOutcome['status'], httpStatus: number | null, error: AdapterError | null): AdapterOutcome => ({
@@ -240,6 +258,7 @@ export async function runStream(call: StreamCall, sink: StreamSink, onEvent: Eve
     usage: state.usage,
     httpStatus,
     error: error && scrubError(error.httpStatus === null ? { ...error, httpStatus } : error, secrets),
+    ...(state.tools.length ? { toolCalls: finishedCalls(state.tools) } : {}),
   });
   const aborted = (httpStatus: number | null): AdapterOutcome => {
     const a = abortOutcome(call.signal, httpStatus);

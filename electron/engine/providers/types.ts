@@ -5,6 +5,7 @@
  */
 import type { AttachmentMime } from '../../../shared/attachments';
 import type { ChatMessage, ErrorKind, GenerationParams, ProviderType } from '../../../shared/domain';
+import type { ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../../shared/tools';
 
 /** An attachment's content at send time: base64 for images and PDFs, the text itself for text files. */
 export type AttachmentData =
@@ -21,6 +22,10 @@ export interface AdapterRequest {
   /** Content of the messages' attachments by hash; every hash the messages name is here. */
   attachments?: ReadonlyMap<string, AttachmentData> | undefined;
   params: GenerationParams;
+  /** Tools the model may call, in our shape; each adapter spells them its protocol's way. */
+  tools?: ToolDefinition[] | undefined;
+  toolChoice?: ToolChoice | undefined;
+  responseFormat?: ResponseFormat | undefined;
   /**
    * Aborting reaches the socket (fetch's signal). Abort with `{ kind, message }`
    * (e.g. `{ kind: 'timeout_idle', message: 'no bytes for 30 s' }`) to have the
@@ -41,6 +46,8 @@ export interface StreamSink {
   onReasoning(delta: string): void;
   /** Any bytes of the body arrived (used for idle timeouts). */
   onChunk?(): void;
+  /** A piece of a tool call arrived (its name, or some of its arguments): output, for the timeouts. */
+  onToolCall?(): void;
 }
 
 /**
@@ -76,6 +83,8 @@ export interface AdapterOutcome {
   usage: ReportedUsage;
   httpStatus: number | null;
   error: AdapterError | null;
+  /** The tool calls the model made, in order; absent when it made none. */
+  toolCalls?: ToolCall[];
 }
 
 export interface ProviderAdapter {

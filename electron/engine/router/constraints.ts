@@ -9,7 +9,7 @@ import type { CapabilityName, Endpoint, Price, RoutingOptions } from '../../../s
 
 export interface Exclusion {
   endpointId: string;
-  /** `only`, `ignore`, `misconfigured`, `zdr`, `noTraining`, `jurisdiction`, `maxPrice`, `context`, `modality` or `capability`. */
+  /** `only`, `ignore`, `misconfigured`, `zdr`, `noTraining`, `jurisdiction`, `maxPrice`, `context`, `modality`, `feature` or `capability`. */
   rule: string;
   detail: string;
 }
@@ -21,6 +21,8 @@ export interface ConstraintContext {
   misconfigured?: ReadonlyMap<string, string>;
   /** Input modalities the request's attachments need (see shared/attachments.ts). */
   modalities?: ReadonlyArray<'image' | 'pdf'>;
+  /** What the request uses that not every endpoint can do: tool definitions (`tools`), a response format (`json`). */
+  features?: ReadonlyArray<'tools' | 'json'>;
 }
 
 const MODALITY_WORD = { image: 'images', pdf: 'PDFs' } as const;
@@ -118,6 +120,10 @@ function firstBreach(e: Endpoint, r: ConstraintRouting, ctx: ConstraintContext):
       if (!mods.includes(need)) return { rule: 'modality', detail: `does not accept ${MODALITY_WORD[need]} (catalog: input ${mods.join(', ')})` };
     }
   }
+  // Like modalities: only a catalog that says "no" refuses; unknown is sent and the provider decides.
+  for (const need of ctx.features ?? []) {
+    if (e.capabilities[need] === false) return { rule: 'feature', detail: `cannot do ${CAPABILITY_LABEL[need]} (catalog: no ${need} capability), and the request has ${need === 'tools' ? 'tools' : 'a response format'}` };
+  }
   for (const c of r.requireCapabilities) {
     const has = e.capabilities[c];
     if (has !== true) {
@@ -156,7 +162,7 @@ export function applyConstraints(
 export function explainNoEndpoint(target: string, excluded: Exclusion[]): string {
   if (excluded.length === 0) return `no endpoint of ${target} satisfies the request: no provider serves it`;
   // An attachment the model cannot take is the whole story: say it plainly.
-  if (excluded.every((x) => x.rule === 'modality')) return excluded.map((x) => `${x.endpointId} ${x.detail}`).join('; ');
+  if (excluded.every((x) => x.rule === 'modality' || x.rule === 'feature')) return excluded.map((x) => `${x.endpointId} ${x.detail}`).join('; ');
   const parts = excluded.map((x) => `${x.endpointId} (${x.rule}: ${x.detail})`);
   return `no endpoint of ${target} satisfies the request: ${parts.join(', ')}`;
 }

@@ -11,9 +11,11 @@ import { m0010 } from './0010-history-keyset';
 import { m0011 } from './0011-attachments';
 import { m0012 } from './0012-conversation-turns';
 import { m0013 } from './0013-run-labels';
-import { m0014 } from './0014-turn-attachments';
+import { m0014 } from './0014-prompts';
+import { m0015 } from './0015-tool-calls';
+import { m0016 } from './0016-turn-attachments';
 import type { Migration } from './types';
 
 /** Ordered; index i migrates user_version i -> i+1. Only ever append. */
-export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014];
+export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016];
 export type { Migration };

@@ -89,6 +89,23 @@ function idCases(): CliCase[] {
   ];
 }
 
+function promptCases(fx: CliFixtures): CliCase[] {
+  const names = ['', HUGE, 'a\u0000b', ' x', 'a\nb'];
+  return [
+    ...names.map((n) => ({ name: `prompts add ${JSON.stringify(n.slice(0, 16))}`, args: ['prompts', 'add', n, '--text', 'hi'] })),
+    ...names.slice(0, 3).map((n) => ({ name: `prompts show ${JSON.stringify(n.slice(0, 16))}`, args: ['prompts', 'show', n] })),
+    ...names.slice(0, 3).map((n) => ({ name: `prompts rm ${JSON.stringify(n.slice(0, 16))}`, args: ['prompts', 'rm', n, '--system'] })),
+    { name: 'prompts add --file /dev/zero', args: ['prompts', 'add', 'z', '--file', '/dev/zero'] },
+    { name: 'prompts add --file a folder', args: ['prompts', 'add', 'z', '--file', fx.folder], mayName: fx.folder },
+    { name: 'prompts add without text', args: ['prompts', 'add', 'z'] },
+    { name: 'compare --template unknown', args: ['compare', '--template', 'nope', '-m', 'mock:m'] },
+    { name: 'compare --template huge', args: ['compare', '--template', HUGE, '-m', 'mock:m'] },
+    { name: 'compare --var without =', args: ['compare', '--template', 'nope', '--var', 'x', '-m', 'mock:m'] },
+    { name: 'compare --var huge key', args: ['compare', '--template', 'nope', '--var', `${HUGE}=1`, '-m', 'mock:m'] },
+    { name: 'compare --var without a template', args: ['compare', 'hi', '--var', 'a=b', '-m', 'mock:m'] },
+  ];
+}
+
 function providerCases(): CliCase[] {
   const add = (id: string, ...rest: string[]) => ['providers', 'add', id, ...rest];
   return [
@@ -197,5 +214,5 @@ function dataDirCases(fx: CliFixtures): CliCase[] {
 }
 
 export function cliCases(fx: CliFixtures): CliCase[] {
-  return [...numberCases(), ...targetCases(), ...idCases(), ...providerCases(), ...fileCases(fx), ...spendCases(), ...usageCases(fx), ...dataDirCases(fx)];
+  return [...numberCases(), ...targetCases(), ...idCases(), ...promptCases(fx), ...providerCases(), ...fileCases(fx), ...spendCases(), ...usageCases(fx), ...dataDirCases(fx)];
 }

@@ -6,6 +6,7 @@
  */
 import type { ProviderType } from '../../../shared/domain';
 import type { AdapterError, AdapterOutcome, ReportedUsage } from '../../../electron/engine/providers/types';
+import type { ToolCall } from '../../../shared/tools';
 
 export interface WireExpected {
   status: AdapterOutcome['status'];
@@ -17,6 +18,8 @@ export interface WireExpected {
   text: string[];
   /** onReasoning deltas, in order. */
   reasoning: string[];
+  /** The tool calls in the fixture, read off it by hand: arguments as the pieces join, and parsed. */
+  toolCalls?: ToolCall[];
 }
 
 export interface WireCase {
@@ -27,9 +30,9 @@ export interface WireCase {
   status?: number;
   headers?: Record<string, string>;
   expected: WireExpected;
-  /** What the fixture carries that the adapters do not surface yet (no tool-call channel exists). */
-  notSurfaced?: string;
 }
+
+const call = (id: string, name: string, args: string, parsed: unknown): ToolCall => ({ id, name, arguments: args, parsed });
 
 const usage = (u: Partial<ReportedUsage>): ReportedUsage => ({
   inputTokens: null,
@@ -102,14 +105,22 @@ export const CASES: WireCase[] = [
   {
     provider: 'openai',
     file: 'tool-call.txt',
-    expected: ok('tool_calls', usage({ inputTokens: 44, outputTokens: 16, reasoningTokens: 0 }), []),
-    notSurfaced: 'tool call call_4XzlGBLtUe9dy3GVNV4jhq7h get_weather({"city":"New York City"})',
+    expected: {
+      ...ok('tool_calls', usage({ inputTokens: 44, outputTokens: 16, reasoningTokens: 0 }), []),
+      toolCalls: [call('call_4XzlGBLtUe9dy3GVNV4jhq7h', 'get_weather', '{"city":"New York City"}', { city: 'New York City' })],
+    },
   },
   {
     provider: 'openai',
     file: 'parallel-tool-calls.txt',
-    expected: ok('tool_calls', usage({ inputTokens: 149, outputTokens: 60, reasoningTokens: 0 }), []),
-    notSurfaced: 'tool calls [0] GetWeatherArgs({"city": "Edinburgh", "country": "GB", "units": "c"}), [1] get_stock_price({"ticker": "AAPL", "exchange": "NASDAQ"})',
+    // Two calls interleaved by index: each keeps its own id, name and arguments.
+    expected: {
+      ...ok('tool_calls', usage({ inputTokens: 149, outputTokens: 60, reasoningTokens: 0 }), []),
+      toolCalls: [
+        call('call_JMW1whyEaYG438VE1OIflxA2', 'GetWeatherArgs', '{"city": "Edinburgh", "country": "GB", "units": "c"}', { city: 'Edinburgh', country: 'GB', units: 'c' }),
+        call('call_DNYTawLBoN8fj3KN6qU9N1Ou', 'get_stock_price', '{"ticker": "AAPL", "exchange": "NASDAQ"}', { ticker: 'AAPL', exchange: 'NASDAQ' }),
+      ],
+    },
   },
   {
     provider: 'openai',
@@ -131,7 +142,7 @@ export const CASES: WireCase[] = [
   {
     provider: 'anthropic',
     file: 'doc-tool-use.txt',
-    expected: ok('tool_use', usage({ inputTokens: 472, outputTokens: 89 }), [
+    expected: { ...ok('tool_use', usage({ inputTokens: 472, outputTokens: 89 }), [
       'Okay',
       ',',
       ' let',
@@ -145,8 +156,7 @@ export const CASES: WireCase[] = [
       ',',
       ' CA',
       ':',
-    ]),
-    notSurfaced: 'tool_use toolu_01T1x1fJ34qAmk2tNTrN7Up6 get_weather({"location": "San Francisco, CA"})',
+    ]), toolCalls: [call('toolu_01T1x1fJ34qAmk2tNTrN7Up6', 'get_weather', '{"location": "San Francisco, CA"}', { location: 'San Francisco, CA' })] },
   },
   {
     provider: 'anthropic',
@@ -173,8 +183,10 @@ export const CASES: WireCase[] = [
   {
     provider: 'anthropic',
     file: 'sdk-tool-use.txt',
-    expected: ok('tool_use', usage({ inputTokens: 377, outputTokens: 65, cachedInputTokens: 0 }), ['I', "'ll check the current weather in Paris for you."]),
-    notSurfaced: 'tool_use toolu_01NRLabsLyVHZPKxbKvkfSMn get_weather({"location": "Paris"})',
+    expected: {
+      ...ok('tool_use', usage({ inputTokens: 377, outputTokens: 65, cachedInputTokens: 0 }), ['I', "'ll check the current weather in Paris for you."]),
+      toolCalls: [call('toolu_01NRLabsLyVHZPKxbKvkfSMn', 'get_weather', '{"location": "Paris"}', { location: 'Paris' })],
+    },
   },
   // A refusal is a finished answer with no text; the engine sees it by the finish reason.
   { provider: 'anthropic', file: 'sdk-refusal.txt', expected: ok('refusal', usage({ inputTokens: 20, outputTokens: 0 }), []) },
@@ -204,8 +216,11 @@ export const CASES: WireCase[] = [
   {
     provider: 'gemini',
     file: 'function-call.txt',
-    expected: ok('STOP', usage({ inputTokens: 21, outputTokens: 6 }), []),
-    notSurfaced: 'functionCall customDivide({"numerator": 100, "denominator": 2})',
+    // Gemini sends the arguments whole, as an object, and no id: the id is made from the response id.
+    expected: {
+      ...ok('STOP', usage({ inputTokens: 21, outputTokens: 6 }), []),
+      toolCalls: [call('fc_xtSfaIRs8_Sf2Q-skYe5Dg_0', 'customDivide', '{"numerator":100,"denominator":2}', { numerator: 100, denominator: 2 })],
+    },
   },
   {
     provider: 'gemini',

@@ -68,8 +68,8 @@ async function replayOnce(c: WireCase, body: Buffer, cuts: number[]): Promise<Re
   const out = await getAdapter(c.provider).stream(request(c.provider), sink);
   // After the terminal event the adapter drains the rest without counting reads.
   handle.finish();
-  const { status, finishReason, usage, httpStatus, error } = out;
-  return { outcome: { status, finishReason, usage, httpStatus: httpStatus!, error, text, reasoning }, reads };
+  const { status, finishReason, usage, httpStatus, error, toolCalls } = out;
+  return { outcome: { status, finishReason, usage, httpStatus: httpStatus!, error, text, reasoning, ...(toolCalls ? { toolCalls } : {}) }, reads };
 }
 
 describe.each(CASES)('$provider/$file', (c) => {

@@ -113,3 +113,53 @@ describe('Gemini requests', () => {
     expect(onlyRequest(mock, 'gemini-bare').body).toEqual({ contents: [{ role: 'user', parts: [{ text: 'hello mock world' }] }] });
   });
 });
+
+describe('tools on the wire', () => {
+  const tools = [{ name: 'lookup', description: 'Find a thing', parameters: { type: 'object', properties: { q: { type: 'string' } } } }];
+  const schema = { type: 'object', properties: { a: { type: 'number' } } };
+
+  it('OpenAI: the whole body with tools, a tool choice and a JSON schema response format', async () => {
+    await getAdapter('openai').stream(request(mock, 'openai', 'oa-tools', { tools, toolChoice: 'none', responseFormat: { type: 'json_schema', name: 'out', schema, strict: true } }), recorder());
+    expect(onlyRequest(mock, 'oa-tools').body).toEqual({
+      model: 'oa-tools',
+      messages: [{ role: 'user', content: 'hello mock world' }],
+      stream: true,
+      stream_options: { include_usage: true },
+      tools: [{ type: 'function', function: tools[0] }],
+      tool_choice: 'none',
+      response_format: { type: 'json_schema', json_schema: { name: 'out', schema, strict: true } },
+    });
+  });
+
+  it('Anthropic: json_object is a forced answer tool; beside other tools some tool must be called', async () => {
+    await getAdapter('anthropic').stream(request(mock, 'anthropic', 'an-json', { responseFormat: { type: 'json_object' } }), recorder());
+    const json = onlyRequest(mock, 'an-json').body as Record<string, unknown>;
+    expect(json.tools).toEqual([{ name: 'json_answer', description: expect.any(String) as unknown, input_schema: { type: 'object' } }]);
+    expect(json.tool_choice).toEqual({ type: 'tool', name: 'json_answer' });
+
+    await getAdapter('anthropic').stream(request(mock, 'anthropic', 'an-both', { tools, responseFormat: { type: 'json_schema', name: 'out', schema } }), recorder());
+    const both = onlyRequest(mock, 'an-both').body as Record<string, unknown>;
+    expect((both.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(['lookup', 'out']);
+    expect(both.tool_choice).toEqual({ type: 'any' });
+    // A choice the user made stands.
+    await getAdapter('anthropic').stream(request(mock, 'anthropic', 'an-auto', { tools, toolChoice: 'auto' }), recorder());
+    expect((onlyRequest(mock, 'an-auto').body as Record<string, unknown>).tool_choice).toEqual({ type: 'auto' });
+  });
+
+  it('Gemini: the response schema joins the generation parameters; tools and the calling mode beside them', async () => {
+    await getAdapter('gemini').stream(request(mock, 'gemini', 'ge-tools', { params: { temperature: 0.5 }, tools, toolChoice: 'auto', responseFormat: { type: 'json_schema', name: 'out', schema } }), recorder());
+    const b = onlyRequest(mock, 'ge-tools').body as Record<string, unknown>;
+    expect(b.generationConfig).toEqual({ temperature: 0.5, responseMimeType: 'application/json', responseJsonSchema: schema });
+    expect(b.tools).toEqual([{ functionDeclarations: [{ name: 'lookup', description: 'Find a thing', parametersJsonSchema: tools[0]!.parameters }] }]);
+    expect(b.toolConfig).toEqual({ functionCallingConfig: { mode: 'AUTO' } });
+  });
+
+  it('streamed calls with broken arguments come back as streamed, with the reason they do not parse', async () => {
+    for (const type of ['openai', 'anthropic'] as const) {
+      mock.script(`${type}-broken`, { text: '', toolCalls: [{ id: 'c1', name: 'lookup', arguments: '{"q": "unterminated' }] });
+      const out = await getAdapter(type).stream(request(mock, type, `${type}-broken`, { tools }), recorder());
+      expect(out.status).toBe('ok');
+      expect(out.toolCalls).toEqual([{ id: 'c1', name: 'lookup', arguments: '{"q": "unterminated', parseError: expect.stringMatching(/^arguments are not JSON: /) as unknown }]);
+    }
+  });
+});

@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-turn-attachments']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-prompts', '0015-tool-calls', '0016-turn-attachments']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -315,6 +315,7 @@ describe('migrations, conversations', () => {
     db.prepare('DELETE FROM runs WHERE id = ?').run('r1');
     expect(read(db, 'SELECT COUNT(*) AS n FROM run_turns')).toEqual([{ n: 0 }]);
   });
+
 });
 
 describe('migrations, labels', () => {
@@ -341,15 +342,47 @@ describe('migrations, labels', () => {
     expect(read(db, 'SELECT COUNT(*) AS n FROM run_tags')).toEqual([{ n: 0 }]);
     expect(read(db, 'SELECT COUNT(*) AS n FROM run_facets WHERE seq = 1024')).toEqual([{ n: 0 }]);
   });
+
+});
+
+describe('migrations, prompt library', () => {
+  it('0014-prompts: a name is unique within its kind, kinds are prompt or system, last use starts unset', () => {
+    expect(createdBy(14)).toEqual({ tables: ['prompts'], indexes: [] });
+    const db = dbAt(14);
+    insert(db, 'prompts', { id: 'p1', name: 'review', kind: 'prompt', body: 'Review {{ code }}', created_at: NOW, updated_at: NOW });
+    // The same name as a system prompt is another entry.
+    insert(db, 'prompts', { id: 'p2', name: 'review', kind: 'system', body: 'You review code.', created_at: NOW, updated_at: NOW });
+    expect(() => insert(db, 'prompts', { id: 'p3', name: 'review', kind: 'prompt', body: 'again', created_at: NOW, updated_at: NOW })).toThrow(/UNIQUE constraint/);
+    expect(() => insert(db, 'prompts', { id: 'p4', name: 'x', kind: 'user', body: 'b', created_at: NOW, updated_at: NOW })).toThrow(/CHECK constraint/);
+    expect(() => insert(db, 'prompts', { id: 'p5', name: 'y', kind: 'prompt', created_at: NOW, updated_at: NOW })).toThrow(/NOT NULL/);
+    expect(read(db, 'SELECT id, kind, last_used_at FROM prompts ORDER BY id')).toEqual([
+      { id: 'p1', kind: 'prompt', last_used_at: null },
+      { id: 'p2', kind: 'system', last_used_at: null },
+    ]);
+  });
+});
+
+describe('migrations, tools', () => {
+  it('0015-tool-calls: earlier columns have no tool calls, check or results; a turn keeps all three', () => {
+    expect(createdBy(15)).toEqual({ tables: [], indexes: [] });
+    const db = dbAt(14);
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null });
+    insert(db, 'columns', { id: 'old', run_id: 'r1', idx: 0, target: 'acme/m', status: 'ok', updated_at: NOW });
+    expect(migrate(db, 15)).toBe(15);
+    expect(read(db, 'SELECT tool_calls_json, structured_json, tool_results_json FROM columns WHERE id = ?', 'old')).toEqual([{ tool_calls_json: null, structured_json: null, tool_results_json: null }]);
+    const calls = JSON.stringify([{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', parsed: { city: 'Paris' } }]);
+    insert(db, 'columns', { id: 'next', run_id: 'r1', idx: 0, turn: 1, target: 'acme/m', status: 'ok', updated_at: NOW, tool_calls_json: calls, structured_json: '{"valid":false,"errors":["x"]}', tool_results_json: '[]' });
+    expect(read(db, 'SELECT tool_calls_json AS c, structured_json AS s FROM columns WHERE id = ?', 'next')).toEqual([{ c: calls, s: '{"valid":false,"errors":["x"]}' }]);
+  });
 });
 
 describe('migrations, follow-up attachments', () => {
-  it("0014-turn-attachments: a follow-up turn keeps its prompt's attachment references; earlier turns have none", () => {
-    expect(createdBy(14)).toEqual({ tables: [], indexes: [] });
-    const db = dbAt(13);
+  it("0016-turn-attachments: a follow-up turn keeps its prompt's attachment references; earlier turns have none", () => {
+    expect(createdBy(16)).toEqual({ tables: [], indexes: [] });
+    const db = dbAt(15);
     insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null });
     insert(db, 'run_turns', { run_id: 'r1', turn: 1, prompt: 'before', created_at: NOW });
-    expect(migrate(db, 14)).toBe(14);
+    expect(migrate(db, 16)).toBe(16);
     const refs = JSON.stringify([{ hash: 'a'.repeat(64), mime: 'image/png', name: 'dot.png', size: 67 }]);
     insert(db, 'run_turns', { run_id: 'r1', turn: 2, prompt: 'with a file', created_at: NOW, attachments_json: refs });
     expect(read(db, 'SELECT turn, attachments_json FROM run_turns ORDER BY turn')).toEqual([

@@ -6,8 +6,8 @@ import type { Migration } from './types';
  * again with that prompt (turn 0's are in the run's request). NULL: none.
  * The bytes stay in `attachments`, linked to the run by `run_attachments`.
  */
-export const m0014: Migration = {
-  name: '0014-turn-attachments',
+export const m0016: Migration = {
+  name: '0016-turn-attachments',
   up(db) {
     db.exec('ALTER TABLE run_turns ADD COLUMN attachments_json TEXT');
   },
