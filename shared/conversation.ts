@@ -4,6 +4,7 @@
  * (a fork's pre-filled history) build the same history from the same run.
  */
 import type { ChatMessage, ColumnResult, ColumnTurn, GenerationParams, RunResult, Totals } from './domain';
+import type { AttachmentRef } from './attachments';
 
 /** The prompt a run's first turn answered: its last user message. */
 export function firstPrompt(run: Pick<RunResult, 'request'>): string {
@@ -29,8 +30,13 @@ function answerOf(t: Pick<ColumnTurn, 'text' | 'toolCalls'>): ChatMessage {
 }
 
 /** A follow-up's prompt with the tool results it carries (for the calls of the answer before it). */
-function promptOf(content: string, toolResults: ColumnTurn['toolResults']): ChatMessage {
-  return toolResults?.length ? { role: 'user', content, toolResults } : { role: 'user', content };
+function promptOf(content: string, toolResults: ColumnTurn['toolResults'], attachments?: AttachmentRef[]): ChatMessage {
+  return {
+    role: 'user',
+    content,
+    ...(attachments?.length ? { attachments: attachments.map((a) => ({ ...a })) } : {}),
+    ...(toolResults?.length ? { toolResults } : {}),
+  };
 }
 
 /**
@@ -41,7 +47,7 @@ function promptOf(content: string, toolResults: ColumnTurn['toolResults']): Chat
  * only answers it really gave.
  * @example messagesForTurn(run, 0, 1, 'And in French?') // [user 'Hi', assistant 'Hello!', user 'And in French?']
  */
-export function messagesForTurn(run: RunResult, index: number, turn: number, prompt: string, toolResults?: ColumnTurn['toolResults']): ChatMessage[] {
+export function messagesForTurn(run: RunResult, index: number, turn: number, prompt: string, toolResults?: ColumnTurn['toolResults'], attachments?: AttachmentRef[]): ChatMessage[] {
   const column = run.columns.find((c) => c.index === index);
   if (!run.request) return [];
   if (turn === 0) return [...run.request.messages];
@@ -50,13 +56,19 @@ export function messagesForTurn(run: RunResult, index: number, turn: number, pro
   for (const t of turns) {
     if (t.turn >= turn || !usableTurn(t)) continue;
     if (t.turn === 0) out.push(...run.request.messages);
-    else out.push(promptOf(t.prompt, t.toolResults));
+    else out.push(promptOf(t.prompt, t.toolResults, turnAttachments(run, t.turn)));
     out.push(answerOf(t));
   }
-  // A retry of a turn sends the results that turn was sent.
-  out.push(promptOf(prompt, toolResults ?? turns.find((t) => t.turn === turn)?.toolResults));
+  // A retry of a turn sends the results and files that turn was sent; a new one the ones given.
+  out.push(promptOf(prompt, toolResults ?? turns.find((t) => t.turn === turn)?.toolResults, attachments ?? turnAttachments(run, turn)));
   return out;
 }
+
+/** The files a follow-up turn's prompt carried (none for turn 0, whose are in the request). */
+function turnAttachments(run: Pick<RunResult, 'turns'>, turn: number): AttachmentRef[] | undefined {
+  return run.turns?.find((t) => t.turn === turn)?.attachments;
+}
+
 
 /**
  * The column's whole conversation so far, ending with its latest usable answer.

@@ -137,12 +137,21 @@ export const RoutingOptions = z.object({
 export type RoutingOptions = z.infer<typeof RoutingOptions>;
 export type RoutingOptionsInput = z.input<typeof RoutingOptions>;
 
-/** What one column may set for itself on top of the request's routing (the window's per-column menu). */
+/**
+ * What one column may set for itself on top of the request's routing (the
+ * window's per-column menu, the CLI's `--column-route N:key=value`).
+ * `firstTokenMs` is the column's own first-token timeout (the run's `timeouts.firstTokenMs`).
+ */
 export const ColumnRouting = z.object({
   strategy: RouteStrategy.optional(),
+  order: z.array(z.string()).optional(),
   only: z.array(z.string()).optional(),
   ignore: z.array(z.string()).optional(),
   zdr: z.boolean().optional(),
+  noTraining: z.boolean().optional(),
+  jurisdictions: z.array(z.string()).optional(),
+  maxPrice: z.object({ inputPerM: z.number().nonnegative(), outputPerM: z.number().nonnegative() }).nullable().optional(),
+  firstTokenMs: z.number().int().min(1).max(3_600_000).optional(),
   noFallback: z.boolean().optional(),
 });
 export type ColumnRouting = z.infer<typeof ColumnRouting>;
@@ -154,7 +163,8 @@ export type ColumnRouting = z.infer<typeof ColumnRouting>;
 export function routingFor(request: { routing: RoutingOptions; columnRouting?: Array<ColumnRouting | null> | undefined }, index: number): RoutingOptions {
   const own = request.columnRouting?.[index];
   if (!own) return request.routing;
-  const set = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined));
+  // The timeout is not routing: columnRequest moves it into the column's timeouts.
+  const set = Object.fromEntries(Object.entries(own).filter(([k, v]) => v !== undefined && k !== 'firstTokenMs'));
   return { ...request.routing, ...set };
 }
 
@@ -401,7 +411,8 @@ export const ColumnResult = ColumnFields.extend({
 export type ColumnResult = z.infer<typeof ColumnResult>;
 
 /** A turn of a run: the prompt sent and which columns (indexes) it went to. Turn 0 is the run's own request. */
-export const RunTurn = z.object({ turn: z.number().int().min(0), prompt: z.string(), createdAt: z.number(), columns: z.array(z.number().int()) });
+/** One prompt of a conversation; `attachments`: the files a follow-up prompt carried (turn 0's are in the request). */
+export const RunTurn = z.object({ turn: z.number().int().min(0), prompt: z.string(), createdAt: z.number(), columns: z.array(z.number().int()), attachments: z.array(AttachmentRef).optional() });
 export type RunTurn = z.infer<typeof RunTurn>;
 
 export const RunResult = z.object({

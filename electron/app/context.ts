@@ -11,6 +11,7 @@ import { loadCatalog, type LoadedCatalog } from '../engine/catalog/load';
 import { keyOrigin, type KeyPolicy } from '../engine/key-policy';
 import { AuditLog } from '../audit/log';
 import { loadSigner } from '../audit/signer';
+import { collectOrphans } from './attachment-gc';
 
 export interface AppContextOptions {
   dataDir?: string;
@@ -37,6 +38,8 @@ export interface AppContext {
   audit: AuditLog;
   /** Interrupted columns billed after start-up (Engine.settleInterrupted): how many this process settled. */
   recovered: Promise<number>;
+  /** Orphaned attachments removed after start-up (attachment-gc.ts): how many; 0 for a read-only context. */
+  collected: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,9 @@ export function openAppContext(opts: AppContextOptions = {}): AppContext {
   });
   const engine = new Engine({ store, keys, catalog, hooks: opts.hooks, audit });
   const providers = new ProvidersService(store, keys, vault, opts.keyPolicy, (name) => knownOrigins(catalog, name), audit);
+  const recovered = engine.settleInterrupted();
+  // After recovery, off start-up's own turn; a failure (a read-only copy, a busy file) leaves them for the next start.
+  const collected = opts.access === 'read' ? Promise.resolve(0) : recovered.then(() => collectOrphans(store)).catch(() => 0);
   return {
     dataDir,
     store,
@@ -77,9 +83,11 @@ export function openAppContext(opts: AppContextOptions = {}): AppContext {
     providers,
     catalog,
     audit,
-    recovered: engine.settleInterrupted(),
+    recovered,
+    collected,
     async close() {
       await engine.close();
+      await collected;
       await audit.close();
       store.close();
     },

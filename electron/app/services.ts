@@ -15,11 +15,11 @@ import { CountAborted } from '../engine/tokens';
 import { dataHandlers } from './handlers-data';
 import { quote } from '../../shared/quote';
 import { exportRunsFor } from './export-run';
+import { deleteRunWithFiles, DRAFT_KEY } from './attachment-gc';
 import { promptHandlers } from './prompt-library';
 
 export const APP_VERSION = '0.1.0';
 
-const DRAFT_KEY = 'compare.draft';
 
 /** A stored draft that no longer parses (written by another version) is no draft, not an error on every load. */
 function readDraft(raw: string | null): SavedDraft | null {
@@ -98,9 +98,9 @@ export function createApp(opts: CreateAppOptions): App {
     compare: {
       async startRun(args) {
         const { source, ...request } = args;
-        const { runId, columns, done } = ctx.engine.start(request, { source: source ?? 'window' });
+        const { runId, columns, leftOut, done } = ctx.engine.start(request, { source: source ?? 'window' });
         done.catch(() => {});
-        return { runId, columns };
+        return { runId, columns, ...(leftOut.length ? { leftOut } : {}) };
       },
       async cancelRun({ runId }) {
         return { ok: ctx.engine.cancelRun(runId) };
@@ -128,8 +128,8 @@ export function createApp(opts: CreateAppOptions): App {
           if (estimating === mine) estimating = null;
         }
       },
-      async followUp({ runId, prompt, column, toolResults }) {
-        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column, toolResults });
+      async followUp({ runId, prompt, column, toolResults, attachments }) {
+        const { turn, columns, warnings, done } = ctx.engine.followUp(runId, prompt, { column, toolResults, attachments });
         done.catch(() => {});
         return { runId, turn, columns, warnings };
       },
@@ -178,7 +178,8 @@ export function createApp(opts: CreateAppOptions): App {
       },
       async deleteRun({ runId }) {
         if (ctx.engine.isActive(runId)) throw new UserError('stop the run before deleting it');
-        const ok = ctx.store.runs.deleteRun(runId);
+        // The files only this run used go with it (attachment-gc.ts).
+        const { ok } = deleteRunWithFiles(ctx.store, runId);
         if (ok) ctx.audit.append({ kind: 'run-delete', runId });
         return { ok };
       },

@@ -6,7 +6,7 @@
 import type { RunSource } from '../../shared/run-labels';
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { CompareRequest, routingFor, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
+import { ChatMessage, CompareRequest, routingFor, type ColumnResult, type CompareEvent, type CompareRequestInput, type ProviderConfig, type RunResult } from '../../shared/domain';
 import type { ToolCallPiece } from '../../shared/tools';
 import type { Store } from '../store';
 import { UserError, zodLine } from './errors';
@@ -25,6 +25,7 @@ import { messagesForTurn, paramsFor, turnsOf } from '../../shared/conversation';
 import { forkRequest, planFollowUp } from './follow-up';
 import { LiveRuns } from './live-runs';
 import type { StoredAttachment } from '../store/attachments-repo';
+import type { AttachmentRef } from '../../shared/attachments';
 import type { AttachmentData } from './providers/types';
 import { attachmentTokenBound, loadAttachments, resolveAttachments } from './attachments';
 import { AuditLog, type AuditSink } from '../audit/log';
@@ -55,6 +56,20 @@ export interface PreparedRun {
   attachments: ReadonlyMap<string, StoredAttachment>;
   /** The response format's schema, compiled (null without one). */
   structured: StructuredChecker | null;
+  /** Targets of the input that cannot be served, with why; `request` no longer names them. */
+  leftOut: LeftOut[];
+}
+
+/** A target a run leaves out, and the one-line reason. */
+export interface LeftOut {
+  target: string;
+  reason: string;
+}
+
+/** The request narrowed to the targets at `kept` (in order), with their own parameters, routing and plan ids. */
+function keepTargets(r: CompareRequest, kept: number[]): CompareRequest {
+  const pick = <T>(xs: T[] | undefined): T[] | undefined => (xs ? kept.map((i) => xs[i] ?? (null as T)) : undefined);
+  return { ...r, targets: kept.map((i) => r.targets[i]!), targetParams: pick(r.targetParams), columnRouting: pick(r.columnRouting), plans: pick(r.plans) };
 }
 
 interface ActiveRun {
@@ -79,6 +94,8 @@ export function parseRequest(input: CompareRequestInput | unknown): CompareReque
   if (!r.success) throw new UserError(zodLine(r.error));
   const own = r.data.targetParams;
   if (own && own.length > r.data.targets.length) throw new UserError(`targetParams has ${own.length} entries for ${r.data.targets.length} targets (one per target, null for none)`);
+  const routes = r.data.columnRouting;
+  if (routes && routes.length > r.data.targets.length) throw new UserError(`columnRouting has ${routes.length} entries for ${r.data.targets.length} targets (one per target, null for none)`);
   return r.data;
 }
 
@@ -91,7 +108,9 @@ export function columnRequest(request: CompareRequest, index: number): CompareRe
   const own = request.targetParams?.[index];
   const params = own ? paramsFor(request.params, own) : request.params;
   if (!own && !request.columnRouting) return request;
-  return { ...request, params, routing: routingFor(request, index), columnRouting: undefined };
+  const firstTokenMs = request.columnRouting?.[index]?.firstTokenMs;
+  const timeouts = firstTokenMs === undefined ? request.timeouts : { ...request.timeouts, firstTokenMs };
+  return { ...request, params, timeouts, routing: routingFor(request, index), columnRouting: undefined };
 }
 
 /** One column's own overrides, moved to index 0 of a one-target request (a retry, a follow-up). */
@@ -233,25 +252,46 @@ export class Engine {
   }
 
   /**
-   * Validates and resolves a request without sending anything. Malformed or
-   * unknown targets and missing keys are whole-request errors (one line);
-   * a target whose later chain steps can't resolve keeps the reason per column.
+   * Validates and resolves a request without sending anything. A malformed
+   * request is a whole-request error (one line). A target that cannot be
+   * served (bad syntax, unknown provider or model, a missing key) is left out
+   * with its reason, and the rest run; when none can be served, the first
+   * target's reason is the error, as it always was.
    */
   prepare(input: CompareRequestInput | unknown): PreparedRun {
-    const { request, stored } = resolveAttachments(this.store, parseRequest(input));
-    const structured = compileStructured(request.responseFormat);
+    const { request: whole, stored } = resolveAttachments(this.store, parseRequest(input));
+    const structured = compileStructured(whole.responseFormat);
     const providers = this.providerMap();
-    const steps = request.targets.map((t) => resolveTarget(t, providers, this.catalog));
-    for (let i = 0; i < steps.length; i++) {
-      const all = steps[i]!.flatMap((s) => s.candidates);
-      const keyed = all.some((c) => c.provider.keys.length === 0 || c.provider.keys.some((k) => this.keys.isSet(k)));
-      if (!keyed) {
-        const ref = all[0]!.provider.keys[0]!;
-        const what = ref.kind === 'env' ? `environment variable ${ref.name} is not set` : 'its stored key is missing';
-        throw new UserError(`missing key for target ${quote(request.targets[i])}: ${what} (provider ${all[0]!.provider.id})`, 'config');
+    const kept: number[] = [];
+    const steps: ResolvedStep[][] = [];
+    const leftOut: LeftOut[] = [];
+    let first: unknown = null;
+    for (const [i, target] of whole.targets.entries()) {
+      try {
+        steps.push(this.resolveKeyed(target, providers));
+        kept.push(i);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        first ??= err;
+        leftOut.push({ target, reason: err.message });
       }
     }
-    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored, structured };
+    if (kept.length === 0) throw first;
+    const request = leftOut.length ? keepTargets(whole, kept) : whole;
+    return { request, steps, promptTokens: promptTokenBound(request) + attachmentTokenBound(request, stored), attachments: stored, structured, leftOut };
+  }
+
+  /** One target's chain resolved, refused (UserError) when no endpoint of it has a key to send with. */
+  private resolveKeyed(target: string, providers: ReadonlyMap<string, ProviderConfig>): ResolvedStep[] {
+    const steps = resolveTarget(target, providers, this.catalog);
+    const all = steps.flatMap((s) => s.candidates);
+    const keyed = all.some((c) => c.provider.keys.length === 0 || c.provider.keys.some((k) => this.keys.isSet(k)));
+    if (!keyed) {
+      const ref = all[0]!.provider.keys[0]!;
+      const what = ref.kind === 'env' ? `environment variable ${ref.name} is not set` : 'its stored key is missing';
+      throw new UserError(`missing key for target ${quote(target)}: ${what} (provider ${all[0]!.provider.id})`, 'config');
+    }
+    return steps;
   }
 
   /**
@@ -295,7 +335,7 @@ export class Engine {
   }
 
   /** Starts a run; columns stream independently. `done` resolves when every column has finished. */
-  start(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal; source?: RunSource } = {}): { runId: string; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
+  start(input: CompareRequestInput | unknown, opts: { signal?: AbortSignal; source?: RunSource } = {}): { runId: string; columns: Array<{ columnId: string; index: number; target: string }>; leftOut: LeftOut[]; warnings: string[]; done: Promise<RunResult> } {
     const { prepared, warnings } = this.refusedOrPrepared(input, null);
     const runId = newId('r_');
     const createdAt = Date.now();
@@ -305,6 +345,8 @@ export class Engine {
     const source = prepared.request.forkedFrom ? 'fork' : (opts.source ?? null);
     this.store.runs.createRun({ runId, createdAt, request: prepared.request, columns, pid: process.pid, source });
     this.store.attachments.linkRun(runId, [...prepared.attachments.keys()]);
+    // A target left out is a refusal before sending, recorded like one.
+    for (const l of prepared.leftOut) this.audit.append({ kind: 'refusal', stage: 'request', rule: /missing key/.test(l.reason) ? 'missing-key' : 'unservable', reason: l.reason, runId, columnId: null, targets: [l.target], provider: null });
     const controller = new AbortController();
     // One listener per column on the run's signal: 64 columns is a design point, not a leak.
     setMaxListeners(0, controller.signal);
@@ -326,7 +368,7 @@ export class Engine {
     });
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, createdAt, prepared.request, cols));
     this.active.set(runId, { controller, columns: colControllers, done });
-    return { runId, columns, warnings, done };
+    return { runId, columns, leftOut: prepared.leftOut, warnings, done };
   }
 
   private async execColumn(runId: string, c: { columnId: string; index: number; target: string }, request: CompareRequest, prepared: PreparedRun, steps: ResolvedStep[] | string, signal: AbortSignal, queuedAt: number, routed: { plan: ColumnPlan | null; replanned: boolean }, gate?: Gate, attachments?: ReadonlyMap<string, AttachmentData>): Promise<ColumnResult> {
@@ -472,16 +514,18 @@ export class Engine {
    * the same run; each column's turn is a new column id with its own attempts,
    * usage and cost. `done` resolves with the whole conversation.
    */
-  followUp(runId: string, prompt: string, opts: { column?: number; signal?: AbortSignal; toolResults?: Readonly<Record<string, string>> } = {}): { runId: string; turn: number; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
+  followUp(runId: string, prompt: string, opts: { column?: number; signal?: AbortSignal; toolResults?: Readonly<Record<string, string>>; attachments?: AttachmentRef[] } = {}): { runId: string; turn: number; columns: Array<{ columnId: string; index: number; target: string }>; warnings: string[]; done: Promise<RunResult> } {
     if (this.active.has(runId)) throw new UserError(`run ${runId} is still running; wait for it (or stop it) before a follow-up`);
     const run = this.store.runs.getRun(runId);
     if (!run) throw new UserError(`no run ${quote(runId)}`, 'not_found');
-    const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column, opts.toolResults);
+    const files = this.turnFiles(opts.attachments);
+    const followUp = planFollowUp(run, prompt, this.store.runs.nextTurn(runId), opts.column, opts.toolResults, files);
     const prepared = this.audited(followUp.columns.map((c) => c.target), runId, () => followUp.columns.map((c) => this.prepare({ ...run.request, messages: c.messages, targets: [c.target], ...ownOf(run.request!, c.index), plans: undefined })));
     const warnings = [...followUp.skipped, ...this.audited(followUp.columns.map((c) => c.target), runId, () => this.budgets.enforce(prepared.flatMap((p) => this.exposures(p))))];
     const createdAt = Date.now();
     const columns = followUp.columns.map((c) => ({ columnId: newId('c_'), index: c.index, target: c.target }));
-    this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns: columns.map((c, i) => ({ ...c, toolResults: followUp.columns[i]!.toolResults })) });
+    this.store.runs.addTurn({ runId, turn: followUp.turn, prompt, createdAt, columns: columns.map((c, i) => ({ ...c, toolResults: followUp.columns[i]!.toolResults })), attachments: files });
+    this.store.attachments.linkRun(runId, files.map((f) => f.hash));
     const controller = new AbortController();
     setMaxListeners(0, controller.signal);
     opts.signal?.addEventListener('abort', () => controller.abort({ kind: 'cancelled', message: 'cancelled' }), { once: true });
@@ -506,6 +550,14 @@ export class Engine {
     const done = Promise.all(jobs).then((cols) => this.finishRun(runId, run.createdAt ?? createdAt, run.request!, cols));
     this.active.set(runId, { controller, columns: colControllers, done });
     return { runId, turn: followUp.turn, columns, warnings, done };
+  }
+
+  /** A follow-up's files checked against the store (type and size as stored), in the order given. */
+  private turnFiles(refs: AttachmentRef[] | undefined): AttachmentRef[] {
+    if (!refs?.length) return [];
+    const msg = ChatMessage.safeParse({ role: 'user', content: '.', attachments: refs });
+    if (!msg.success) throw new UserError(zodLine(msg.error));
+    return resolveAttachments(this.store, parseRequest({ messages: [msg.data], targets: ['-'] })).request.messages[0]!.attachments ?? [];
   }
 
   /** The request of a fork: column `column` (0-based) of a run, its conversation sent to `targets` as a new run. */

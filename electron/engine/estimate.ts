@@ -112,5 +112,6 @@ export async function estimateRun(ctx: Pick<AppContext, 'engine' | 'store'>, inp
   const totalMinUsd = columns.reduce((s, c) => s + (c.inputCostUsd ?? 0), 0);
   const totalMaxUsd = columns.reduce((s, c) => s + (c.inputCostUsd ?? 0) + (c.maxOutputCostUsd ?? 0), 0);
   const { warnings, blockedBy } = engine.budgets.evaluate(exposures);
-  return { columns, totalMinUsd, totalMaxUsd, upperBound: columns.some((c) => c.inputTokensUpperBound), budgetWarnings: warnings, blockedBy };
+  const leftOut = bounded.leftOut.length ? { leftOut: bounded.leftOut } : {};
+  return { columns, totalMinUsd, totalMaxUsd, upperBound: columns.some((c) => c.inputTokensUpperBound), budgetWarnings: warnings, blockedBy, ...leftOut };
 }

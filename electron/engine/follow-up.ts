@@ -7,6 +7,7 @@
 import type { ChatMessage, CompareRequestInput, RunResult } from '../../shared/domain';
 import { forkMessages, messagesForTurn, turnsOf, usableTurn } from '../../shared/conversation';
 import { quote } from '../../shared/quote';
+import type { AttachmentRef } from '../../shared/attachments';
 import { UserError } from './errors';
 import { TOOL_LIMITS, type ToolResult } from '../../shared/tools';
 
@@ -37,7 +38,7 @@ function why(t: { status: string; error: string | null; text: string }): string 
  * `column`, that is an error; in a follow-up to every column it is skipped
  * and said, and only when no column can continue is it an error.
  */
-export function planFollowUp(run: RunResult, prompt: string, turn: number, column?: number, results: Readonly<Record<string, string>> = {}): FollowUpPlan {
+export function planFollowUp(run: RunResult, prompt: string, turn: number, column?: number, results: Readonly<Record<string, string>> = {}, attachments: AttachmentRef[] = []): FollowUpPlan {
   if (!prompt.trim()) throw new UserError('the follow-up prompt is empty');
   if (!run.request) throw new UserError(`run ${quote(run.runId)} has no request recorded; it cannot be continued`);
   const chosen = column === undefined ? run.columns : run.columns.filter((c) => c.index === column);
@@ -61,7 +62,7 @@ export function planFollowUp(run: RunResult, prompt: string, turn: number, colum
     columns.push({
       index: c.index,
       target: c.target,
-      messages: messagesForTurn(run, c.index, turn, prompt, toolResults),
+      messages: messagesForTurn(run, c.index, turn, prompt, toolResults, attachments),
       pinned: last.servedBy ? `${last.servedBy.provider}:${last.servedBy.model}` : null,
       ...(toolResults.length ? { toolResults } : {}),
     });

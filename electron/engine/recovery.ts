@@ -1,7 +1,8 @@
 /**
  * Crash recovery's second half: a column left `interrupted` by a dead process
  * had text the provider already billed. Its tokens are counted (output from
- * the text that arrived, input from the stored prompt), priced at the price
+ * the text that arrived, input from the stored prompt and its attachments by
+ * the same estimate the run uses when a provider reports no usage), priced at the price
  * the attempt was sent at, recorded as estimated, and put in the ledger once.
  *
  * Runs after start-up, off the event loop (the tokenizer worker), one column
@@ -14,6 +15,7 @@ import type { UnsettledColumn } from '../store/runs-repo';
 import { keyLabel } from './budgets';
 import { resolveStep, type CatalogLike } from './resolve';
 import { countPromptTokensAsync, countTokensBatch } from './tokens';
+import { attachmentTokenBound, fallbackAttachmentTokens, loadAttachments, resolveAttachments } from './attachments';
 
 const BATCH = 50;
 
@@ -25,6 +27,24 @@ function lookup(c: UnsettledColumn, provider: ProviderConfig | undefined, catalo
     return { modelId: ep.modelId || c.model, price: ep.price };
   } catch {
     return { modelId: c.model, price: null };
+  }
+}
+
+/**
+ * The attachments' input tokens, as a column that got no usage counts them
+ * (images and PDFs by the protocol's rule, text files counted): an estimate,
+ * as the settled usage says. Without the provider, the pre-flight's bound for
+ * any protocol; a file no longer stored counts nothing rather than blocking the rest.
+ */
+async function attachmentTokens(store: Store, c: UnsettledColumn, provider: ProviderConfig | undefined, modelId: string): Promise<number> {
+  if (!c.request.messages.some((m) => m.attachments?.length)) return 0;
+  try {
+    const { request, stored } = resolveAttachments(store, c.request);
+    if (!provider) return attachmentTokenBound(request, stored);
+    const texts = loadAttachments(store, new Map([...stored].filter(([, a]) => a.mime === 'text/plain')));
+    return await fallbackAttachmentTokens(provider.type, request, stored, texts, modelId);
+  } catch {
+    return 0;
   }
 }
 
@@ -47,7 +67,7 @@ export async function settleInterrupted(store: Store, catalog: CatalogLike, now:
       // The price recorded when the request went out; the current lookup only for attempts recorded before it was kept.
       const price = c.price ?? current;
       const [text, reasoning] = await countTokensBatch([c.text, c.reasoning], modelId);
-      const inputTokens = await countPromptTokensAsync(c.request, modelId);
+      const inputTokens = (await countPromptTokensAsync(c.request, modelId)) + (await attachmentTokens(store, c, provider, modelId));
       const outputTokens = text! + reasoning!;
       const costUsd = price ? computeCost({ inputTokens, outputTokens, reasoningTokens: reasoning! }, price) : null;
       const at = now();

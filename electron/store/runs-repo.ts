@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { RoutePlan, type AttemptRecord, type ColumnFacts, type ColumnResult, type ColumnStatus, type ColumnTurn, type CompareRequest, type HistoryStats, type Price, type RunResult, type RunSummary, type RunTurn } from '../../shared/domain';
 import { firstPrompt, messagesForTurn, totalsOf } from '../../shared/conversation';
+import type { AttachmentRef } from '../../shared/attachments';
 import { StructuredCheck, ToolCall, ToolResult } from '../../shared/tools';
 import type { DB } from './db';
 import { createMatchBuilder } from './fts-match';
@@ -110,7 +111,7 @@ function toolsFromRow(c: ColumnRow): Pick<ColumnResult, 'toolCalls' | 'structure
   return { ...(toolCalls ? { toolCalls } : {}), ...(structured ? { structured } : {}), ...(toolResults ? { toolResults } : {}) };
 }
 
-interface TurnRow { turn: number; prompt: string; created_at: number }
+interface TurnRow { turn: number; prompt: string; created_at: number; attachments_json: string | null }
 
 /**
  * A run with follow-ups: each column is its latest turn, with every turn it
@@ -131,7 +132,7 @@ function composeConversation(run: RunResult, rows: Array<{ row: ColumnRow; colum
   const answered = (turn: number) => rows.filter((r) => r.row.turn === turn).map((r) => r.row.idx);
   const turns: RunTurn[] = [
     { turn: 0, prompt: prompts.get(0)!, createdAt: run.createdAt ?? 0, columns: answered(0) },
-    ...turnRows.map((t) => ({ turn: t.turn, prompt: t.prompt, createdAt: t.created_at, columns: answered(t.turn) })),
+    ...turnRows.map((t) => ({ turn: t.turn, prompt: t.prompt, createdAt: t.created_at, columns: answered(t.turn), ...(t.attachments_json ? { attachments: JSON.parse(t.attachments_json) as AttachmentRef[] } : {}) })),
   ];
   return { ...run, columns, turns, totals: totalsOf(rows.map((r) => r.column)) };
 }
@@ -159,8 +160,8 @@ export function createRunsRepo(db: DB) {
     lastSeqFrom: db.prepare('SELECT MAX(seq) AS m FROM runs WHERE seq >= ?').pluck(),
     insertColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, target, status, queued_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`),
     insertTurnColumn: db.prepare(`INSERT INTO columns (id, run_id, idx, turn, target, status, queued_at, updated_at, tool_results_json) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`),
-    insertTurn: db.prepare('INSERT INTO run_turns (run_id, turn, prompt, created_at) VALUES (?, ?, ?, ?)'),
-    turnsOf: db.prepare('SELECT turn, prompt, created_at FROM run_turns WHERE run_id = ? ORDER BY turn'),
+    insertTurn: db.prepare('INSERT INTO run_turns (run_id, turn, prompt, created_at, attachments_json) VALUES (?, ?, ?, ?, ?)'),
+    turnsOf: db.prepare('SELECT turn, prompt, created_at, attachments_json FROM run_turns WHERE run_id = ? ORDER BY turn'),
     lastTurn: db.prepare('SELECT MAX(turn) AS turn FROM columns WHERE run_id = ?'),
     ftsPrompt: db.prepare('UPDATE runs_fts SET prompt = prompt || ? WHERE rowid = (SELECT seq FROM runs WHERE id = ?)'),
     insertFts: db.prepare('INSERT INTO runs_fts (rowid, run_id, prompt, answers, targets) VALUES (?, ?, ?, ?, ?)'),
@@ -385,9 +386,9 @@ export function createRunsRepo(db: DB) {
      * to, and the run running again, in one transaction. The prompt joins the
      * run's searchable text.
      */
-    addTurn(t: { runId: string; turn: number; prompt: string; createdAt: number; columns: Array<{ columnId: string; index: number; target: string; toolResults?: ToolResult[] | undefined }> }) {
+    addTurn(t: { runId: string; turn: number; prompt: string; createdAt: number; columns: Array<{ columnId: string; index: number; target: string; toolResults?: ToolResult[] | undefined }>; attachments?: AttachmentRef[] }) {
       db.transaction(() => {
-        s.insertTurn.run(t.runId, t.turn, t.prompt, t.createdAt);
+        s.insertTurn.run(t.runId, t.turn, t.prompt, t.createdAt, t.attachments?.length ? JSON.stringify(t.attachments) : null);
         for (const c of t.columns) {
           s.insertTurnColumn.run(c.columnId, t.runId, c.index, t.turn, c.target, t.createdAt, t.createdAt, c.toolResults?.length ? JSON.stringify(c.toolResults) : null);
         }

@@ -10,12 +10,14 @@ export interface ColumnRoutingMenuProps {
 
 /** Drops the fields left at "as the run", so an untouched menu adds nothing to the request. */
 function compact(r: ColumnRouting): ColumnRouting | null {
-  const out: ColumnRouting = {};
-  if (r.strategy) out.strategy = r.strategy;
-  if (r.only?.length) out.only = r.only;
-  if (r.ignore?.length) out.ignore = r.ignore;
-  if (r.zdr) out.zdr = true;
-  if (r.noFallback) out.noFallback = true;
+  // What the menu has no control for (set on the command line: order, jurisdictions, …) is kept as it is.
+  const out: ColumnRouting = { ...r };
+  if (!r.strategy) delete out.strategy;
+  if (!r.only?.length) delete out.only;
+  if (!r.ignore?.length) delete out.ignore;
+  if (!r.zdr) delete out.zdr;
+  if (!r.noFallback) delete out.noFallback;
+  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k as keyof ColumnRouting];
   return Object.keys(out).length ? out : null;
 }
 

@@ -3,7 +3,7 @@
  * (collapsed), its Follow up and Fork actions, the follow-up box under a
  * finished run, and the note a fork's pre-filled history leaves in the form.
  */
-import { memo, useId } from 'react';
+import { memo, useId, type ReactNode } from 'react';
 import type { ChatMessage, ColumnResult, ColumnTurn } from '../../shared/domain';
 import { formatCost } from '../lib/format';
 import { ToolCalls } from './ToolCalls';
@@ -83,10 +83,17 @@ export interface FollowUpBoxProps {
   onChange: (prompt: string) => void;
   onAllColumns: () => void;
   onSend: () => void;
+  /** The box's files (picker and chips); dropped or pasted files go to `onAttachFiles`, as in the compose area. */
+  attachments?: ReactNode;
+  onAttachFiles?: (files: File[]) => void;
+}
+
+function filesOf(data: DataTransfer | null): File[] {
+  return data ? [...data.files] : [];
 }
 
 /** Under a finished run: the next prompt, to every column (each continuing its own conversation) or to one. */
-export function FollowUpBox({ prompt, column, target, error, onChange, onAllColumns, onSend }: FollowUpBoxProps) {
+export function FollowUpBox({ prompt, column, target, error, onChange, onAllColumns, onSend, attachments, onAttachFiles }: FollowUpBoxProps) {
   const id = useId();
   return (
     <form
@@ -95,6 +102,17 @@ export function FollowUpBox({ prompt, column, target, error, onChange, onAllColu
       onSubmit={(e) => {
         e.preventDefault();
         onSend();
+      }}
+      onDragOver={(e) => {
+        if (!onAttachFiles || !e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDrop={(e) => {
+        const files = filesOf(e.dataTransfer);
+        if (!onAttachFiles || files.length === 0) return;
+        e.preventDefault();
+        onAttachFiles(files);
       }}
     >
       <label htmlFor={id} className="follow-up-label">
@@ -111,6 +129,13 @@ export function FollowUpBox({ prompt, column, target, error, onChange, onAllColu
         rows={2}
         value={prompt}
         onChange={(e) => onChange(e.target.value)}
+        onPaste={(e) => {
+          // A pasted screenshot arrives as a file; pasted text stays text.
+          const files = filesOf(e.clipboardData);
+          if (!onAttachFiles || files.length === 0) return;
+          e.preventDefault();
+          onAttachFiles(files);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
@@ -119,6 +144,7 @@ export function FollowUpBox({ prompt, column, target, error, onChange, onAllColu
           }
         }}
       />
+      {attachments}
       <button type="submit" className="btn btn-primary" data-testid="follow-up-send">
         Send follow-up
       </button>

@@ -1,5 +1,6 @@
 import type { Estimate } from '../../shared/contract';
 import type { CompareEvent, CompareRequest, CompareRequestInput, RunResult } from '../../shared/domain';
+import type { AttachmentRef } from '../../shared/attachments';
 import { conversationOf } from '../../shared/conversation';
 import { errorMessage } from '../transport/build';
 import { draftFieldErrors, draftToRequest, emptyDraft, requestToDraft, type Draft } from './draft';
@@ -26,8 +27,9 @@ export interface CompareSlice {
   attachError: string | null;
   /** Thumbnails of small images attached in this window, by hash (not persisted: the draft keeps hashes only). */
   attachmentPreviews: Record<string, string>;
-  /** Stores each file with the engine (type told from its bytes) and adds it to the draft, in order. */
-  attachFiles(files: readonly File[]): Promise<void>;
+  /** Stores each file with the engine (type told from its bytes) and adds it to the draft (or the follow-up box), in order. */
+  attachFiles(files: readonly File[], to?: 'draft' | 'followUp'): Promise<void>;
+  removeFollowUpAttachment(hash: string): void;
   removeAttachment(hash: string): void;
   addTarget(target: string): void;
   removeTarget(target: string): void;
@@ -38,7 +40,7 @@ export interface CompareSlice {
   stopColumn(columnId: string): Promise<void>;
   retryColumn(columnId: string): Promise<void>;
   /** The follow-up box under a finished run: its text and the column (0-based) it goes to alone, or null for all. */
-  followUp: { prompt: string; column: number | null; error: string | null; toolResults?: Record<string, string> };
+  followUp: { prompt: string; column: number | null; error: string | null; toolResults?: Record<string, string>; attachments: AttachmentRef[]; attachError: string | null; attaching: number };
   /** The result typed for one tool call of the last answers, sent with the next follow-up. */
   setToolResult(callId: string, value: string): void;
   setFollowUp(patch: { prompt?: string; column?: number | null }): void;
@@ -69,6 +71,8 @@ export interface CompareSlice {
  * Tokens still appear within 33 ms of arriving.
  */
 export const WIDE_FAN_OUT = 4;
+
+const EMPTY_FOLLOW_UP: CompareSlice['followUp'] = { prompt: '', column: null, error: null, attachments: [], attachError: null, attaching: 0 };
 
 export const STILL_STREAMING = 'a run is still streaming: stop it (Esc) or let it finish first';
 
@@ -180,7 +184,7 @@ export const createCompareSlice =
       sending: false,
       sendError: null,
       leftOut: [],
-      followUp: { prompt: '', column: null, error: null },
+      followUp: EMPTY_FOLLOW_UP,
 
       setFollowUp: (patch) => set((s) => ({ followUp: { ...s.followUp, ...patch, error: null } })),
       setToolResult: (callId, value) => set((s) => ({ followUp: { ...s.followUp, toolResults: { ...s.followUp.toolResults, [callId]: value }, error: null } })),
@@ -203,8 +207,9 @@ export const createCompareSlice =
           const live = get().live[runId];
           const calls = new Set(Object.values(live?.columns ?? {}).flatMap((c) => (column === null || c.index === column ? (c.toolCalls ?? []).map((t) => t.id) : [])));
           const given = Object.fromEntries(Object.entries(toolResults).filter(([id, v]) => calls.has(id) && v.trim() !== ''));
-          const started = await deps.client.compare.followUp({ runId, prompt, ...(column === null ? {} : { column }), ...(Object.keys(given).length ? { toolResults: given } : {}) });
-          set({ followUp: { prompt: '', column: null, error: null } });
+          const { attachments } = get().followUp;
+          const started = await deps.client.compare.followUp({ runId, prompt, ...(column === null ? {} : { column }), ...(Object.keys(given).length ? { toolResults: given } : {}), ...(attachments.length ? { attachments } : {}) });
+          set({ followUp: EMPTY_FOLLOW_UP });
           if (started.warnings.length) get().setNotice(started.warnings.join('; '));
         } catch (err) {
           set((s) => ({ followUp: { ...s.followUp, error: errorMessage(err) } }));
@@ -241,32 +246,38 @@ export const createCompareSlice =
       attaching: 0,
       attachError: null,
       attachmentPreviews: {},
-      attachFiles: async (files) => {
-        set((s) => ({ attaching: s.attaching + 1, attachError: null }));
+      attachFiles: async (files, to = 'draft') => {
+        // The compose area's files go to the draft, the follow-up box's to the next turn: the same upload, two lists.
+        const busy = (d: number) => set((s) => (to === 'draft' ? { attaching: s.attaching + d, ...(d > 0 ? { attachError: null } : {}) } : { followUp: { ...s.followUp, attaching: s.followUp.attaching + d, ...(d > 0 ? { attachError: null } : {}) } }));
+        const fail = (message: string) => set((s) => (to === 'draft' ? { attachError: message } : { followUp: { ...s.followUp, attachError: message } }));
+        const has = (list: readonly AttachmentRef[], ref: AttachmentRef) => list.some((a) => a.hash === ref.hash && a.name === ref.name);
+        busy(1);
         try {
           for (const file of files) {
             const problem = sizeProblem(file);
             if (problem) {
-              set({ attachError: problem });
+              fail(problem);
               continue;
             }
             try {
               const dataBase64 = await fileToBase64(file);
               const ref = await deps.client.compare.addAttachment({ name: file.name || 'pasted', dataBase64 });
               const preview = ref.mime.startsWith('image/') && ref.size <= THUMBNAIL_MAX_BYTES ? `data:${ref.mime};base64,${dataBase64}` : null;
-              set((s) => ({
-                draft: s.draft.attachments.some((a) => a.hash === ref.hash && a.name === ref.name) ? s.draft : { ...s.draft, attachments: [...s.draft.attachments, ref] },
-                attachmentPreviews: preview ? { ...s.attachmentPreviews, [ref.hash]: preview } : s.attachmentPreviews,
-                sendError: null,
-              }));
+              const previews = (s: CompareSlice) => (preview ? { ...s.attachmentPreviews, [ref.hash]: preview } : s.attachmentPreviews);
+              if (to === 'draft') {
+                set((s) => ({ draft: has(s.draft.attachments, ref) ? s.draft : { ...s.draft, attachments: [...s.draft.attachments, ref] }, attachmentPreviews: previews(s), sendError: null }));
+              } else {
+                set((s) => ({ followUp: { ...s.followUp, error: null, attachments: has(s.followUp.attachments, ref) ? s.followUp.attachments : [...s.followUp.attachments, ref] }, attachmentPreviews: previews(s) }));
+              }
             } catch (err) {
-              set({ attachError: errorMessage(err) });
+              fail(errorMessage(err));
             }
           }
         } finally {
-          set((s) => ({ attaching: s.attaching - 1 }));
+          busy(-1);
         }
       },
+      removeFollowUpAttachment: (hash) => set((s) => ({ followUp: { ...s.followUp, attachments: s.followUp.attachments.filter((a) => a.hash !== hash), attachError: null } })),
       removeAttachment: (hash) => set((s) => ({ draft: { ...s.draft, attachments: s.draft.attachments.filter((a) => a.hash !== hash) }, attachError: null })),
       addTarget: (target) =>
         set((s) => (s.draft.targets.includes(target) ? s : { draft: { ...s.draft, targets: [...s.draft.targets, target] }, sendError: null })),
@@ -300,6 +311,13 @@ export const createCompareSlice =
         try {
           const started = await deps.client.compare.startRun({ ...withShownPlans(converted.request, get()), source });
           batcher.flush();
+          // The engine leaves out what it cannot serve even when no chip said so yet (a rerun sent before its checks landed).
+          // Their chips are checked again (a stale "ok" dropped first), so each says why in the window's words.
+          const engineLeft = (started.leftOut ?? []).map((l) => l.target).filter((t) => !left.includes(t));
+          if (engineLeft.length) {
+            set((s) => ({ leftOut: [...left, ...engineLeft], targetChecks: Object.fromEntries(Object.entries(s.targetChecks).filter(([t]) => !engineLeft.includes(t))) }));
+            void get().checkTargets();
+          }
           set((s) => ({
             sending: false,
             activeRunId: started.runId,

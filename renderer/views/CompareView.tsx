@@ -70,6 +70,7 @@ function ModelPickerContainer() {
 // last frames, already the busiest), and a fresh element would re-render the pre-flight panel too.
 const PREFLIGHT = <PreflightContainer />;
 const ATTACHMENTS = <AttachmentsContainer />;
+const FOLLOW_UP_ATTACHMENTS = <FollowUpAttachmentsContainer />;
 
 function PromptEditorContainer() {
   const s = useApp(
@@ -146,7 +147,7 @@ function FollowUpContainer() {
       const run = s.activeRunId ? s.live[s.activeRunId] : undefined;
       const column = s.followUp.column;
       const target = column === null || !run ? null : (Object.values(run.columns).find((c) => c.index === column)?.target ?? null);
-      return { done: run?.status === 'done', prompt: s.followUp.prompt, column, target, error: s.followUp.error, setFollowUp: s.setFollowUp, sendFollowUp: s.sendFollowUp };
+      return { done: run?.status === 'done', prompt: s.followUp.prompt, column, target, error: s.followUp.error, setFollowUp: s.setFollowUp, sendFollowUp: s.sendFollowUp, attachFiles: s.attachFiles };
     }),
   );
   if (!s.done) return null;
@@ -159,8 +160,25 @@ function FollowUpContainer() {
       onChange={(prompt) => s.setFollowUp({ prompt })}
       onAllColumns={() => s.setFollowUp({ column: null })}
       onSend={() => void s.sendFollowUp()}
+      attachments={FOLLOW_UP_ATTACHMENTS}
+      onAttachFiles={(files) => void s.attachFiles(files, 'followUp')}
     />
   );
+}
+
+/** The follow-up box's files: the same picker and chips as the compose area's, its own list. */
+function FollowUpAttachmentsContainer() {
+  const s = useApp(
+    useShallow((s) => ({
+      attachments: s.followUp.attachments,
+      previews: s.attachmentPreviews,
+      busy: s.followUp.attaching > 0,
+      error: s.followUp.attachError,
+      attachFiles: s.attachFiles,
+      remove: s.removeFollowUpAttachment,
+    })),
+  );
+  return <Attachments attachments={s.attachments} previews={s.previews} busy={s.busy} error={s.error} onAttach={(f) => void s.attachFiles(f, 'followUp')} onRemove={s.remove} />;
 }
 
 function AttachmentsContainer() {

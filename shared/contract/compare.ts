@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import { CompareEvent, CompareRequest, ProviderType, RoutePlan, RunResult } from '../domain';
-import { AttachmentRef, MAX_ATTACHMENT_BYTES } from '../attachments';
+import { AttachmentRef, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '../attachments';
 import { defineCall } from './define';
 import { TOOL_LIMITS } from '../tools';
+
+/**
+ * A target the engine could not serve, left out of the run (the other targets run).
+ * @example { target: 'nope:gpt-4o', reason: 'unknown provider "nope" in target "nope:gpt-4o" (configured: openai)' }
+ */
+export const LeftOutTarget = z.object({ target: z.string(), reason: z.string() });
+export type LeftOutTarget = z.infer<typeof LeftOutTarget>;
 
 export const Estimate = z.object({
   columns: z.array(
@@ -36,6 +43,8 @@ export const Estimate = z.object({
   /** Budgets that would be exceeded (hard) or crossed (soft) by the worst case. */
   budgetWarnings: z.array(z.string()).default([]),
   blockedBy: z.string().nullable().default(null),
+  /** Targets the send would leave out (not in `columns`), with why; absent when every target can be served. */
+  leftOut: z.array(LeftOutTarget).optional(),
 });
 export type Estimate = z.infer<typeof Estimate>;
 
@@ -77,10 +86,12 @@ const ColumnRef = z.object({ runId: z.string().min(1), columnId: z.string().min(
 const Ok = z.object({ ok: z.boolean() });
 const StartedColumns = z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() }));
 /** `column`: 0-based; omitted, every column continues its own conversation. */
+/** `attachments`: files (stored first with addAttachment) the follow-up prompt carries, to every column it goes to. */
 const FollowUp = z.object({
   runId: z.string().min(1),
   prompt: z.string().max(1_000_000),
   column: z.number().int().min(0).max(63).optional(),
+  attachments: z.array(AttachmentRef).max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`).optional(),
   /** Results for the last answers' tool calls, by call id (JSON or text); a call given none is sent "no result provided". */
   toolResults: z
     .record(z.string().min(1).max(256), z.string().max(TOOL_LIMITS.resultChars, `a tool result is at most ${TOOL_LIMITS.resultChars / 1024} KiB`))
@@ -93,7 +104,7 @@ export const compareContract = {
   startRun: defineCall(
     'compare:start-run',
     CompareRequest.extend({ source: z.enum(['window', 'rerun']).optional() }),
-    z.object({ runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })) }),
+    z.object({ runId: z.string(), columns: z.array(z.object({ columnId: z.string(), index: z.number(), target: z.string() })), leftOut: z.array(LeftOutTarget).optional() }),
   ),
   cancelRun: defineCall('compare:cancel-run', RunRef, Ok),
   cancelColumn: defineCall('compare:cancel-column', ColumnRef, Ok),

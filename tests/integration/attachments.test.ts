@@ -211,3 +211,61 @@ describe('attachments', () => {
     expect(plain.columns[0]!.attachmentTokens).toBeUndefined();
   });
 });
+
+describe('attachments on follow-up turns', () => {
+  const TARGETS = ['openai:gpt-4o-mini', 'anthropic:claude-3-5-haiku-latest', 'google:gemini-2.5-flash'];
+  const UPSTREAM = ['gpt-4o-mini', 'claude-3-5-haiku-latest', 'gemini-2.5-flash'];
+
+  it("a follow-up's files go with its prompt in each protocol's shape, and every later turn sends the earlier turns' files again", async () => {
+    const first = await wb.engine.compare(withFiles(TARGETS, [image]));
+    const second = await wb.engine.followUp(first.runId, 'and this one?', { attachments: [doc] }).done;
+    const third = await wb.engine.followUp(first.runId, 'compare them').done;
+    expect(third.columns.map((c) => c.status)).toEqual(['ok', 'ok', 'ok']);
+    // The turn keeps its files (type and size as stored), and the run links them: deleting it may collect them.
+    expect(third.turns?.map((t) => t.attachments?.map((a) => a.name) ?? [])).toEqual([[], ['brief.pdf'], []]);
+    expect(wb.ctx.store.attachments.ofRun(first.runId)).toEqual([image.hash, doc.hash].sort());
+
+    const png64 = PNG.toString('base64');
+    const pdf64 = PDF.toString('base64');
+    const answer = (i: number, turn: number) => col(third, i).turns!.find((t) => t.turn === turn)!.text;
+    const [oa, an, ge] = UPSTREAM.map((m) => requestsFor(mock, m).map((r) => r.body as Record<string, unknown>));
+    expect(oa!.length).toBe(3);
+    expect(oa![2]!.messages).toEqual([
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png64}` } }, { type: 'text', text: PROMPT }] },
+      { role: 'assistant', content: answer(0, 0) },
+      { role: 'user', content: [{ type: 'file', file: { filename: 'brief.pdf', file_data: `data:application/pdf;base64,${pdf64}` } }, { type: 'text', text: 'and this one?' }] },
+      { role: 'assistant', content: answer(0, 1) },
+      { role: 'user', content: 'compare them' },
+    ]);
+    expect(an![2]!.messages).toEqual([
+      { role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png64 } }, { type: 'text', text: PROMPT }] },
+      { role: 'assistant', content: answer(1, 0) },
+      { role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf64 } }, { type: 'text', text: 'and this one?' }] },
+      { role: 'assistant', content: answer(1, 1) },
+      { role: 'user', content: 'compare them' },
+    ]);
+    expect(ge![2]!.contents).toEqual([
+      { role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: png64 } }, { text: PROMPT }] },
+      { role: 'model', parts: [{ text: answer(2, 0) }] },
+      { role: 'user', parts: [{ inlineData: { mimeType: 'application/pdf', data: pdf64 } }, { text: 'and this one?' }] },
+      { role: 'model', parts: [{ text: answer(2, 1) }] },
+      { role: 'user', parts: [{ text: 'compare them' }] },
+    ]);
+    // The second turn's own body: the new turn's parts, the first turn's image kept.
+    expect((an![1]!.messages as unknown[]).length).toBe(3);
+    expect(second.turns).toHaveLength(2);
+  });
+
+  it("a text-only endpoint is refused a follow-up's image before sending; an unknown file is one line and records nothing", async () => {
+    const first = await wb.engine.compare({ messages: [{ role: 'user', content: PROMPT }], targets: ['openai:gpt-3.5-turbo'] });
+    const before = requestsFor(mock, 'gpt-3.5-turbo').length;
+    const result = await wb.engine.followUp(first.runId, 'what is in it?', { attachments: [image] }).done;
+    expect(col(result, 0).status).toBe('error');
+    expect(col(result, 0).error).toBe('openai:gpt-3.5-turbo does not accept images (catalog: input text)');
+    expect(requestsFor(mock, 'gpt-3.5-turbo')).toHaveLength(before);
+
+    const ghost = { ...image, hash: 'b'.repeat(64) };
+    expect(() => wb.engine.followUp(first.runId, 'again', { attachments: [ghost] })).toThrow(/^attachment bbbbbbbbbbbb… is not stored on this machine/);
+    expect(wb.ctx.store.runs.getRun(first.runId)!.turns).toHaveLength(2);
+  });
+});

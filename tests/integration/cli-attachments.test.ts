@@ -60,6 +60,33 @@ describe.concurrent('compare --image / --file', { timeout: 180_000 }, () => {
     ]);
   });
 
+  it('compare --follow-up <runId> <prompt> --image F --file F: the turn carries the files, the next turn sends them again', async (t) => {
+    const { mock, sb } = await setup(t);
+    const image = join(sb.dataDir, 'dot.png');
+    const doc = join(sb.dataDir, 'brief.pdf');
+    writeFileSync(image, png());
+    writeFileSync(doc, pdf());
+    const first = await sb.run(['compare', 'hello', '-m', 'oa:gpt-4o-mini', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const runId = runJsonOf(first).runId;
+    const turn = await sb.run(['compare', '--follow-up', runId, 'what is this', '--image', image, '--file', doc, '--json']);
+    expect(turn.code, turn.stderr).toBe(0);
+    const next = await sb.run(['compare', '--follow-up', runId, 'and again', '--json']);
+    expect(next.code, next.stderr).toBe(0);
+    const [, second, third] = mock.requests.filter((x) => x.model === 'gpt-4o-mini').map((x) => x.body as { messages: Array<{ role: string; content: unknown }> });
+    const parts = [
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${png().toString('base64')}` } },
+      { type: 'file', file: { filename: 'brief.pdf', file_data: `data:application/pdf;base64,${pdf().toString('base64')}` } },
+      { type: 'text', text: 'what is this' },
+    ];
+    expect(second!.messages.at(-1)).toEqual({ role: 'user', content: parts });
+    expect(third!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(third!.messages[2]).toEqual({ role: 'user', content: parts });
+    expect(third!.messages[4]).toEqual({ role: 'user', content: 'and again' });
+    const shown = parseJsonOutput<{ turns: Array<{ turn: number; attachments?: Array<{ name: string }> }> }>(next);
+    expect(shown.turns.map((x) => (x.attachments ?? []).map((a) => a.name))).toEqual([[], ['dot.png', 'brief.pdf'], []]);
+  });
+
   it('a text-only model is refused the image before sending; --dry-run says why and counts image tokens', async (t) => {
     const { mock, sb } = await setup(t);
     const image = join(sb.dataDir, 'dot.png');

@@ -11,6 +11,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../electron/engine/catalog/catalog';
 import { countPromptTokens, countTokens } from '../../electron/engine/tokens';
 import { computeCost } from '../../shared/pricing';
+import { binaryAttachmentTokens } from '../../shared/attachments';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { png, pdf } from '../fixtures/attachment-files';
 import { CliSandbox, cleanupCli, parseJsonOutput, runJsonOf, startMockProcess, waitFor, type MockProcess } from './cli-helpers';
 
 /** 400 tokens at 20 ms: an eight-second stream, long enough to be caught in the middle on a slow machine. */
@@ -133,6 +137,33 @@ describe('switchyard under kill -9 and Ctrl-C', () => {
     }
     expect(db.prepare(`SELECT DISTINCT a.status FROM attempts a JOIN columns c ON c.id = a.column_id WHERE c.run_id = ?`).all(seen.id)).toEqual([{ status: 'cancelled' }]);
     db.close();
+  });
+
+  it('kill -9 mid-stream with an image and a PDF attached: the next start bills their tokens too, by the estimate the pre-flight uses, marked estimated', { timeout: 180_000 }, async () => {
+    const sb = await sandboxWith('oa');
+    const image = join(sb.dataDir, 'big.png');
+    const doc = join(sb.dataDir, 'two.pdf');
+    writeFileSync(image, png(1024, 1024));
+    writeFileSync(doc, pdf(2));
+    const prompt = 'crash with files';
+    const cli = sb.start(['compare', prompt, '-m', 'openai/gpt-4o', '--image', image, '--file', doc, '--json']);
+    const seen = await waitForRun(sb, 'the column to have streamed text', (cols) => cols.length === 1 && cols[0]!.text.length > 0);
+    cli.child.kill('SIGKILL');
+    expect((await cli.exited).signal).toBe('SIGKILL');
+
+    // The pre-flight's figure for these files on this endpoint (OpenAI's rule: tiles of the image, 3,000 a PDF page).
+    const dry = parseJsonOutput<{ columns: Array<{ attachmentTokens: number }> }>(await sb.run(['compare', prompt, '-m', 'openai/gpt-4o', '--image', image, '--file', doc, '--dry-run', '--json']));
+    const files = binaryAttachmentTokens('openai', 'image/png', { width: 1024, height: 1024, pages: null }) + binaryAttachmentTokens('openai', 'application/pdf', { width: null, height: null, pages: 2 });
+    expect(files).toBe(765 + 6000);
+    expect(dry.columns[0]!.attachmentTokens).toBe(files);
+
+    const cut = runJsonOf(await sb.run(['history', 'show', seen.id, '--json'])).columns[0]!;
+    expect(cut.status).toBe('interrupted');
+    const inputTokens = countPromptTokens({ messages: [{ role: 'user', content: prompt }] }, 'openai/gpt-4o') + files;
+    const outputTokens = countTokens(cut.text, 'openai/gpt-4o');
+    expect(cut.usage).toMatchObject({ inputTokens, outputTokens, estimated: true });
+    const price = Catalog.shipped().findEndpoint('openai', 'gpt-4o')!.price!;
+    expect(cut.costUsd).toBe(computeCost({ inputTokens, outputTokens }, price));
   });
 
   it('kill -9 after some priced columns finished: the interrupted one is billed for what arrived, once; spend counts every column once', { timeout: 180_000 }, async () => {

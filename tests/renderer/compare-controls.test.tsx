@@ -100,6 +100,22 @@ describe('target chips', () => {
     expect(screen.queryByTestId('send-left-out')).toBeNull();
   });
 
+  it('a target the engine leaves out that no chip had marked yet (a rerun sent before its check) is said and its chip checked again', async () => {
+    const { fake, store } = setup();
+    // The first check predates the cause (it said ok); the engine, at send, cannot serve it.
+    answerChecks(fake, {});
+    fake.calls.compare!.startRun!.mockResolvedValue({ runId: 'r1', columns: [{ columnId: 'c1', index: 0, target: 'openai:y' }], leftOut: [{ target: 'groq:x', reason: 'unknown provider "groq"' }] });
+    mount(store);
+    act(() => store.getState().setDraft({ prompt: 'hi', targets: ['openai:y', 'groq:x'] }));
+    await waitFor(() => expect(store.getState().targetChecks['groq:x']?.ok).toBe(true));
+    answerChecks(fake, { 'groq:x': groq });
+    await act(async () => fireEvent.click(screen.getByTestId('send-button')));
+    expect((fake.calls.compare!.startRun!.mock.calls[0]![0] as { targets: string[] }).targets).toEqual(['openai:y', 'groq:x']);
+    await waitFor(() => expect(screen.getByTestId('send-left-out').textContent).toContain('groq:x'));
+    expect(store.getState().targetChecks['groq:x']?.ok).toBe(false);
+    expect(screen.getAllByTestId('send-left-out')).toHaveLength(1);
+  });
+
   it("an engine refusal above Send goes once the providers change (its cause may be fixed), and is said once", async () => {
     const { fake, store } = setup();
     answerChecks(fake, {});

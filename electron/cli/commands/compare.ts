@@ -6,6 +6,8 @@ import { COLUMN_HEADERS, columnRow, runJson, table, totalsLine } from '../output
 import { collect, effort, list, maxPrice, num, strategy } from '../parse';
 import { EXIT_NOT_OK, EXIT_OK, CliExit, EXIT_USAGE, type WithCtx } from '../errors';
 import { attachFile } from '../../engine/attachments';
+import { columnParam, columnRoute, perColumn, type ColumnSetting } from './column-flags';
+import type { ColumnRouting, GenerationParams } from '../../../shared/domain';
 import { loadToolFlags, parseToolResults, toolLines, type ToolFields, type ToolFlags } from '../tool-flags';
 import { applyTemplates, checkTemplateFlags, templateVar, type TemplateFlags } from './compare-template';
 
@@ -39,6 +41,10 @@ export interface CompareFlags extends TemplateFlags, ToolFlags {
   column?: number;
   image?: string[];
   file?: string[];
+  /** `--param N:key=value`, repeatable. */
+  param?: Array<ColumnSetting<GenerationParams>>;
+  /** `--column-route N:key=value`, repeatable. */
+  columnRoute?: Array<ColumnSetting<ColumnRouting>>;
   /** What `--tools`, `--tool-choice` and `--response-format` named, read and checked (see tool-flags.ts). */
   loadedTools?: ToolFields;
 }
@@ -56,7 +62,20 @@ export function addRoutingOptions(cmd: Command): Command {
     .option('--first-token-timeout <ms>', 'fail over when no first token arrives in time', num('--first-token-timeout', 1, 3_600_000, true))
     .option('--idle-timeout <ms>', `end or fail over a stream that stalls this long between chunks (default ${DEFAULT_IDLE_MS})`, num('--idle-timeout', 1, 3_600_000, true))
     .option('--no-fallback', 'pin each column to its first-choice endpoint')
-    .option('--continue-elsewhere', 'after a mid-stream failure, restart on another endpoint (recorded, never spliced)');
+    .option('--continue-elsewhere', 'after a mid-stream failure, restart on another endpoint (recorded, never spliced)')
+    .option('--column-route <N:key=value>', "column N's own routing over the run's (repeatable); keys: strategy, order, only, ignore, zdr, no-training, jurisdiction, max-price, first-token-timeout, no-fallback", columnRoute);
+}
+
+/** `--param N:key=value` (repeatable): column N's own generation parameters over the shared ones. */
+export function addColumnParamOption(cmd: Command): Command {
+  return cmd.option('--param <N:key=value>', "column N's own parameter over the shared one (repeatable); keys: temperature, max-tokens, top-p, seed, reasoning-effort, thinking-budget", columnParam);
+}
+
+/** The per-column flags as the request's `targetParams` and `columnRouting` (absent when none was given). */
+function columnOverrides(f: CompareFlags, targets: number): Pick<CompareRequestInput, 'targetParams' | 'columnRouting'> {
+  const targetParams = perColumn('--param', f.param, targets);
+  const columnRouting = perColumn('--column-route', f.columnRoute, targets);
+  return { ...(targetParams ? { targetParams } : {}), ...(columnRouting ? { columnRouting } : {}) };
 }
 
 export function buildRequest(prompt: string, f: CompareFlags): CompareRequestInput {
@@ -80,6 +99,7 @@ export function buildRequest(prompt: string, f: CompareFlags): CompareRequestInp
       continueElsewhere: Boolean(f.continueElsewhere),
     },
     timeouts: { ...(f.firstTokenTimeout ? { firstTokenMs: f.firstTokenTimeout } : {}), ...(f.idleTimeout ? { idleMs: f.idleTimeout } : {}) },
+    ...columnOverrides(f, f.model.length),
     ...f.loadedTools,
   };
 }
@@ -112,7 +132,7 @@ function streamPrinter(out: NodeJS.WritableStream, labels: Map<string, string>) 
 const NEW_RUN_FLAGS: Array<[keyof CompareFlags, string]> = [
   ['model', '-m'], ['system', '--system'], ['temperature', '--temperature'], ['maxTokens', '--max-tokens'], ['topP', '--top-p'], ['seed', '--seed'],
   ['stop', '--stop'], ['reasoningEffort', '--reasoning-effort'], ['thinkingBudget', '--thinking-budget'], ['route', '--route'], ['order', '--order'], ['only', '--only'], ['ignore', '--ignore'], ['zdr', '--zdr'], ['jurisdiction', '--jurisdiction'],
-  ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['image', '--image'], ['file', '--file'],
+  ['maxPrice', '--max-price'], ['continueElsewhere', '--continue-elsewhere'], ['dryRun', '--dry-run'], ['param', '--param'], ['columnRoute', '--column-route'],
   ['tools', '--tools'], ['toolChoice', '--tool-choice'], ['responseFormat', '--response-format'],
   ['systemTemplate', '--system-template'],
 ];
@@ -148,7 +168,12 @@ function forkFromFlags(ctx: AppContext, prompt: string | undefined, f: CompareFl
   const base = ctx.engine.forkRequest(f.fork!, f.column! - 1, f.model!, prompt, parseToolResults(f.toolResult));
   const flags = buildRequest('-', f);
   const given = Object.fromEntries(Object.entries(flags.params ?? {}).filter(([, v]) => v !== undefined));
-  return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given }, ...f.loadedTools };
+  return { ...base, ...(f.system !== undefined ? { system: f.system } : {}), params: { ...base.params, ...given }, ...columnOverrides(f, f.model!.length), ...f.loadedTools };
+}
+
+/** The `--image` and `--file` files, checked and stored: images first, then the others, each in the order given. */
+function attachedFiles(ctx: Pick<AppContext, 'store'>, f: CompareFlags) {
+  return [...(f.image ?? []).map((p) => attachFile(ctx.store, p, 'image')), ...(f.file ?? []).map((p) => attachFile(ctx.store, p, 'any'))];
 }
 
 /**
@@ -157,7 +182,7 @@ function forkFromFlags(ctx: AppContext, prompt: string | undefined, f: CompareFl
  * Images come first, then the other files, each in the order given.
  */
 export function withAttachments(ctx: Pick<AppContext, 'store'>, request: CompareRequestInput, f: CompareFlags): CompareRequestInput {
-  const files = [...(f.image ?? []).map((p) => attachFile(ctx.store, p, 'image')), ...(f.file ?? []).map((p) => attachFile(ctx.store, p, 'any'))];
+  const files = attachedFiles(ctx, f);
   if (!files.length) return request;
   // On the prompt: the last message (a fork's history comes before it).
   const last = request.messages.at(-1)!;
@@ -178,9 +203,11 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
   let unsubscribe = () => {};
   try {
     const started = f.followUp
-      ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal, toolResults: parseToolResults(f.toolResult) })
+      ? ctx.engine.followUp(f.followUp, prompt, { column: f.column === undefined ? undefined : f.column - 1, signal: controller.signal, toolResults: parseToolResults(f.toolResult), attachments: attachedFiles(ctx, f) })
       : ctx.engine.start(request!, { signal: controller.signal, source: 'cli' });
     io.onStarted?.();
+    const leftOut = 'leftOut' in started ? started.leftOut : [];
+    for (const l of leftOut) io.err.write(`left out: ${l.target}: ${l.reason}\n`);
     for (const w of started.warnings) io.err.write(`warning: ${w}\n`);
     if (!f.json) {
       const labels = new Map(started.columns.map((c) => [c.columnId, `[${c.index + 1}]`]));
@@ -189,9 +216,10 @@ export async function runCompare(ctx: AppContext, prompt: string, f: CompareFlag
       unsubscribe = ctx.engine.onEvent((e) => e.runId === started.runId && printer.onEvent(e));
     }
     const result: RunResult = await started.done;
-    if (f.json) io.out.write(JSON.stringify(runJson(result), null, 2) + '\n');
+    if (f.json) io.out.write(JSON.stringify({ ...runJson(result), ...(leftOut.length ? { leftOut } : {}) }, null, 2) + '\n');
     else io.out.write(`\n${table(COLUMN_HEADERS, result.columns.map(columnRow))}\n${totalsLine(result)}run ${result.runId}\n`);
-    return result.columns.every((c: ColumnResult) => c.status === 'ok') ? EXIT_OK : EXIT_NOT_OK;
+    // 0 says every target asked for answered: a left-out target counts as a column that did not.
+    return leftOut.length === 0 && result.columns.every((c: ColumnResult) => c.status === 'ok') ? EXIT_OK : EXIT_NOT_OK;
   } finally {
     unsubscribe();
     process.off('SIGINT', onSigint);
@@ -219,13 +247,14 @@ export function registerCompare(program: Command, withCtx: WithCtx) {
     .option('--file <file>', 'attach a PDF (up to 32 MB), a UTF-8 text file (up to 2 MB) or an image (repeatable)', collect)
     .option('--json', 'print one JSON object: { runId, columns: [...] }')
     .option('--dry-run', 'estimate cost and show each endpoint\'s data policy; send nothing')
-    .option('--follow-up <runId>', 'send <prompt> as the next turn of a run: every column continues its own conversation')
+    .option('--follow-up <runId>', 'send <prompt> (with any --image/--file) as the next turn of a run: every column continues its own conversation')
     .option('--fork <runId>', 'continue one column\'s conversation (--column N) as a new run with the -m models')
     .option('--column <N>', 'with --follow-up: continue only column N; with --fork: the column to fork (as printed: [1], [2], …)', num('--column', 1, 64, true))
     .option('--tools <file>', 'tool definitions the models may call: a JSON array of { name, description, parameters (JSON Schema) }, or OpenAI\'s [{ type: "function", function }]')
     .option('--tool-choice <choice>', 'auto|none|required, or the name of the one tool to call (needs --tools)')
     .option('--response-format <file|json>', 'a structured answer: a JSON Schema file (each answer is validated against it), or json for any JSON object')
     .option('--tool-result <callId=result>', 'with --follow-up or --fork: the result of a tool call (JSON or text); a call given none is sent "no result provided" (repeatable)', collect);
+  addColumnParamOption(cmd);
   addRoutingOptions(cmd);
   cmd.action(async (promptArg: string | undefined, givenFlags: CompareFlags) => {
     checkConversationFlags(promptArg, givenFlags);

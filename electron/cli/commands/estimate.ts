@@ -31,6 +31,7 @@ export async function runDryRun(ctx: AppContext, request: CompareRequestInput, j
     if (e.upperBound) out.write('note: the prompt has runs too long to tokenise exactly in time; input tokens are an upper bound\n');
     for (const w of e.budgetWarnings) out.write(`warning: ${w}\n`);
     if (e.blockedBy) out.write(`blocked: ${e.blockedBy}\n`);
+    for (const l of e.leftOut ?? []) out.write(`left out: ${l.target}: ${l.reason}\n`);
   }
-  return e.blockedBy || e.columns.some((c) => c.error) ? EXIT_NOT_OK : EXIT_OK;
+  return e.blockedBy || e.leftOut?.length || e.columns.some((c) => c.error) ? EXIT_NOT_OK : EXIT_OK;
 }

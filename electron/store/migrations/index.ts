@@ -15,8 +15,9 @@ import { m0014 } from './0014-prompts';
 import { m0015 } from './0015-tool-calls';
 import { m0016 } from './0016-audit';
 import { m0017 } from './0017-index-after-run';
+import { m0018 } from './0018-turn-attachments';
 import type { Migration } from './types';
 
 /** Ordered; index i migrates user_version i -> i+1. Only ever append. */
-export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0017];
+export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0017, m0018];
 export type { Migration };

@@ -60,7 +60,7 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 describe('migrations', () => {
   it('every migration has its own test below, in order', () => {
     // Adding a migration without a test here fails this line: write its test, then add its name.
-    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-prompts', '0015-tool-calls', '0016-audit', '0017-index-after-run']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001-core', '0002-routing', '0003-catalog', '0004-spend', '0005-provider-models', '0006-recovery-cost', '0007-column-plan', '0008-base-url-credentials', '0009-key-bindings', '0010-history-keyset', '0011-attachments', '0012-conversation-turns', '0013-run-labels', '0014-prompts', '0015-tool-calls', '0016-audit', '0017-index-after-run', '0018-turn-attachments']);
   });
 
   it('0001-core: providers, secrets, runs, columns, attempts and full-text search', () => {
@@ -409,6 +409,24 @@ describe('migrations, the index after the run', () => {
     insert(db, 'runs', { id: 'new', created_at: NOW + 1, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null, seq: 2, index_pending: 1 });
     expect(read(db, 'SELECT id FROM runs WHERE index_pending = 1 ORDER BY seq')).toEqual([{ id: 'new' }]);
     expect(read(db, 'EXPLAIN QUERY PLAN SELECT id FROM runs WHERE index_pending = 1 ORDER BY seq')).toEqual([expect.objectContaining({ detail: 'SCAN runs USING INDEX runs_index_pending' })]);
+  });
+});
+
+describe('migrations, follow-up attachments', () => {
+  it("0018-turn-attachments: a follow-up turn keeps its prompt's attachment references; earlier turns have none", () => {
+    expect(createdBy(18)).toEqual({ tables: [], indexes: [] });
+    const db = dbAt(17);
+    insert(db, 'runs', { id: 'r1', created_at: NOW, status: 'done', request_json: '{}', prompt_preview: 'hi', pid: null });
+    insert(db, 'run_turns', { run_id: 'r1', turn: 1, prompt: 'before', created_at: NOW });
+    expect(migrate(db, 18)).toBe(18);
+    const refs = JSON.stringify([{ hash: 'a'.repeat(64), mime: 'image/png', name: 'dot.png', size: 67 }]);
+    insert(db, 'run_turns', { run_id: 'r1', turn: 2, prompt: 'with a file', created_at: NOW, attachments_json: refs });
+    expect(read(db, 'SELECT turn, attachments_json FROM run_turns ORDER BY turn')).toEqual([
+      { turn: 1, attachments_json: null },
+      { turn: 2, attachments_json: refs },
+    ]);
+    db.prepare('DELETE FROM runs WHERE id = ?').run('r1');
+    expect(read(db, 'SELECT COUNT(*) AS n FROM run_turns')).toEqual([{ n: 0 }]);
   });
 });
 
