@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { ColumnResult } from '../../shared/domain';
 import { columnHeader, failureCause } from '../lib/format';
 import { AttemptsTimeline } from './AttemptsTimeline';
@@ -7,6 +7,7 @@ import { Markdown } from './Markdown';
 import { ColumnResizer } from './ColumnResizer';
 import { useFollow } from './useFollow';
 import { useOnScreen } from './useOnScreen';
+import { useCopied } from './useCopied';
 import { StructuredBadge, ToolCalls } from './ToolCalls';
 
 export interface ColumnViewProps {
@@ -37,12 +38,7 @@ export const ColumnView = memo(function ColumnView({ column, actions, width, onR
   const cause = failureCause(column);
   const failed = column.status === 'error' || column.status === 'incomplete' || column.status === 'interrupted';
 
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const t = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(t);
-  }, [copied]);
+  const [copied, setCopied] = useCopied();
   const shownActions = useMemo<ColumnActions>(() => {
     const copy = actions.onCopy;
     if (!copy) return actions;

@@ -1,7 +1,8 @@
-import { memo, useEffect, useId, useState } from 'react';
+import { memo, useId } from 'react';
 import type { ColumnResult } from '../../shared/domain';
 import { callComplete, prettyArguments, type ToolCall } from '../../shared/tools';
 import { copyText } from '../lib/clipboard';
+import { useCopied } from './useCopied';
 
 export interface ToolCallsProps {
   calls: ToolCall[];
@@ -12,12 +13,7 @@ export interface ToolCallsProps {
 
 function ToolCallItem({ call, result, onResult }: { call: ToolCall; result: string | undefined; onResult?: ((callId: string, value: string) => void) | undefined }) {
   const id = useId();
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const t = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(t);
-  }, [copied]);
+  const [copied, setCopied] = useCopied();
   // Still streaming: the argument text as it has come so far; pretty-printed once the call is complete.
   const building = !callComplete(call);
   const text = building ? call.arguments : prettyArguments(call);
